@@ -1,0 +1,30 @@
+# Two commands do all the set-up on a fresh machine: `make demo` and `make test`.
+# Both build .venv from the pinned versions in requirements.lock first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+export YIBAO_DATA ?= $(CURDIR)/data
+
+.PHONY: demo test venv build dashboard clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+## demo: generate a small synthetic Jiamusi, ingest it, build the warehouse and serve the dashboard
+demo: $(STAMP)
+	$(BIN)/yibao demo
+
+## test: the whole test suite on small generated data
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) target logs data
