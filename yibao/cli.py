@@ -1,0 +1,97 @@
+"""The single command line: yibao generate | ingest | build | dashboard | demo.
+
+Subcommands are thin: each parses its flags and calls one function that tests call directly.
+Errors a user can act on are printed as one line plus a hint, with no traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import paths
+from .errors import UserError
+
+
+def _generate(args) -> int:
+    from .synth import generate
+
+    out = Path(args.out) if args.out else paths.data_dir()
+    g = generate(args.persons, args.seed, args.start, args.end, args.days, args.defect_rate, out, args.force)
+    print(f"generated {len(g.deliveries)} deliveries under {g.landing} in {g.seconds:.1f} s")
+    for name, n in g.rows.items():
+        print(f"  {name:<12} {n:>12,} rows")
+    print(f"  defects injected: {g.defects} (truth in {g.landing / '_truth' / 'defects.csv'})")
+    return 0
+
+
+def _ingest(args) -> int:
+    from .ingest import ingest
+
+    report = ingest(paths.landing_dir(), paths.db_path(), paths.quarantine_dir())
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def _build(args) -> int:
+    from .build import dbt_build
+
+    return dbt_build(args.dbt_args)
+
+
+def _dashboard(args) -> int:
+    from .dashboard import serve
+
+    return serve(args.port)
+
+
+def _demo(args) -> int:
+    from .demo import demo
+
+    return demo(serve_dashboard=not args.no_serve, port=args.port)
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="yibao", description="City-level pooling medical-insurance warehouse (医保市级统筹)")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("generate", help="write a synthetic city as daily deliveries under $YIBAO_DATA/landing")
+    g.add_argument("--persons", type=int, default=20000)
+    g.add_argument("--seed", type=int, default=1)
+    g.add_argument("--start", default="2024-01", help="first month of history, YYYY-MM")
+    g.add_argument("--end", default="2025-12", help="last month in the full load, YYYY-MM")
+    g.add_argument("--days", type=int, default=3, help="daily delta deliveries after the full load")
+    g.add_argument("--defect-rate", type=float, default=0.0)
+    g.add_argument("--out", help="data folder (default $YIBAO_DATA); deliveries go to OUT/landing")
+    g.add_argument("--force", action="store_true", help="replace deliveries already in OUT/landing")
+    g.set_defaults(func=_generate)
+
+    i = sub.add_parser("ingest", help="load every new delivery into the raw schema")
+    i.set_defaults(func=_ingest)
+
+    b = sub.add_parser("build", help="run dbt build with the project's profile")
+    b.add_argument("dbt_args", nargs=argparse.REMAINDER, help="extra arguments passed to dbt build")
+    b.set_defaults(func=_build)
+
+    d = sub.add_parser("dashboard", help="serve the Streamlit dashboard")
+    d.add_argument("--port", type=int, default=8501)
+    d.set_defaults(func=_dashboard)
+
+    m = sub.add_parser("demo", help="generate a small city, ingest, build and serve the dashboard")
+    m.add_argument("--no-serve", action="store_true", help="stop after the build")
+    m.add_argument("--port", type=int, default=8501)
+    m.set_defaults(func=_demo)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UserError as e:
+        print(f"yibao {args.command}: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

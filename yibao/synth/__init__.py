@@ -1,0 +1,225 @@
+"""`yibao generate`: a synthetic Jiamusi (230800) delivered as daily extract folders.
+
+The same seed gives byte-identical files. With --defect-rate R each DESIGN §6 source
+rule is broken at about rate R, and every defect is listed in landing/_truth/defects.csv.
+"""
+from __future__ import annotations
+
+import csv
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from ..errors import UserError
+from .contributions import make_contributions
+from .defects import World, inject
+from .deliveries import latest_per_delivery, to_arrow, write_deliveries
+from .funds import make_fund_plan, make_fund_txn, make_pop_stat
+from .ids import format_ids
+from .institutions import make_institutions
+from .people import make_cards, make_enrollment, make_people
+from .roster import DEPT, choose_key_group, make_roster
+from .settlements import add_reversals, add_void_rows, concat, make_settlements, take
+from .timeline import NO_DAY, Timeline
+
+H = 3600
+
+
+@dataclass
+class Generated:
+    landing: Path
+    deliveries: list[Path]
+    rows: dict[str, int]
+    defects: int
+    seconds: float
+
+
+def generate(persons: int, seed: int, start: str, end: str, days: int, defect_rate: float,
+             out: Path, force: bool = False) -> Generated:
+    t0 = time.perf_counter()
+    if persons < 100:
+        raise UserError(f"--persons {persons} is too small", "use at least 100 persons")
+    if not 0 <= defect_rate < 0.05:
+        raise UserError(f"--defect-rate {defect_rate} is outside [0, 0.05)", "a realistic rate is 0.001 to 0.01")
+    tl = Timeline.from_months(start, end, days)
+    landing = Path(out) / "landing"
+    if landing.exists() and any(landing.iterdir()):
+        if not force:
+            raise UserError(f"{landing} already holds deliveries",
+                            "generate into an empty --out folder, or pass --force to replace them")
+        shutil.rmtree(landing)
+
+    rng = np.random.default_rng(seed)
+    p = make_people(rng, persons, tl)
+    enr = make_enrollment(rng, p, tl)
+    key_group = choose_key_group(rng, p, tl)
+    cards = make_cards(rng, p)
+    inst = make_institutions(rng, tl)
+    setl = make_settlements(rng, p, enr, inst, tl, key_group)
+    setl = add_void_rows(rng, add_reversals(rng, setl, tl))
+    setl["fixmedins_code"] = inst["code"][setl["inst"]]
+    clct = make_contributions(rng, p, enr, tl, key_group)
+    psn_no_of = 1_000_000 + rng.permutation(p.n).astype(np.int64)
+    clct["psn_no"] = psn_no_of[clct["person"]]
+    roster = make_roster(rng, p, key_group, tl)
+    fund_txn = make_fund_txn(rng, setl, enr, tl)
+    pop = make_pop_stat(rng, p, tl)
+    plan = make_fund_plan(rng, p, enr, setl, tl)
+
+    world = World(p, dict(psn_no_of=psn_no_of, certno=p.certno.copy()), cards, enr, setl, clct, roster, inst)
+    inject(rng, world, tl, defect_rate, key_group)
+
+    tables = {
+        "psn_info": _psn_info(world, tl),
+        "psn_card": _psn_card(world, tl),
+        "psn_insu": _psn_insu(world, tl),
+        "clct": _resend(rng, _clct(world.clct), tl, "updt_time"),
+        "setl": _resend(rng, _setl(world), tl, "updt_time"),
+        "medins": _full(to_arrow("medins", dict(
+            fixmedins_code=inst["code"], fixmedins_name=inst["name"], fixmedins_type=inst["type"],
+            hosp_lv=inst["hosp_lv"], admdvs=inst["county"], begndate=inst["begin"], enddate=inst["end"],
+            vali_flag=np.full(len(inst["code"]), "1")))),
+        "kpop_roster": _roster(world),
+        "fund_txn": (to_arrow("fund_txn", dict(
+            txn_id=format_ids("txn_id", fund_txn["id"]), insu_admdvs=fund_txn["county"],
+            fund_type=fund_txn["fund"], txn_type=fund_txn["txn_type"], amount=fund_txn["amount"],
+            txn_date=fund_txn["day"], memo=fund_txn["memo"])), tl.delivery_index(fund_txn["day"])),
+        "pop_stat": _full(to_arrow("pop_stat", dict(admdvs=pop["county"], year=pop["year"],
+                                                    hsreg_pop=pop["hsreg"], resident_pop=pop["resident"]))),
+        "fund_plan": _full(to_arrow("fund_plan", dict(admdvs=plan["county"], fund_type=plan["fund"],
+                                                      year=plan["year"], planned_income=plan["income"],
+                                                      planned_expenditure=plan["expenditure"]))),
+    }
+    folders = write_deliveries(landing, tl, tables)
+    truth_dir = landing / "_truth"
+    truth_dir.mkdir(parents=True, exist_ok=True)
+    with open(truth_dir / "defects.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["rule_id", "entity_key"])
+        writer.writerows(sorted(set(world.truth)))
+    return Generated(landing, folders, {k: t.num_rows for k, (t, _) in tables.items()},
+                     len(set(world.truth)), time.perf_counter() - t0)
+
+
+def _full(table: pa.Table) -> tuple[pa.Table, np.ndarray]:
+    return table, np.zeros(table.num_rows, dtype=np.int64)
+
+
+def _psn_info(w: World, tl: Timeline):
+    p = w.people
+    who = np.flatnonzero(p.enrolled)
+    dead = who[p.death[who] != NO_DAY]
+    extra_who, extra_no = w.psn.get("extra_numbers", (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)))
+    person = np.concatenate([who, dead, extra_who])
+    psn_no = np.concatenate([w.psn["psn_no_of"][who], w.psn["psn_no_of"][dead], extra_no])
+    surv = np.concatenate([np.full(len(who), "1"), np.full(len(dead), "2"), np.full(len(extra_who), "1")])
+    day = np.concatenate([p.first_start[who], p.death[dead], np.full(len(extra_who), tl.hist_start)])
+    updt = day * 86400 + np.concatenate([np.full(len(who), 9 * H), np.full(len(dead), 15 * H),
+                                         np.full(len(extra_who), 11 * H)])
+    deliv = tl.delivery_index(day)
+    keep = latest_per_delivery(psn_no, deliv, updt)
+    person, psn_no, surv, updt, deliv = person[keep], psn_no[keep], surv[keep], updt[keep], deliv[keep]
+    table = to_arrow("psn_info", dict(
+        psn_no=format_ids("psn_no", psn_no), psn_cert_type=np.full(len(person), "01"),
+        certno=w.psn["certno"][person], psn_name=p.name[person], gend=np.where(p.male[person], "1", "2"),
+        naty=p.naty[person], brdy=p.birth[person], hsreg_admdvs=p.county[person], surv_stas=surv,
+        updt_time=updt))
+    return table, deliv
+
+
+def _psn_card(w: World, tl: Timeline):
+    c = w.cards
+    day = np.maximum(c["issue"], w.people.first_start[c["person"]])
+    keep = day <= tl.horizon_end
+    c = take(c, np.flatnonzero(keep))
+    day = day[keep]
+    table = to_arrow("psn_card", dict(
+        card_no=format_ids("card_no", c["id"]), psn_no=format_ids("psn_no", w.psn["psn_no_of"][c["person"]]),
+        card_type=c["card_type"], card_stas=c["card_stas"], issue_date=np.minimum(c["issue"], day),
+        updt_time=day * 86400 + 9 * H))
+    return table, tl.delivery_index(day)
+
+
+def _psn_insu(w: World, tl: Timeline):
+    e = w.enr
+    p = w.people
+    ended = np.flatnonzero((e["end"] != NO_DAY) & (e["status"] != "3"))
+    opened = take(e, ended)
+    opened["end"] = np.full(len(ended), NO_DAY)
+    opened["status"] = np.full(len(ended), "1")
+    rows = concat(e, opened)
+    day = np.where(rows["end"] == NO_DAY, rows["start"], rows["end"])
+    updt = day * 86400 + np.where(rows["end"] == NO_DAY, 9 * H, 16 * H)
+    deliv = tl.delivery_index(day)
+    keep = latest_per_delivery(rows["id"], deliv, updt)
+    rows = take(rows, np.flatnonzero(keep))
+    person = rows["person"]
+    emp = rows["insutype"] == "310"
+    n = len(person)
+    table = to_arrow("psn_insu", dict(
+        psn_insu_rlts_id=format_ids("psn_insu_rlts_id", rows["id"]),
+        psn_no=format_ids("psn_no", w.psn["psn_no_of"][person]), insutype=rows["insutype"],
+        psn_type=rows["psn_type"], psn_insu_stas=rows["status"], psn_insu_date=rows["start"],
+        paus_insu_date=rows["end"], insu_admdvs=rows["county"], poolarea_no=np.full(n, "230800"),
+        emp_no=format_ids("emp_no", np.where(emp, p.employer[person], -1)),
+        cvlserv_flag=np.where(emp & p.civil_servant[person], "1", "0"),
+        flxempe_flag=np.where(emp & p.flexible[person], "1", "0"),
+        updt_time=np.where(rows["end"] == NO_DAY, rows["start"], rows["end"]) * 86400
+        + np.where(rows["end"] == NO_DAY, 9 * H, 16 * H)))
+    return table, deliv[keep]
+
+
+def _clct(c: dict):
+    table = to_arrow("clct", dict(
+        clct_id=format_ids("clct_id", c["id"]), psn_no=format_ids("psn_no", c["psn_no"]),
+        emp_no=format_ids("emp_no", c["emp"]), insutype=c["insutype"], insu_admdvs=c["county"],
+        accrual_ym=c["accrual_ym"], clct_type=c["clct_type"], clct_base=c["base"], clct_rate=c["rate"],
+        clct_amt=c["amt"], acct_crdt_amt=c["acct"], arvl_date=c["arvl"], revs_flag=c["revs_flag"],
+        updt_time=c["updt_time"]))
+    return table, c["arvl"]
+
+
+def _setl(w: World):
+    s = w.setl
+    reversal = s["refd_setl_flag"] == "1"
+    cols = {k: s[k] for k in (
+        "insutype psn_type med_type setl_time fixmedins_code hosp_lv insu_admdvs mdtrtarea_admvs dise_codg "
+        "medfee_sumamt fulamt_ownpay_amt overlmt_selfpay preselfpay_amt inscp_scp_amt act_pay_dedc hifp_pay "
+        "pool_prop_selfpay cvlserv_pay hifes_pay hifmi_pay hifob_pay maf_pay oth_pay fund_pay_sumamt "
+        "psn_part_amt acct_pay psn_cash_pay hosp_part_amt refd_setl_flag clr_type vali_flag updt_time").split()}
+    cols.update(setl_id=format_ids("setl_id", s["id"]),
+                mdtrt_id=format_ids("mdtrt_id", np.where(reversal, s["init_setl_id"], s["id"])),
+                psn_no=format_ids("psn_no", w.psn["psn_no_of"][s["person"]]),
+                init_setl_id=format_ids("setl_id", s["init_setl_id"]))
+    return to_arrow("setl", cols), s["setl_time"] // 86400
+
+
+def _roster(w: World):
+    r = w.roster
+    p = w.people
+    table = to_arrow("kpop_roster", dict(
+        roster_id=format_ids("roster_id", r["id"]), certno=p.certno[r["person"]], psn_name=p.name[r["person"]],
+        psn_idet_type=r["idet"], admdvs=p.county[r["person"]], begndate=r["begin"], enddate=r["end"],
+        src_dept=np.array([DEPT[t] for t in np.unique(r["idet"])])[np.searchsorted(np.unique(r["idet"]), r["idet"])]
+        if len(r["idet"]) else np.array([], dtype=str)))
+    return _full(table)
+
+
+def _resend(rng: np.random.Generator, table_and_day, tl: Timeline, updt_col: str, share: float = 0.002):
+    """Each daily delta re-sends a few rows delivered before, unchanged but with a later updt_time."""
+    table, day = table_and_day
+    deliv = tl.delivery_index(day)
+    parts, delivs = [table], [deliv]
+    for k in range(1, tl.days + 1):
+        earlier = np.flatnonzero((deliv < k) & (rng.random(len(deliv)) < share))
+        again = table.take(pa.array(earlier))
+        stamp = (tl.full_date + k) * 86400 + 6 * H + rng.integers(0, H, len(earlier))
+        again = again.set_column(again.schema.get_field_index(updt_col), updt_col,
+                                 pa.array(stamp).cast(pa.timestamp("s")))
+        parts.append(again)
+        delivs.append(np.full(len(earlier), k))
+    return pa.concat_tables(parts), np.concatenate(delivs)

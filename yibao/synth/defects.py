@@ -1,0 +1,186 @@
+"""Defect injection: each DESIGN §6 source rule broken at about rate R, with the ground truth.
+
+Every defect is made on its own persons or settlements, so that one defect never
+triggers another rule, and detection can be scored exactly against the truth.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import certno
+from .ids import format_list
+from .people import COUNTY_CODES, People, employee_psn_type, resident_psn_type
+from .settlements import MONEY, concat, reversed_ids, take
+from .timeline import NO_DAY, Timeline, yyyymmdd
+
+RULES = ("dup_enrollment_cross_scheme", "dup_enrollment_cross_county", "one_person_one_number",
+         "one_person_one_card", "certno_invalid", "setl_without_enrollment", "setl_arithmetic",
+         "setl_unknown_medins", "setl_orphan_reversal", "kpop_not_enrolled", "clct_unknown_person")
+
+
+@dataclass
+class World:
+    """Every generated table, keyed by person index where a person is involved."""
+    people: People
+    psn: dict
+    cards: dict
+    enr: dict
+    setl: dict
+    clct: dict
+    roster: dict
+    inst: dict
+    truth: list = field(default_factory=list)
+
+    def record(self, rule: str, kind: str, ids) -> None:
+        self.truth.extend((rule, key) for key in format_list(kind, ids))
+
+
+def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_group: np.ndarray) -> None:
+    if rate <= 0:
+        return
+    p = w.people
+    psn_no_of = w.psn["psn_no_of"]
+    single_row = np.bincount(w.enr["person"], minlength=p.n) == 1
+    pool = np.flatnonzero(p.enrolled & single_row & (p.first_start <= tl.hist_start) & (p.death == NO_DAY)
+                          & (p.switch_kind == 0) & ~key_group)
+    pool = rng.permutation(pool)
+    n_enrolled = int(p.enrolled.sum())
+    taken = 0
+
+    def persons() -> np.ndarray:
+        nonlocal taken
+        k = rng.binomial(n_enrolled, rate)
+        chosen = pool[taken:taken + k]
+        taken += k
+        return chosen
+
+    enr_row = np.full(p.n, -1, dtype=np.int64)
+    enr_row[w.enr["person"]] = np.arange(len(w.enr["person"]))
+
+    # 重复参保: an overlapping active enrollment in the other scheme, or in another county.
+    for rule in ("dup_enrollment_cross_scheme", "dup_enrollment_cross_county"):
+        who = persons()
+        row = enr_row[who]
+        ins = w.enr["insutype"][row]
+        cross_scheme = rule == "dup_enrollment_cross_scheme"
+        new_ins = np.where(ins == "310", "390", "310") if cross_scheme else ins
+        shift = rng.integers(1, len(COUNTY_CODES), len(who))
+        county = w.enr["county"][row]
+        new_county = county if cross_scheme else \
+            COUNTY_CODES[(np.searchsorted(COUNTY_CODES, county) + shift) % len(COUNTY_CODES)]
+        start = tl.hist_start + rng.integers(0, max(tl.full_date - tl.hist_start, 1), len(who))
+        age = ((start - p.birth[who]) / 365.25).astype(np.int64)
+        extra = dict(person=who, insutype=new_ins, county=new_county, start=start,
+                     end=np.full(len(who), NO_DAY), status=np.full(len(who), "1"),
+                     psn_type=np.where(new_ins == "310", employee_psn_type(age), resident_psn_type(age)),
+                     id=w.enr["id"].max() + 1 + np.arange(len(who), dtype=np.int64))
+        w.enr = concat(w.enr, extra)
+        w.record(rule, "psn_no", psn_no_of[who])
+
+    # 一人一号: the same certno under a second psn_no.
+    who = persons()
+    new_no = 9_000_000_000 + np.arange(len(who), dtype=np.int64)
+    w.psn["extra_numbers"] = (who, new_no)
+    w.record("one_person_one_number", "psn_no", np.concatenate([psn_no_of[who], new_no]))
+
+    # 一人一卡: a second active social-security card.
+    who = persons()
+    active1 = (w.cards["card_type"] == "1") & (w.cards["card_stas"] == "1")
+    existing = np.full(p.n, -1, dtype=np.int64)
+    existing[w.cards["person"][active1]] = w.cards["id"][active1]
+    new_ids = w.cards["id"].max() + 1 + np.arange(len(who), dtype=np.int64)
+    w.cards = concat(w.cards, dict(person=who, card_type=np.full(len(who), "1"), card_stas=np.full(len(who), "1"),
+                                   issue=tl.hist_start + rng.integers(0, 200, len(who)), id=new_ids))
+    w.record("one_person_one_card", "card_no", np.concatenate([existing[who], new_ids]))
+
+    # Invalid ID numbers: wrong check character, 17 characters, wrong birth date, wrong gender digit.
+    who = persons()
+    cert = w.psn["certno"]
+    variant = np.arange(len(who)) % 4
+    spare = 900 + 2 * (np.arange(len(who)) % 45)
+    male = p.male[who].astype(np.int64)
+    wrong_birth = certno.build(p.county[who], yyyymmdd(p.birth[who] + 1), spare + male)
+    wrong_gender = certno.build(p.county[who], yyyymmdd(p.birth[who]), spare + 1 - male)
+    first17 = cert[who].astype("<U17")
+    bad_check = np.char.add(first17, np.where(np.char.endswith(cert[who], "0"), "1", "0"))
+    cert = cert.astype("<U18")
+    cert[who] = np.select([variant == 0, variant == 1, variant == 2], [bad_check, first17, wrong_birth], wrong_gender)
+    w.psn["certno"] = cert
+    w.record("certno_invalid", "psn_no", psn_no_of[who])
+
+    # Settlement defects, on the settlements of persons no other defect touches.
+    rest = pool[taken:]
+    in_rest = np.zeros(p.n, dtype=bool)
+    in_rest[rest] = True
+    s = w.setl
+    originals = np.flatnonzero((s["refd_setl_flag"] == "0") & (s["vali_flag"] == "1"))
+    candidates = originals[in_rest[s["person"][originals]] & ~np.isin(s["id"][originals], reversed_ids(s))
+                           & ~np.isin(s["insutype"][originals], ["510"])]
+    candidates = rng.permutation(candidates)
+    free = np.ones(len(candidates), dtype=bool)
+
+    def settlements(allowed=None) -> np.ndarray:
+        """About rate R of all original settlements, from candidates no other defect used."""
+        k = rng.binomial(len(originals), rate)
+        ok = free & (True if allowed is None else allowed(candidates))
+        pos = np.flatnonzero(ok)[:k]
+        free[pos] = False
+        return candidates[pos]
+
+    # 无参保结算: the settlement claims the other scheme, in which the person was never enrolled.
+    rows = settlements()
+    s["insutype"][rows] = np.where(s["insutype"][rows] == "310", "390", "310")
+    w.record("setl_without_enrollment", "setl_id", s["id"][rows])
+
+    # Arithmetic: one amount no longer adds up.
+    rows = settlements()
+    delta = rng.integers(100, 10000, len(rows))
+    which = np.arange(len(rows)) % 3
+    for col, v in (("medfee_sumamt", 0), ("hifp_pay", 1), ("psn_cash_pay", 2)):
+        s[col][rows[which == v]] += delta[which == v]
+    w.record("setl_arithmetic", "setl_id", s["id"][rows])
+
+    # Unknown institution: a code not in medins, or a clinic that had already closed.
+    closed = np.flatnonzero(w.inst["tier"] == "closed")
+    rows = settlements(lambda c: s["setl_time"][c] // 86400 > w.inst["end"][closed].max())
+    unknown = np.char.add("H230899", np.char.zfill((np.arange(len(rows)) + 1).astype(str), 5))
+    s["fixmedins_code"][rows] = np.where(np.arange(len(rows)) % 2 == 0, unknown,
+                                         w.inst["code"][closed[np.arange(len(rows)) % len(closed)]])
+    w.record("setl_unknown_medins", "setl_id", s["id"][rows])
+
+    # Orphan reversal: a reversal whose original was never delivered.
+    rows = settlements()
+    orphan = take(s, rows)
+    for m in MONEY:
+        orphan[m] = -orphan[m]
+    orphan["refd_setl_flag"] = np.full(len(rows), "1")
+    orphan["init_setl_id"] = s["id"].max() + 1_000_000 + np.arange(len(rows), dtype=np.int64)
+    orphan["id"] = s["id"].max() + 1 + np.arange(len(rows), dtype=np.int64)
+    orphan["updt_time"] = orphan["updt_time"] + 60
+    w.setl = concat(s, orphan)
+    w.record("setl_orphan_reversal", "setl_id", orphan["id"])
+
+    # 漏保: key-group roster persons who never enrolled.
+    never = rng.permutation(np.flatnonzero(~p.enrolled))
+    k = min(rng.binomial(len(w.roster["id"]), rate), len(never))
+    who = never[:k]
+    ids = w.roster["id"].max() + 1 + np.arange(k, dtype=np.int64)
+    w.roster = concat(w.roster, dict(person=who, idet=np.full(k, "2101"),
+                                     begin=tl.hist_start - rng.integers(0, 500, k),
+                                     end=np.full(k, NO_DAY), id=ids))
+    w.record("kpop_not_enrolled", "roster_id", ids)
+
+    # Contributions for a psn_no the platform does not know.
+    c = w.clct
+    k = rng.binomial(len(c["id"]), rate)
+    src = rng.choice(len(c["id"]), size=k, replace=False)
+    extra = take(c, src)
+    extra["psn_no"] = 9_500_000_000 + np.arange(k, dtype=np.int64)
+    extra["id"] = c["id"].max() + 1 + np.arange(k, dtype=np.int64)
+    extra["revs_flag"] = np.full(k, "0")
+    extra["amt"] = np.abs(extra["amt"])
+    extra["acct"] = np.abs(extra["acct"])
+    w.clct = concat(c, extra)
+    w.record("clct_unknown_person", "clct_id", extra["id"])

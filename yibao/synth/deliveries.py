@@ -1,0 +1,92 @@
+"""Writing extracts as daily delivery folders: <landing>/<YYYYMMDD>/<extract>.csv + manifest.csv."""
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from ..contract import DATE, EXTRACTS, INT, MONEY, RATE, TS
+from .timeline import NO_DAY, Timeline
+
+
+def _decimal(values: np.ndarray, precision: int, scale: int) -> pa.Array:
+    """Exact decimals from integers in units of 10**-scale (cents for money)."""
+    v = np.asarray(values, dtype=np.int64)
+    words = np.column_stack([v, np.where(v < 0, -1, 0).astype(np.int64)]).ravel()
+    return pa.Array.from_buffers(pa.decimal128(precision, scale), len(v), [None, pa.py_buffer(words.tobytes())])
+
+
+def to_arrow(extract: str, columns: dict) -> pa.Table:
+    """Contract-typed Arrow table. Money comes as cents, rates as millionths, dates as day
+    numbers (NO_DAY = null), timestamps as seconds, text as strings or Arrow arrays."""
+    arrays = []
+    for name, typ in EXTRACTS[extract].columns:
+        v = columns[name]
+        if isinstance(v, (pa.Array, pa.ChunkedArray)):
+            arrays.append(v)
+        elif typ == MONEY:
+            arrays.append(_decimal(v, 18, 2))
+        elif typ == RATE:
+            arrays.append(_decimal(v, 9, 6))
+        elif typ == DATE:
+            v = np.asarray(v, dtype=np.int64)
+            arrays.append(pa.array(np.where(v == NO_DAY, 0, v).astype(np.int32), mask=v == NO_DAY).cast(pa.date32()))
+        elif typ == TS:
+            arrays.append(pa.array(np.asarray(v, dtype=np.int64)).cast(pa.timestamp("s")))
+        elif typ == INT:
+            arrays.append(pa.array(np.asarray(v, dtype=np.int64)))
+        else:
+            v = np.asarray(v)
+            arrays.append(pa.array(v if v.dtype.kind in "UO" else v.astype(str), type=pa.string()))
+    return pa.table(arrays, names=EXTRACTS[extract].column_names)
+
+
+def csv_bytes(table: pa.Table) -> bytes:
+    buf = io.BytesIO()
+    pacsv.write_csv(table, buf, write_options=pacsv.WriteOptions(include_header=True))
+    return buf.getvalue()
+
+
+def write_deliveries(landing: Path, tl: Timeline, tables: dict[str, tuple[pa.Table, np.ndarray]]) -> list[Path]:
+    """Split each extract by delivery index and write every delivery folder with its manifest.
+
+    tables maps extract -> (table, delivery index per row). Versions of the same key that fall
+    in one delivery must already have been reduced to the latest.
+    """
+    folders = []
+    for k, day in enumerate(tl.delivery_dates()):
+        folder = landing / day.strftime("%Y%m%d")
+        folder.mkdir(parents=True, exist_ok=True)
+        manifest = ["file,rows,sha256"]
+        for extract in EXTRACTS:
+            table, deliv = tables[extract]
+            part = table.filter(pa.array(deliv == k))
+            data = csv_bytes(part)
+            name = f"{extract}.csv"
+            (folder / name).write_bytes(data)
+            manifest.append(f"{name},{part.num_rows},{hashlib.sha256(data).hexdigest()}")
+        (folder / "manifest.csv").write_text("\n".join(manifest) + "\n", encoding="utf-8")
+        folders.append(folder)
+    return folders
+
+
+def latest_per_delivery(keys: np.ndarray, deliv: np.ndarray, updt: np.ndarray) -> np.ndarray:
+    """Row mask keeping, for each key and delivery, only the version with the latest update time."""
+    order = np.lexsort((updt, deliv, keys))
+    k, d = keys[order], deliv[order]
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = (k[1:] != k[:-1]) | (d[1:] != d[:-1])
+    keep = np.zeros(len(order), dtype=bool)
+    keep[order[last]] = True
+    return keep
+
+
+def sort_by(table: pa.Table, deliv: np.ndarray, *columns: str) -> tuple[pa.Table, np.ndarray]:
+    """Stable row order for byte-identical files."""
+    idx = pc.sort_indices(table, sort_keys=[(c, "ascending") for c in columns]).to_numpy()
+    return table.take(idx), deliv[idx]

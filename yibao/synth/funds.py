@@ -1,0 +1,160 @@
+"""Fund transactions (财政专户收支), population statistics and annual fund plans.
+
+Sized from the generated settlements and contributions, so that each county's
+sub-accounts run at a plausible number of months of payment.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from .contributions import _lookup, load_standards
+from .people import COUNTY_CODES, People
+from .timeline import Timeline, date_of, day_of, month_index
+
+FUNDS = np.array(["310100", "310200", "320100", "330100", "390100", "390200", "510100", "610100"])
+POOLED_BY_INSUTYPE = {"310": "310100", "390": "390100", "510": "510100"}
+SUBSIDY_LEVELS = (("11", 0.50), ("12", 0.25), ("13", 0.15), ("14", 0.10))
+
+
+def _fund_index(code: str) -> int:
+    return int(np.searchsorted(FUNDS, code))
+
+
+def settlement_spend(setl, tl: Timeline) -> np.ndarray:
+    """Cents spent per [county, fund] over the history, from the DESIGN §4 fund mapping."""
+    grid = np.zeros((len(COUNTY_CODES), len(FUNDS)), dtype=np.int64)
+    ci = np.searchsorted(COUNTY_CODES, setl["insu_admdvs"])
+    valid = setl["vali_flag"] == "1"
+    pooled = np.array([_fund_index(POOLED_BY_INSUTYPE[i]) for i in ("310", "390", "510")])
+    by_ins = pooled[np.searchsorted(np.array(["310", "390", "510"]), setl["insutype"])]
+    np.add.at(grid, (ci[valid], by_ins[valid]), setl["hifp_pay"][valid])
+    for col, fund in (("hifob_pay", "330100"), ("cvlserv_pay", "320100"), ("hifmi_pay", "390200"),
+                      ("maf_pay", "610100"), ("acct_pay", "310200")):
+        np.add.at(grid, (ci[valid], _fund_index(fund)), setl[col][valid])
+    return grid
+
+
+def reference_days(tl: Timeline) -> dict[int, int]:
+    """The day each year's population and plan refer to: 1 January, or the history start."""
+    return {y: max(day_of(dt.date(y, 1, 1)), tl.hist_start) for y in tl.years()}
+
+
+def make_fund_txn(rng: np.random.Generator, setl, enr, tl: Timeline) -> dict[str, np.ndarray]:
+    months = month_index(np.array([tl.horizon_end]))[0] - month_index(np.array([tl.hist_start]))[0] + 1
+    monthly = settlement_spend(setl, tl) / months  # cents per month per [county, fund]
+    rows = {k: [] for k in ("county", "fund", "txn_type", "amount", "day", "memo")}
+
+    def add(county, fund, txn_type, cents, day, memo):
+        if day < tl.hist_start or day > tl.horizon_end or cents == 0:
+            return
+        rows["county"].append(int(county))
+        rows["fund"].append(fund)
+        rows["txn_type"].append(txn_type)
+        rows["amount"].append(int(cents))
+        rows["day"].append(int(day))
+        rows["memo"].append(memo)
+
+    # Per county x fund: a fixed, small set of transactions, so a plain loop is over tens of items.
+    months_reserve = rng.uniform(5, 13, size=(len(COUNTY_CODES), len(FUNDS)))
+    opening = np.maximum(np.round(monthly * months_reserve, -2), 1_000_000).astype(np.int64)
+    for ci, county in enumerate(COUNTY_CODES):
+        for fi, fund in enumerate(FUNDS):
+            add(county, fund, "01", opening[ci, fi], tl.hist_start, "县级基金结余上划市级财政专户")
+
+    std = load_standards()
+    resident_rows = (enr["insutype"] == "390") & (enr["status"] != "3")
+    for year, ref in reference_days(tl).items():
+        insured = (resident_rows & (enr["start"] <= ref) & (ref < enr["end"]))
+        per_county = np.bincount(np.searchsorted(COUNTY_CODES, enr["county"][insured]),
+                                 minlength=len(COUNTY_CODES))
+        subsidy = _lookup(std, np.array([year]), "resident_fiscal_subsidy")[0]
+        for ci, county in enumerate(COUNTY_CODES):
+            total = per_county[ci] * subsidy * 100
+            for month in (2, 5, 8, 11):
+                for code, share in SUBSIDY_LEVELS:
+                    add(county, "390100", code, round(total * share / 4), day_of(dt.date(year, month, 15)),
+                        f"{year}年城乡居民医保财政补助")
+            for month in (1, 4, 7, 10):
+                day = day_of(dt.date(year, month, 10))
+                q = rng.uniform(1.0, 1.1, len(FUNDS)) * 3
+                add(county, "320100", "13", round(monthly[ci, _fund_index("320100")] * q[0], -2), day,
+                    "公务员医疗补助财政拨款")
+                add(county, "330100", "51", round(monthly[ci, _fund_index("330100")] * q[1], -2), day,
+                    "职工大额医疗费用补助收入")
+                transfer = round(monthly[ci, _fund_index("390200")] * q[2], -2)
+                add(county, "390200", "51", transfer, day, "大病保险筹资划转")
+                add(county, "390100", "52", -transfer, day, "大病保险筹资划转")
+                aid = round(monthly[ci, _fund_index("610100")] * q[3], -2)
+                add(county, "610100", "13", round(aid / 2), day, "医疗救助财政补助")
+                add(county, "610100", "14", aid - round(aid / 2), day, "医疗救助财政补助")
+            for month in (3, 6, 9, 12):
+                for fi, fund in enumerate(FUNDS):
+                    add(county, fund, "21", round(opening[ci, fi] * 0.0035), day_of(dt.date(year, month, 21)),
+                        "专户存款利息")
+        # City adjustment of the resident fund: two counties receive, the others pay, summing to zero.
+        receivers = rng.choice(len(COUNTY_CODES), size=2, replace=False)
+        amounts = [round(monthly[r, _fund_index("390100")] * 0.5, -2) for r in receivers]
+        payers = [c for c in range(len(COUNTY_CODES)) if c not in receivers]
+        total = sum(amounts)
+        shares = [round(total / len(payers), -2)] * (len(payers) - 1)
+        shares.append(total - sum(shares))
+        dec20 = day_of(dt.date(year, 12, 20))
+        for r, amt in zip(receivers, amounts):
+            add(COUNTY_CODES[r], "390100", "31", amt, dec20, "市级调剂金调入")
+        for c, amt in zip(payers, shares):
+            add(COUNTY_CODES[c], "390100", "32", -amt, dec20, "市级调剂金调出")
+        # A county government tops up last year's resident-fund deficit.
+        if year > date_of(tl.hist_start).year:
+            c = rng.integers(0, len(COUNTY_CODES))
+            add(COUNTY_CODES[c], "390100", "41", round(monthly[c, _fund_index("390100")] * 0.8, -2),
+                day_of(dt.date(year, 3, 31)), f"{year - 1}年度县级政府补亏")
+
+    out = {k: np.array(v) for k, v in rows.items()}
+    order = np.lexsort((out["txn_type"], out["fund"], out["county"], out["day"]))
+    out = {k: v[order] for k, v in out.items()}
+    out["id"] = np.arange(1, len(order) + 1, dtype=np.int64)
+    return out
+
+
+def make_pop_stat(rng: np.random.Generator, p: People, tl: Timeline) -> dict[str, np.ndarray]:
+    rows = {k: [] for k in ("county", "year", "hsreg", "resident")}
+    for year, ref in reference_days(tl).items():
+        alive = (p.birth <= ref) & (p.death > ref)
+        counts = np.bincount(np.searchsorted(COUNTY_CODES, p.county[alive]), minlength=len(COUNTY_CODES))
+        rows["county"].append(COUNTY_CODES)
+        rows["year"].append(np.full(len(COUNTY_CODES), year))
+        rows["hsreg"].append(counts)
+        rows["resident"].append(np.round(counts * rng.uniform(0.88, 0.98, len(counts))).astype(np.int64))
+    return {k: np.concatenate(v) for k, v in rows.items()}
+
+
+def make_fund_plan(rng: np.random.Generator, p: People, enr, setl, tl: Timeline) -> dict[str, np.ndarray]:
+    """Planned income: the expected contribution income of the year, give or take a few per cent,
+    so some counties meet their revenue plan and some miss it."""
+    std = load_standards()
+    months = month_index(np.array([tl.horizon_end]))[0] - month_index(np.array([tl.hist_start]))[0] + 1
+    yearly_spend = settlement_spend(setl, tl) / months * 12
+    rows = {k: [] for k in ("county", "fund", "year", "income", "expenditure")}
+    for year, ref in reference_days(tl).items():
+        live = (enr["status"] != "3") & (enr["start"] <= ref) & (ref < enr["end"])
+        ci = np.searchsorted(COUNTY_CODES, enr["county"])
+        res = np.bincount(ci[live & (enr["insutype"] == "390")], minlength=len(COUNTY_CODES))
+        working = live & (enr["insutype"] == "310") & (enr["psn_type"] == "11")
+        wages = np.bincount(ci[working], weights=p.wage[enr["person"][working]], minlength=len(COUNTY_CODES))
+        y = np.array([year])
+        expected = {
+            "390100": res * _lookup(std, y, "resident_individual")[0],
+            "310100": wages * 12 * _lookup(std, y, "employer_rate")[0],
+            "510100": wages * 12 * _lookup(std, y, "maternity_rate")[0],
+        }
+        for fund, income in expected.items():
+            factor = rng.uniform(0.95, 1.06, len(COUNTY_CODES))
+            rows["county"].append(COUNTY_CODES)
+            rows["fund"].append(np.full(len(COUNTY_CODES), fund))
+            rows["year"].append(np.full(len(COUNTY_CODES), year))
+            rows["income"].append(np.round(income * factor * 100, -4).astype(np.int64))
+            spend = yearly_spend[:, _fund_index(fund)] * rng.uniform(0.97, 1.05, len(COUNTY_CODES))
+            rows["expenditure"].append(np.round(spend, -4).astype(np.int64))
+    return {k: np.concatenate(v) for k, v in rows.items()}

@@ -1,0 +1,249 @@
+"""Settlements (结算信息): visits drawn per enrollment span, priced, and paid by the funds.
+
+Amounts are int64 cents throughout, so the §2 identities hold exactly.
+"""
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+
+from ..paths import seed_path
+from .institutions import pick
+from .people import People
+from .timeline import NO_DAY, Timeline, year_of
+
+TIER_NAMES = ("tier3", "tier2", "tier1", "none")
+
+# category: med_type choices, clr_type, base mean cost (yuan), cost sigma,
+#           tier probabilities (tier3, tier2, tier1, none) for employees / residents, pharmacy flag
+CATEGORIES = {
+    "inpatient": dict(med=(["21", "22", "23", "24", "25", "28"], [0.85, 0.04, 0.015, 0.05, 0.015, 0.03]),
+                      clr="21", sigma=0.75, tiers_emp=[0.5, 0.35, 0.1, 0.05], tiers_res=[0.3, 0.4, 0.2, 0.1]),
+    "outpatient": dict(med=(["11"], [1.0]), clr="11", sigma=0.6, mean=160,
+                       tiers_emp=[0.15, 0.25, 0.3, 0.3], tiers_res=[0.1, 0.2, 0.3, 0.4]),
+    "chronic": dict(med=(["14"], [1.0]), clr="11", sigma=0.5, mean=520,
+                    tiers_emp=[0.3, 0.4, 0.3, 0.0], tiers_res=[0.2, 0.4, 0.3, 0.1]),
+    "emergency": dict(med=(["13"], [1.0]), clr="11", sigma=0.6, mean=380,
+                      tiers_emp=[0.4, 0.4, 0.2, 0.0], tiers_res=[0.3, 0.5, 0.2, 0.0]),
+    "pharmacy": dict(med=(["41"], [1.0]), clr="41", sigma=0.7, mean=95),
+    "maternity_in": dict(med=(["52"], [1.0]), clr="21", sigma=0.4, mean=5200,
+                         tiers_emp=[0.5, 0.5, 0.0, 0.0], tiers_res=[0.5, 0.5, 0.0, 0.0]),
+    "maternity_out": dict(med=(["51"], [1.0]), clr="11", sigma=0.5, mean=260,
+                          tiers_emp=[0.4, 0.6, 0.0, 0.0], tiers_res=[0.4, 0.6, 0.0, 0.0]),
+}
+# Inpatient cost means at the national 2023 bulletin averages (DESIGN §5), spread over tiers.
+INPATIENT_MEAN = {"310": 12175.0, "390": 7674.0}
+TIER_COST = np.array([1.4, 0.8, 0.45, 0.35])
+OUTPATIENT_TIER_COST = np.array([1.8, 1.2, 0.8, 0.6])
+# Fund ratio of in-scope cost outside inpatient care (门诊统筹, 慢特病, 急诊, 生育).
+OTHER_RATIO = {("outpatient", "310"): 0.55, ("outpatient", "390"): 0.50, ("chronic", "310"): 0.75,
+               ("chronic", "390"): 0.60, ("emergency", "310"): 0.60, ("emergency", "390"): 0.50,
+               ("pharmacy", "310"): 0.0, ("pharmacy", "390"): 0.0,
+               ("maternity_in", "310"): 0.90, ("maternity_out", "310"): 0.80}
+DISEASES = {"inpatient": ["I63.900", "J18.900", "I25.103", "E11.900", "K80.100", "S72.000", "C34.900",
+                          "N18.900", "J44.100", "I10.x00"],
+            "outpatient": ["J06.900", "I10.x00", "E11.900", "K29.700", "M54.500"],
+            "chronic": ["I10.x00", "E11.900", "N18.900", "I25.103"],
+            "emergency": ["S06.000", "R10.400", "J18.900"],
+            "pharmacy": ["J06.900", "I10.x00", "E11.900"],
+            "maternity_in": ["O80.000", "O82.000"], "maternity_out": ["Z34.900"]}
+
+
+def annual_rates(cat: str, age: np.ndarray, is_emp: np.ndarray, male: np.ndarray,
+                 key_group: np.ndarray) -> np.ndarray:
+    if cat == "inpatient":
+        r = np.select([age < 18, age < 45, age < 60, age < 75], [0.06, 0.08, 0.15, 0.28], 0.42)
+        return r * np.where(key_group, 1.3, 1.0)
+    if cat == "outpatient":
+        return np.where(is_emp, 4.0, 1.5)
+    if cat == "chronic":
+        return np.where(age >= 45, np.where(is_emp, 2.0, 1.5), 0.2)
+    if cat == "emergency":
+        return np.full(len(age), 0.25)
+    if cat == "pharmacy":
+        return np.where(is_emp, 6.0, 0.5)
+    fertile = is_emp & ~male & (age >= 22) & (age <= 40)
+    return np.where(fertile, 0.06 if cat == "maternity_in" else 0.25, 0.0)
+
+
+def load_policy() -> dict[tuple[int, str, str], tuple[float, float, float]]:
+    with open(seed_path("benefit_policy"), encoding="utf-8") as f:
+        return {(int(r["year"]), r["insutype"], r["hosp_tier"]):
+                (float(r["deductible"]), float(r["fund_ratio"]), float(r["annual_cap"]))
+                for r in csv.DictReader(f)}
+
+
+def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndarray],
+                     inst: dict[str, np.ndarray], tl: Timeline, key_group: np.ndarray) -> dict[str, np.ndarray]:
+    valid = enr["status"] != "3"
+    a = np.maximum(enr["start"], tl.hist_start)
+    b = np.minimum(enr["end"], tl.horizon_end + 1)
+    span_ok = valid & (b > a)
+    spans = np.flatnonzero(span_ok)
+    dur = (b - a)[spans]
+    person = enr["person"][spans]
+    is_emp = enr["insutype"][spans] == "310"
+    parts = []
+    for cat, spec in CATEGORIES.items():
+        rate = annual_rates(cat, p.age[person], is_emp, p.male[person], key_group[person])
+        n = rng.poisson(rate * dur / 365.25)
+        idx = np.repeat(np.arange(len(spans)), n)
+        if not len(idx):
+            continue
+        s = spans[idx]
+        day = a[s] + (rng.random(len(idx)) * dur[idx]).astype(np.int64)
+        parts.append((cat, s, day))
+
+    out = {k: [] for k in ("span", "day", "cat")}
+    for cat, s, day in parts:
+        out["span"].append(s)
+        out["day"].append(day)
+        out["cat"].append(np.full(len(s), cat, dtype=object))
+    rows = {k: np.concatenate(v) for k, v in out.items()}
+    n = len(rows["span"])
+    span = rows["span"]
+    person = enr["person"][span]
+    scheme = enr["insutype"][span]
+    cat = rows["cat"]
+    insutype = np.where(np.isin(cat, ["maternity_in", "maternity_out"]), "510", scheme)
+
+    med_type = np.empty(n, dtype="<U2")
+    tier = np.full(n, "pharmacy", dtype="<U8")
+    base = np.zeros(n)
+    sigma = np.zeros(n)
+    clr = np.empty(n, dtype="<U2")
+    dise = np.empty(n, dtype="<U7")
+    for c, spec in CATEGORIES.items():
+        m = cat == c
+        k = int(m.sum())
+        if not k:
+            continue
+        codes, probs = spec["med"]
+        med_type[m] = np.array(codes)[rng.choice(len(codes), size=k, p=probs)]
+        clr[m] = spec["clr"]
+        sigma[m] = spec["sigma"]
+        dise[m] = np.array(DISEASES[c])[rng.integers(0, len(DISEASES[c]), k)]
+        emp = scheme[m] == "310"
+        if c != "pharmacy":
+            t_emp = rng.choice(4, size=k, p=spec["tiers_emp"])
+            t_res = rng.choice(4, size=k, p=spec["tiers_res"])
+            t = np.where(emp, t_emp, t_res)
+            tier[m] = np.array(TIER_NAMES)[t]
+            if c == "inpatient":
+                base[m] = np.where(emp, INPATIENT_MEAN["310"] / 1.0475, INPATIENT_MEAN["390"] / 0.875) * TIER_COST[t]
+            else:
+                base[m] = spec["mean"] * (OUTPATIENT_TIER_COST[t] if c in ("outpatient", "emergency") else 1.0)
+        else:
+            base[m] = spec["mean"]
+
+    county = enr["county"][span]
+    inst_idx = pick(rng, inst, tier, county)
+    # lognormal with the chosen mean
+    medfee = np.round(rng.lognormal(np.log(base) - sigma**2 / 2, sigma) * 100).astype(np.int64)
+    medfee = np.maximum(medfee, 500)
+    is_in = cat == "inpatient"
+    ful = np.round(medfee * rng.uniform(0.02, 0.08, n)).astype(np.int64)
+    pre = np.round(medfee * rng.uniform(0.02, 0.07, n)).astype(np.int64)
+    pre = np.where(cat == "pharmacy", 0, pre)
+    inscp = medfee - ful - pre
+
+    # Fund ratio and deductible from the benefit-policy seed for inpatient care.
+    policy = load_policy()
+    year = year_of(rows["day"])
+    dedc_yuan = np.zeros(n)
+    ratio = np.zeros(n)
+    cap_yuan = np.full(n, 1e12)
+    for (y, ins, t), (d, r, cap) in policy.items():
+        m = is_in & (year == y) & (scheme == ins) & (tier == t)
+        dedc_yuan[m], ratio[m], cap_yuan[m] = d, r, cap
+    for (c, ins), r in OTHER_RATIO.items():
+        ratio[(cat == c) & (scheme == ins)] = r
+    retired = enr["psn_type"][span] == "12"
+    ratio = np.where(is_in & retired, np.minimum(ratio + 0.05, 0.97), ratio)
+
+    dedc = np.minimum(np.round(dedc_yuan * 100).astype(np.int64), inscp)
+    pool_raw = np.round((inscp - dedc) * ratio).astype(np.int64)
+    cap = np.round(cap_yuan * 100).astype(np.int64)
+    hifp = np.minimum(pool_raw, cap)
+    hifob = np.where(scheme == "310", np.round((pool_raw - hifp) * 0.9).astype(np.int64), 0)
+    selfpay_scope = inscp - hifp - hifob
+    hifmi = np.where(is_in & (scheme == "390"),
+                     np.round(np.maximum(selfpay_scope - 1_200_000, 0) * 0.6).astype(np.int64), 0)
+    civil = p.civil_servant[person] & (scheme == "310")
+    cvlserv = np.where(civil, np.round((selfpay_scope - hifmi) * 0.4).astype(np.int64), 0)
+    aid = key_group[person]
+    maf = np.where(aid, np.round((selfpay_scope - hifmi - cvlserv) * 0.5).astype(np.int64), 0)
+    zero = np.zeros(n, dtype=np.int64)
+    fund = hifp + cvlserv + hifmi + hifob + maf
+    psn_part = medfee - fund
+    has_acct = scheme == "310"
+    acct_share = np.select([cat == "pharmacy", is_in], [1.0, 0.0], rng.uniform(0.5, 1.0, n))
+    acct = np.where(has_acct, np.round(psn_part * acct_share).astype(np.int64), 0)
+    acct = np.where(has_acct & is_in, np.minimum(psn_part, rng.integers(0, 80000, n)), acct)
+
+    seconds = rows["day"] * 86400 + 8 * 3600 + rng.integers(0, 9 * 3600, n)
+    order = np.lexsort((person, seconds))
+    setl = dict(
+        person=person, span=span, insutype=insutype, psn_type=enr["psn_type"][span], med_type=med_type,
+        setl_time=seconds, inst=inst_idx, hosp_lv=inst["hosp_lv"][inst_idx], insu_admdvs=county,
+        mdtrtarea_admvs=inst["county"][inst_idx], dise_codg=dise, medfee_sumamt=medfee, fulamt_ownpay_amt=ful,
+        overlmt_selfpay=zero, preselfpay_amt=pre, inscp_scp_amt=inscp, act_pay_dedc=dedc, hifp_pay=hifp,
+        pool_prop_selfpay=np.round((1 - ratio) * 1e6).astype(np.int64), cvlserv_pay=cvlserv, hifes_pay=zero,
+        hifmi_pay=hifmi, hifob_pay=hifob, maf_pay=maf, oth_pay=zero, fund_pay_sumamt=fund,
+        psn_part_amt=psn_part, acct_pay=acct, psn_cash_pay=psn_part - acct, hosp_part_amt=zero,
+        refd_setl_flag=np.full(n, "0"), init_setl_id=np.full(n, -1, dtype=np.int64), clr_type=clr,
+        vali_flag=np.full(n, "1"), cat=cat,
+    )
+    setl = {k: v[order] for k, v in setl.items()}
+    setl["id"] = np.arange(1, n + 1, dtype=np.int64)
+    setl["updt_time"] = setl["setl_time"] + rng.integers(60, 7200, n)
+    return setl
+
+
+MONEY = ("medfee_sumamt fulamt_ownpay_amt overlmt_selfpay preselfpay_amt inscp_scp_amt act_pay_dedc hifp_pay "
+         "cvlserv_pay hifes_pay hifmi_pay hifob_pay maf_pay oth_pay fund_pay_sumamt psn_part_amt acct_pay "
+         "psn_cash_pay hosp_part_amt").split()
+
+
+def take(table: dict[str, np.ndarray], idx: np.ndarray) -> dict[str, np.ndarray]:
+    return {k: v[idx] for k, v in table.items()}
+
+
+def concat(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {k: np.concatenate([a[k], b[k]]) for k in a}
+
+
+def add_reversals(rng: np.random.Generator, setl: dict[str, np.ndarray], tl: Timeline,
+                  share: float = 0.012) -> dict[str, np.ndarray]:
+    """Reverse about `share` of settlements: negated amounts, pointing at the original, days later."""
+    n = len(setl["id"])
+    chosen = np.flatnonzero(rng.random(n) < share)
+    rev = take(setl, chosen)
+    rev["setl_time"] = rev["setl_time"] + rng.integers(0, 20, len(chosen)) * 86400 + rng.integers(60, 3600, len(chosen))
+    keep = rev["setl_time"] < (tl.horizon_end + 1) * 86400
+    rev = take(rev, np.flatnonzero(keep))
+    for m in MONEY:
+        rev[m] = -rev[m]
+    rev["refd_setl_flag"] = np.full(len(rev["id"]), "1")
+    rev["init_setl_id"] = rev["id"]
+    rev["id"] = n + 1 + np.arange(len(rev["id"]), dtype=np.int64)
+    rev["updt_time"] = rev["setl_time"] + 120
+    return concat(setl, rev)
+
+
+def add_void_rows(rng: np.random.Generator, setl: dict[str, np.ndarray], share: float = 0.001) -> dict[str, np.ndarray]:
+    """Void copies (vali_flag 0) of a few settlements: they must count nowhere."""
+    originals = np.flatnonzero(setl["refd_setl_flag"] == "0")
+    chosen = originals[rng.random(len(originals)) < share]
+    void = take(setl, chosen)
+    void["vali_flag"] = np.full(len(chosen), "0")
+    void["id"] = setl["id"].max() + 1 + np.arange(len(chosen), dtype=np.int64)
+    return concat(setl, void)
+
+
+def reversed_ids(setl: dict[str, np.ndarray]) -> np.ndarray:
+    return setl["init_setl_id"][setl["refd_setl_flag"] == "1"]
+
+
+__all__ = ["make_settlements", "add_reversals", "add_void_rows", "MONEY", "take", "concat", "NO_DAY"]
