@@ -1,8 +1,6 @@
 """Writing extracts as daily delivery folders: <landing>/<YYYYMMDD>/<extract>.csv + manifest.csv."""
 from __future__ import annotations
 
-import hashlib
-import io
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from ..files import file_sha256
 from ..contract import DATE, EXTRACTS, INT, MONEY, RATE, TS
 from .timeline import NO_DAY, Timeline
 
@@ -42,14 +41,8 @@ def to_arrow(extract: str, columns: dict) -> pa.Table:
             arrays.append(pa.array(np.asarray(v, dtype=np.int64)))
         else:
             v = np.asarray(v)
-            arrays.append(pa.array(v if v.dtype.kind in "UO" else v.astype(str), type=pa.string()))
+            arrays.append(pa.array(v, type=pa.string()) if v.dtype.kind in "UO" else pa.array(v).cast(pa.string()))
     return pa.table(arrays, names=EXTRACTS[extract].column_names)
-
-
-def csv_bytes(table: pa.Table) -> bytes:
-    buf = io.BytesIO()
-    pacsv.write_csv(table, buf, write_options=pacsv.WriteOptions(include_header=True))
-    return buf.getvalue()
 
 
 def write_deliveries(landing: Path, tl: Timeline, tables: dict[str, tuple[pa.Table, np.ndarray]]) -> list[Path]:
@@ -66,10 +59,9 @@ def write_deliveries(landing: Path, tl: Timeline, tables: dict[str, tuple[pa.Tab
         for extract in EXTRACTS:
             table, deliv = tables[extract]
             part = table.filter(pa.array(deliv == k))
-            data = csv_bytes(part)
             name = f"{extract}.csv"
-            (folder / name).write_bytes(data)
-            manifest.append(f"{name},{part.num_rows},{hashlib.sha256(data).hexdigest()}")
+            pacsv.write_csv(part, folder / name, write_options=pacsv.WriteOptions(include_header=True))
+            manifest.append(f"{name},{part.num_rows},{file_sha256(folder / name)}")
         (folder / "manifest.csv").write_text("\n".join(manifest) + "\n", encoding="utf-8")
         folders.append(folder)
     return folders
@@ -84,9 +76,3 @@ def latest_per_delivery(keys: np.ndarray, deliv: np.ndarray, updt: np.ndarray) -
     keep = np.zeros(len(order), dtype=bool)
     keep[order[last]] = True
     return keep
-
-
-def sort_by(table: pa.Table, deliv: np.ndarray, *columns: str) -> tuple[pa.Table, np.ndarray]:
-    """Stable row order for byte-identical files."""
-    idx = pc.sort_indices(table, sort_keys=[(c, "ascending") for c in columns]).to_numpy()
-    return table.take(idx), deliv[idx]

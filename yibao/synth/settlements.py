@@ -99,7 +99,7 @@ def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndar
     for cat, s, day in parts:
         out["span"].append(s)
         out["day"].append(day)
-        out["cat"].append(np.full(len(s), cat, dtype=object))
+        out["cat"].append(np.full(len(s), cat, dtype="<U13"))
     rows = {k: np.concatenate(v) for k, v in out.items()}
     n = len(rows["span"])
     span = rows["span"]

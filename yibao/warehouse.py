@@ -1,0 +1,56 @@
+"""The DuckDB warehouse file: connecting, and the tables Python owns in raw, ops and dq.
+
+dbt owns staging, core, marts and the dq models; ingest owns the raw tables and the
+load bookkeeping below, created here if missing.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from .contract import EXTRACTS, LINEAGE
+
+SCHEMAS = ("raw", "staging", "core", "marts", "dq", "ops")
+
+OPS_DDL = [
+    """create table if not exists ops.loaded_files (
+        delivery_date date not null,
+        file varchar not null,
+        extract varchar,
+        sha256 varchar not null,
+        status varchar not null,          -- loaded | rejected | duplicate
+        manifest_rows bigint,
+        rows_loaded bigint not null,
+        rows_quarantined bigint not null,
+        reason varchar,
+        loaded_at timestamp not null
+    )""",
+    """create table if not exists dq.quarantine_rows (
+        file varchar not null,
+        delivery_date date not null,
+        row_number bigint not null,
+        reason varchar not null,
+        original_line varchar,
+        quarantined_at timestamp not null
+    )""",
+]
+
+
+def connect(db: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    db.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(db), read_only=read_only)
+
+
+def raw_ddl(extract: str) -> str:
+    cols = ",\n  ".join(f"{c} {t}" for c, t in EXTRACTS[extract].columns + LINEAGE)
+    return f"create table if not exists raw.{extract} (\n  {cols}\n)"
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for schema in SCHEMAS:
+        con.execute(f"create schema if not exists {schema}")
+    for extract in EXTRACTS:
+        con.execute(raw_ddl(extract))
+    for ddl in OPS_DDL:
+        con.execute(ddl)
