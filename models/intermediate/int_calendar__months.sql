@@ -1,0 +1,42 @@
+-- One row per reporting month, from the first month with booked money to the as-of month.
+-- period_end is the day stock figures are taken on: the month end, or the as-of date
+-- (the latest delivery) for the unfinished current month.
+with as_of as (
+    select max(_delivery_date) as as_of_date
+    from {{ ref('stg_psn_insu') }}
+),
+
+activity as (
+    select min(cast(setl_time as date)) as first_day from {{ ref('stg_setl') }}
+    union all
+    select min(arvl_date) from {{ ref('stg_clct') }}
+    union all
+    select min(txn_date) from {{ ref('stg_fund_txn') }}
+),
+
+bounds as (
+    select
+        cast({{ dbt.date_trunc('month', 'min(activity.first_day)') }} as date) as first_month,
+        max(as_of.as_of_date) as as_of_date
+    from activity
+    cross join as_of
+),
+
+spine as (
+    {{ dbt.generate_series(600) }}
+),
+
+months as (
+    select {{ month_end_from_index('spine.generated_number - 1') }} as month_end
+    from spine
+)
+
+select
+    months.month_end,
+    case when months.month_end > bounds.as_of_date then bounds.as_of_date else months.month_end end as period_end,
+    cast({{ dbt.date_trunc('month', 'months.month_end') }} as date) as month_start,
+    bounds.as_of_date
+from months
+cross join bounds
+where months.month_end >= bounds.first_month
+  and cast({{ dbt.date_trunc('month', 'months.month_end') }} as date) <= bounds.as_of_date

@@ -1,0 +1,28 @@
+-- 重点人群名册: the latest version of each roster_id, as delivered.
+with source as (
+    select * from {{ source('raw', 'kpop_roster') }}
+),
+
+versions as (
+    select
+        source.*,
+        row_number() over (partition by roster_id order by _delivery_date desc, _row_number desc) as version_rank
+    from source
+)
+
+select
+    roster_id,
+    {{ person_key('certno', 'roster_id') }} as person_key,
+    certno,
+    psn_name,
+    psn_idet_type,
+    admdvs,
+    begndate,
+    enddate,
+    src_dept,
+    _file,
+    _delivery_date,
+    _row_number,
+    _loaded_at
+from versions
+where version_rank = 1

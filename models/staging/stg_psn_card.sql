@@ -1,0 +1,25 @@
+-- 社保卡/医保电子凭证: the latest version of each card_no, as delivered.
+with source as (
+    select * from {{ source('raw', 'psn_card') }}
+),
+
+versions as (
+    select
+        source.*,
+        row_number() over (partition by card_no order by updt_time desc, _delivery_date desc, _row_number desc) as version_rank
+    from source
+)
+
+select
+    card_no,
+    psn_no,
+    card_type,
+    card_stas,
+    issue_date,
+    updt_time,
+    _file,
+    _delivery_date,
+    _row_number,
+    _loaded_at
+from versions
+where version_rank = 1

@@ -1,0 +1,32 @@
+-- 人员参保信息: the latest version of each psn_insu_rlts_id, as delivered.
+with source as (
+    select * from {{ source('raw', 'psn_insu') }}
+),
+
+versions as (
+    select
+        source.*,
+        row_number() over (partition by psn_insu_rlts_id order by updt_time desc, _delivery_date desc, _row_number desc) as version_rank
+    from source
+)
+
+select
+    psn_insu_rlts_id,
+    psn_no,
+    insutype,
+    psn_type,
+    psn_insu_stas,
+    psn_insu_date,
+    paus_insu_date,
+    insu_admdvs,
+    poolarea_no,
+    emp_no,
+    cvlserv_flag,
+    flxempe_flag,
+    updt_time,
+    _file,
+    _delivery_date,
+    _row_number,
+    _loaded_at
+from versions
+where version_rank = 1
