@@ -14,10 +14,12 @@ from .errors import UserError
 
 
 def _generate(args) -> int:
+    from .progress import Steps
     from .synth import generate
 
     out = Path(args.out) if args.out else paths.data_dir()
-    g = generate(args.persons, args.seed, args.start, args.end, args.days, args.defect_rate, out, args.force)
+    g = generate(args.persons, args.seed, args.start, args.end, args.days, args.defect_rate, out, args.force,
+                 progress=Steps())
     print(f"generated {len(g.deliveries)} deliveries under {g.landing} in {g.seconds:.1f} s")
     for name, n in g.rows.items():
         print(f"  {name:<12} {n:>12,} rows")

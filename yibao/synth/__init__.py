@@ -39,7 +39,8 @@ class Generated:
 
 
 def generate(persons: int, seed: int, start: str, end: str, days: int, defect_rate: float,
-             out: Path, force: bool = False) -> Generated:
+             out: Path, force: bool = False, progress=None) -> Generated:
+    """progress, if given, is called as progress(label, count) after each step."""
     t0 = time.perf_counter()
     if persons < 100:
         raise UserError(f"--persons {persons} is too small", "use at least 100 persons")
@@ -54,24 +55,30 @@ def generate(persons: int, seed: int, start: str, end: str, days: int, defect_ra
         shutil.rmtree(landing)
 
     rng = np.random.default_rng(seed)
+    step = progress if progress else (lambda label, n=None: None)
     p = make_people(rng, persons, tl)
     enr = make_enrollment(rng, p, tl)
     key_group = choose_key_group(rng, p, tl)
     cards = make_cards(rng, p)
     inst = make_institutions(rng, tl)
+    step("persons, enrollment and cards", len(enr["id"]))
     setl = make_settlements(rng, p, enr, inst, tl, key_group)
     setl = add_void_rows(rng, add_reversals(rng, setl, tl))
     setl["fixmedins_code"] = inst["code"][setl["inst"]]
+    step("settlements", len(setl["id"]))
     clct = make_contributions(rng, p, enr, tl, key_group)
     psn_no_of = 1_000_000 + rng.permutation(p.n).astype(np.int64)
     clct["psn_no"] = psn_no_of[clct["person"]]
+    step("contributions", len(clct["id"]))
     roster = make_roster(rng, p, key_group, tl)
     fund_txn = make_fund_txn(rng, setl, enr, tl)
     pop = make_pop_stat(rng, p, tl)
     plan = make_fund_plan(rng, p, enr, setl, tl)
+    step("roster, fund transactions, population and plans", len(fund_txn["id"]))
 
     world = World(p, dict(psn_no_of=psn_no_of, certno=p.certno.copy()), cards, enr, setl, clct, roster, inst)
     inject(rng, world, tl, defect_rate, key_group)
+    step("defects", len(world.truth))
 
     tables = {
         "psn_info": _psn_info(world, tl),
@@ -94,7 +101,9 @@ def generate(persons: int, seed: int, start: str, end: str, days: int, defect_ra
                                                       year=plan["year"], planned_income=plan["income"],
                                                       planned_expenditure=plan["expenditure"]))),
     }
+    step("extracts as Arrow tables", sum(t.num_rows for t, _ in tables.values()))
     folders = write_deliveries(landing, tl, tables)
+    step("delivery files written", len(folders))
     truth_dir = landing / "_truth"
     truth_dir.mkdir(parents=True, exist_ok=True)
     with open(truth_dir / "defects.csv", "w", newline="", encoding="utf-8") as f:

@@ -67,11 +67,19 @@ def annual_rates(cat: str, age: np.ndarray, is_emp: np.ndarray, male: np.ndarray
     return np.where(fertile, 0.06 if cat == "maternity_in" else 0.25, 0.0)
 
 
-def load_policy() -> dict[tuple[int, str, str], tuple[float, float, float]]:
+def policy_lookup(year: np.ndarray, employee: np.ndarray, tier_idx: np.ndarray):
+    """Deductible, fund ratio and cap (yuan) from the benefit-policy seed, by year, scheme and tier.
+    Years outside the seed take the nearest year; pharmacy (tier index 4) gets zeros."""
     with open(seed_path("benefit_policy"), encoding="utf-8") as f:
-        return {(int(r["year"]), r["insutype"], r["hosp_tier"]):
-                (float(r["deductible"]), float(r["fund_ratio"]), float(r["annual_cap"]))
-                for r in csv.DictReader(f)}
+        rows = list(csv.DictReader(f))
+    years = sorted({int(r["year"]) for r in rows})
+    table = np.zeros((len(years), 2, 5, 3))
+    for r in rows:
+        table[years.index(int(r["year"])), int(r["insutype"] == "390"), TIER_NAMES.index(r["hosp_tier"])] = (
+            float(r["deductible"]), float(r["fund_ratio"]), float(r["annual_cap"]))
+    yi = np.clip(year - years[0], 0, len(years) - 1)
+    found = table[yi, (~employee).astype(np.int64), tier_idx.astype(np.int64)]
+    return found[:, 0], found[:, 1], found[:, 2]
 
 
 def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndarray],
@@ -95,27 +103,28 @@ def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndar
         day = a[s] + (rng.random(len(idx)) * dur[idx]).astype(np.int64)
         parts.append((cat, s, day))
 
-    out = {k: [] for k in ("span", "day", "cat")}
-    for cat, s, day in parts:
-        out["span"].append(s)
-        out["day"].append(day)
-        out["cat"].append(np.full(len(s), cat, dtype="<U13"))
-    rows = {k: np.concatenate(v) for k, v in out.items()}
+    cat_names = list(CATEGORIES)
+    rows = {"span": np.concatenate([s for _, s, _ in parts]),
+            "day": np.concatenate([d for _, _, d in parts]),
+            "cat": np.concatenate([np.full(len(s), cat_names.index(c), dtype=np.int8) for c, s, _ in parts])}
     n = len(rows["span"])
     span = rows["span"]
     person = enr["person"][span]
     scheme = enr["insutype"][span]
+    emp_row = scheme == "310"
     cat = rows["cat"]
-    insutype = np.where(np.isin(cat, ["maternity_in", "maternity_out"]), "510", scheme)
+    is_maternity = cat >= cat_names.index("maternity_in")
+    insutype = np.where(is_maternity, "510", scheme)
 
     med_type = np.empty(n, dtype="<U2")
-    tier = np.full(n, "pharmacy", dtype="<U8")
+    tier_idx = np.full(n, 4, dtype=np.int8)  # 0..3 = TIER_NAMES, 4 = pharmacy
     base = np.zeros(n)
     sigma = np.zeros(n)
+    ratio = np.zeros(n)
     clr = np.empty(n, dtype="<U2")
     dise = np.empty(n, dtype="<U7")
-    for c, spec in CATEGORIES.items():
-        m = cat == c
+    for ci, (c, spec) in enumerate(CATEGORIES.items()):
+        m = cat == ci
         k = int(m.sum())
         if not k:
             continue
@@ -124,41 +133,39 @@ def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndar
         clr[m] = spec["clr"]
         sigma[m] = spec["sigma"]
         dise[m] = np.array(DISEASES[c])[rng.integers(0, len(DISEASES[c]), k)]
-        emp = scheme[m] == "310"
+        emp = emp_row[m]
+        ratio[m] = np.where(emp, OTHER_RATIO.get((c, "310"), 0.0), OTHER_RATIO.get((c, "390"), 0.0))
         if c != "pharmacy":
             t_emp = rng.choice(4, size=k, p=spec["tiers_emp"])
             t_res = rng.choice(4, size=k, p=spec["tiers_res"])
             t = np.where(emp, t_emp, t_res)
-            tier[m] = np.array(TIER_NAMES)[t]
+            tier_idx[m] = t
             if c == "inpatient":
                 base[m] = np.where(emp, INPATIENT_MEAN["310"] / 1.0475, INPATIENT_MEAN["390"] / 0.875) * TIER_COST[t]
             else:
                 base[m] = spec["mean"] * (OUTPATIENT_TIER_COST[t] if c in ("outpatient", "emergency") else 1.0)
         else:
             base[m] = spec["mean"]
+    tier = np.array(TIER_NAMES + ("pharmacy",))[tier_idx]
 
     county = enr["county"][span]
     inst_idx = pick(rng, inst, tier, county)
     # lognormal with the chosen mean
     medfee = np.round(rng.lognormal(np.log(base) - sigma**2 / 2, sigma) * 100).astype(np.int64)
     medfee = np.maximum(medfee, 500)
-    is_in = cat == "inpatient"
     ful = np.round(medfee * rng.uniform(0.02, 0.08, n)).astype(np.int64)
     pre = np.round(medfee * rng.uniform(0.02, 0.07, n)).astype(np.int64)
-    pre = np.where(cat == "pharmacy", 0, pre)
+    is_pharmacy = cat == cat_names.index("pharmacy")
+    pre = np.where(is_pharmacy, 0, pre)
     inscp = medfee - ful - pre
 
     # Fund ratio and deductible from the benefit-policy seed for inpatient care.
-    policy = load_policy()
+    is_in = cat == cat_names.index("inpatient")
     year = year_of(rows["day"])
-    dedc_yuan = np.zeros(n)
-    ratio = np.zeros(n)
-    cap_yuan = np.full(n, 1e12)
-    for (y, ins, t), (d, r, cap) in policy.items():
-        m = is_in & (year == y) & (scheme == ins) & (tier == t)
-        dedc_yuan[m], ratio[m], cap_yuan[m] = d, r, cap
-    for (c, ins), r in OTHER_RATIO.items():
-        ratio[(cat == c) & (scheme == ins)] = r
+    dedc_yuan, in_ratio, cap_yuan = policy_lookup(year, emp_row, tier_idx)
+    ratio = np.where(is_in, in_ratio, ratio)
+    dedc_yuan = np.where(is_in, dedc_yuan, 0.0)
+    cap_yuan = np.where(is_in, cap_yuan, 1e12)
     retired = enr["psn_type"][span] == "12"
     ratio = np.where(is_in & retired, np.minimum(ratio + 0.05, 0.97), ratio)
 
@@ -166,19 +173,19 @@ def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndar
     pool_raw = np.round((inscp - dedc) * ratio).astype(np.int64)
     cap = np.round(cap_yuan * 100).astype(np.int64)
     hifp = np.minimum(pool_raw, cap)
-    hifob = np.where(scheme == "310", np.round((pool_raw - hifp) * 0.9).astype(np.int64), 0)
+    hifob = np.where(emp_row, np.round((pool_raw - hifp) * 0.9).astype(np.int64), 0)
     selfpay_scope = inscp - hifp - hifob
-    hifmi = np.where(is_in & (scheme == "390"),
+    hifmi = np.where(is_in & ~emp_row,
                      np.round(np.maximum(selfpay_scope - 1_200_000, 0) * 0.6).astype(np.int64), 0)
-    civil = p.civil_servant[person] & (scheme == "310")
+    civil = p.civil_servant[person] & emp_row
     cvlserv = np.where(civil, np.round((selfpay_scope - hifmi) * 0.4).astype(np.int64), 0)
     aid = key_group[person]
     maf = np.where(aid, np.round((selfpay_scope - hifmi - cvlserv) * 0.5).astype(np.int64), 0)
     zero = np.zeros(n, dtype=np.int64)
     fund = hifp + cvlserv + hifmi + hifob + maf
     psn_part = medfee - fund
-    has_acct = scheme == "310"
-    acct_share = np.select([cat == "pharmacy", is_in], [1.0, 0.0], rng.uniform(0.5, 1.0, n))
+    has_acct = emp_row
+    acct_share = np.select([is_pharmacy, is_in], [1.0, 0.0], rng.uniform(0.5, 1.0, n))
     acct = np.where(has_acct, np.round(psn_part * acct_share).astype(np.int64), 0)
     acct = np.where(has_acct & is_in, np.minimum(psn_part, rng.integers(0, 80000, n)), acct)
 
@@ -193,7 +200,7 @@ def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndar
         hifmi_pay=hifmi, hifob_pay=hifob, maf_pay=maf, oth_pay=zero, fund_pay_sumamt=fund,
         psn_part_amt=psn_part, acct_pay=acct, psn_cash_pay=psn_part - acct, hosp_part_amt=zero,
         refd_setl_flag=np.full(n, "0"), init_setl_id=np.full(n, -1, dtype=np.int64), clr_type=clr,
-        vali_flag=np.full(n, "1"), cat=cat,
+        vali_flag=np.full(n, "1"),
     )
     setl = {k: v[order] for k, v in setl.items()}
     setl["id"] = np.arange(1, n + 1, dtype=np.int64)
