@@ -1,9 +1,16 @@
 -- One row per reporting month, from the first month with booked money to the as-of month.
 -- period_end is the day stock figures are taken on: the month end, or the as-of date
--- (the latest delivery) for the unfinished current month.
-with as_of as (
-    select max(_delivery_date) as as_of_date
-    from {{ ref('stg_psn_insu') }}
+-- (the latest delivery of any extract) for the unfinished current month.
+with deliveries as (
+    {% for extract in ['psn_info', 'psn_card', 'psn_insu', 'clct', 'setl', 'medins', 'kpop_roster', 'fund_txn',
+                       'pop_stat', 'fund_plan'] %}
+    select max(_delivery_date) as delivery_date from {{ ref('stg_' ~ extract) }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+as_of as (
+    select max(delivery_date) as as_of_date from deliveries
 ),
 
 activity as (

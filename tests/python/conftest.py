@@ -1,0 +1,58 @@
+"""Shared fixtures: small generated cities, ingested and built once per test session."""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from yibao.build import dbt_build
+from yibao.ingest import ingest
+from yibao.synth import generate
+
+SMALL = dict(persons=3000, seed=7, start="2024-07", end="2025-06", days=2)
+
+
+@contextmanager
+def data_env(data: Path):
+    """Point YIBAO_DATA / YIBAO_DB at a test folder for the duration of a block."""
+    old = {k: os.environ.get(k) for k in ("YIBAO_DATA", "YIBAO_DB")}
+    os.environ["YIBAO_DATA"] = str(data)
+    os.environ["YIBAO_DB"] = str(data / "warehouse" / "yibao.duckdb")
+    try:
+        yield data
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def ingest_into(data: Path):
+    return ingest(data / "landing", data / "warehouse" / "yibao.duckdb", data / "quarantine")
+
+
+@pytest.fixture(scope="session")
+def clean_city(tmp_path_factory) -> Path:
+    """A clean (defect rate 0) small city, ingested and built."""
+    data = tmp_path_factory.mktemp("clean_city")
+    generate(**SMALL, defect_rate=0.0, out=data)
+    with data_env(data):
+        report = ingest_into(data)
+        assert report.ok, report.summary()
+        assert dbt_build(["--quiet"]) == 0, "dbt build failed on the clean city"
+    return data
+
+
+@pytest.fixture
+def in_env(clean_city):
+    with data_env(clean_city):
+        yield clean_city
+
+
+def duck(data: Path, read_only: bool = True):
+    import duckdb
+
+    return duckdb.connect(str(data / "warehouse" / "yibao.duckdb"), read_only=read_only)

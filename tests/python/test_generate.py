@@ -1,0 +1,87 @@
+"""The generator: deterministic, valid ID numbers, realistic contributions, defects at about rate R."""
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from yibao import certno
+from yibao.synth import generate
+
+TINY = dict(persons=600, seed=11, start="2025-01", end="2025-03", days=1)
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_same_seed_gives_identical_files(tmp_path):
+    a = generate(**TINY, defect_rate=0.01, out=tmp_path / "a")
+    b = generate(**TINY, defect_rate=0.01, out=tmp_path / "b")
+    files_a, files_b = _files(a.landing), _files(b.landing)
+    assert len(files_a) == 2 * 11 + 1  # two deliveries of 10 extracts + manifest, and the truth file
+    assert files_a == files_b
+
+
+def test_other_seed_gives_other_files(tmp_path):
+    a = generate(**TINY, defect_rate=0.0, out=tmp_path / "a")
+    b = generate(**{**TINY, "seed": 12}, defect_rate=0.0, out=tmp_path / "b")
+    assert _files(a.landing) != _files(b.landing)
+
+
+def test_every_certno_in_clean_data_is_valid(clean_city):
+    people = pd.concat(pd.read_csv(f, dtype=str) for f in sorted((clean_city / "landing").glob("*/psn_info.csv")))
+    assert len(people) > 2500
+    bad = [(r.certno, r.brdy, r.gend) for r in people.itertuples()
+           if not certno.is_valid(r.certno, r.brdy, r.gend)]
+    assert bad == []
+    assert people["certno"].str[:6].isin(people["hsreg_admdvs"]).all()
+
+
+def test_clean_data_has_empty_truth(clean_city):
+    rows = list(csv.reader(open(clean_city / "landing" / "_truth" / "defects.csv", encoding="utf-8")))
+    assert rows == [["rule_id", "entity_key"]]
+
+
+def test_resident_contributions_follow_the_standard(clean_city):
+    standards = pd.read_csv(Path(__file__).parents[2] / "seeds" / "contribution_standard.csv")
+    per_year = dict(zip(standards["year"], standards["resident_individual"]))
+    clct = pd.concat(pd.read_csv(f, dtype=str) for f in sorted((clean_city / "landing").glob("*/clct.csv")))
+    res = clct[(clct["insutype"] == "390") & (clct["revs_flag"] == "0")].drop_duplicates("clct_id")
+    assert len(res) > 1000
+    expected = res["accrual_ym"].str[:4].astype(int).map(per_year)
+    assert (res["clct_amt"].astype(float) == expected).all()
+    assert set(res["clct_type"]) == {"20", "40"}  # 40: paid by medical aid for key groups
+
+
+def test_injected_defects_track_the_rate(tmp_path):
+    rate = 0.01
+    g = generate(persons=6000, seed=3, start="2025-01", end="2025-06", days=1, defect_rate=rate, out=tmp_path)
+    truth = pd.read_csv(g.landing / "_truth" / "defects.csv")
+    counts = truth["rule_id"].value_counts().to_dict()
+    enrolled = g.rows["psn_info"] - counts["one_person_one_number"] // 2
+    domain = {
+        "dup_enrollment_cross_scheme": enrolled, "dup_enrollment_cross_county": enrolled,
+        "one_person_one_number": enrolled, "one_person_one_card": enrolled, "certno_invalid": enrolled,
+        "setl_without_enrollment": g.rows["setl"], "setl_arithmetic": g.rows["setl"],
+        "setl_unknown_medins": g.rows["setl"], "setl_orphan_reversal": g.rows["setl"],
+        "kpop_not_enrolled": g.rows["kpop_roster"], "clct_unknown_person": g.rows["clct"],
+    }
+    keys_per_defect = {"one_person_one_number": 2, "one_person_one_card": 2}
+    assert set(counts) == set(domain)
+    for rule, n in domain.items():
+        observed = counts[rule] / keys_per_defect.get(rule, 1)
+        expected = rate * n
+        assert abs(observed - expected) <= 4 * math.sqrt(expected) + 2, (rule, observed, expected)
+
+
+def test_rejects_impossible_arguments(tmp_path):
+    from yibao.errors import UserError
+
+    with pytest.raises(UserError):
+        generate(**{**TINY, "persons": 10}, defect_rate=0.0, out=tmp_path)
+    with pytest.raises(ValueError):
+        generate(**{**TINY, "start": "2025-05", "end": "2025-01"}, defect_rate=0.0, out=tmp_path)

@@ -1,0 +1,35 @@
+"""`yibao demo` (make demo): a small synthetic city, generated, ingested, built and served."""
+from __future__ import annotations
+
+import time
+
+from . import paths
+from .build import dbt_build
+from .dashboard import serve
+from .errors import UserError
+from .ingest import ingest
+from .progress import Steps
+from .synth import generate
+
+DEMO = dict(persons=20000, seed=20251231, start="2024-01", end="2025-12", days=3, defect_rate=0.0)
+
+
+def demo(serve_dashboard: bool = True, port: int = 8501) -> int:
+    t0 = time.perf_counter()
+    data = paths.data_dir()
+    print(f"demo: a synthetic Jiamusi of {DEMO['persons']:,} persons, {DEMO['start']} to {DEMO['end']} "
+          f"plus {DEMO['days']} daily deliveries, in {data}")
+    g = generate(**DEMO, out=data, force=True, progress=Steps())
+    print(f"generated {sum(g.rows.values()):,} rows in {g.seconds:.1f} s")
+    db = paths.db_path()
+    if db.exists():  # a fresh demo: the old warehouse belongs to the replaced deliveries
+        db.unlink()
+    report = ingest(paths.landing_dir(), db, paths.quarantine_dir())
+    print(report.summary().splitlines()[-1])
+    if not report.ok:
+        raise UserError("demo ingest rejected files", "see the lines above")
+    rc = dbt_build([])
+    if rc != 0:
+        raise UserError("dbt build failed during the demo", f"see {data / 'dbt' / 'logs' / 'dbt.log'}")
+    print(f"demo ready in {time.perf_counter() - t0:.0f} s")
+    return serve(port) if serve_dashboard else 0
