@@ -72,7 +72,7 @@ def parser() -> argparse.ArgumentParser:
     i.set_defaults(func=_ingest)
 
     b = sub.add_parser("build", help="run dbt build with the project's profile")
-    b.add_argument("dbt_args", nargs=argparse.REMAINDER, help="extra arguments passed to dbt build")
+    b.epilog = "Any further arguments go to dbt build, e.g. yibao build --select marts"
     b.set_defaults(func=_build)
 
     d = sub.add_parser("dashboard", help="serve the Streamlit dashboard")
@@ -87,7 +87,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    args, extra = parser().parse_known_args(argv)
+    if extra and args.command != "build":
+        parser().error(f"unrecognized arguments: {' '.join(extra)}")
+    args.dbt_args = extra
     try:
         return args.func(args)
     except UserError as e:

@@ -13,6 +13,7 @@ versions as (
 select
     roster_id,
     {{ person_key('certno', 'roster_id') }} as person_key,
+    {{ mask_certno('certno') }} as certno_masked,
     certno,
     psn_name,
     psn_idet_type,

@@ -13,6 +13,7 @@ versions as (
 select
     psn_no,
     {{ person_key('certno', 'psn_no') }} as person_key,
+    {{ mask_certno('certno') }} as certno_masked,
     psn_cert_type,
     certno,
     psn_name,

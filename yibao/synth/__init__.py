@@ -71,7 +71,7 @@ def generate(persons: int, seed: int, start: str, end: str, days: int, defect_ra
     clct["psn_no"] = psn_no_of[clct["person"]]
     step("contributions", len(clct["id"]))
     roster = make_roster(rng, p, key_group, tl)
-    fund_txn = make_fund_txn(rng, setl, enr, tl)
+    fund_txn = make_fund_txn(rng, setl, enr, clct, tl)
     pop = make_pop_stat(rng, p, tl)
     plan = make_fund_plan(rng, p, enr, setl, tl)
     step("roster, fund transactions, population and plans", len(fund_txn["id"]))

@@ -36,14 +36,22 @@ def settlement_spend(setl, tl: Timeline) -> np.ndarray:
     return grid
 
 
+def maternity_income(clct) -> np.ndarray:
+    """Cents of maternity (510) contributions per county over the history."""
+    m = clct["insutype"] == "510"
+    return np.bincount(np.searchsorted(COUNTY_CODES, clct["county"][m]), weights=clct["amt"][m],
+                       minlength=len(COUNTY_CODES))
+
+
 def reference_days(tl: Timeline) -> dict[int, int]:
     """The day each year's population and plan refer to: 1 January, or the history start."""
     return {y: max(day_of(dt.date(y, 1, 1)), tl.hist_start) for y in tl.years()}
 
 
-def make_fund_txn(rng: np.random.Generator, setl, enr, tl: Timeline) -> dict[str, np.ndarray]:
+def make_fund_txn(rng: np.random.Generator, setl, enr, clct, tl: Timeline) -> dict[str, np.ndarray]:
     months = month_index(np.array([tl.horizon_end]))[0] - month_index(np.array([tl.hist_start]))[0] + 1
     monthly = settlement_spend(setl, tl) / months  # cents per month per [county, fund]
+    maternity_monthly = maternity_income(clct) / months
     rows = {k: [] for k in ("county", "fund", "txn_type", "amount", "day", "memo")}
 
     def add(county, fund, txn_type, cents, day, memo):
@@ -89,6 +97,9 @@ def make_fund_txn(rng: np.random.Generator, setl, enr, tl: Timeline) -> dict[str
                 aid = round(monthly[ci, _fund_index("610100")] * q[3], -2)
                 add(county, "610100", "13", round(aid / 2), day, "医疗救助财政补助")
                 add(county, "610100", "14", aid - round(aid / 2), day, "医疗救助财政补助")
+            for month in range(1, 13):  # maternity allowance (生育津贴) is paid from the maternity fund
+                add(county, "510100", "52", -round(maternity_monthly[ci] * rng.uniform(0.7, 0.9), -2),
+                    day_of(dt.date(year, month, 25)), "生育津贴支出")
             for month in (3, 6, 9, 12):
                 for fi, fund in enumerate(FUNDS):
                     add(county, fund, "21", round(opening[ci, fi] * 0.0035), day_of(dt.date(year, month, 21)),

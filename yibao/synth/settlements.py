@@ -19,7 +19,7 @@ TIER_NAMES = ("tier3", "tier2", "tier1", "none")
 #           tier probabilities (tier3, tier2, tier1, none) for employees / residents, pharmacy flag
 CATEGORIES = {
     "inpatient": dict(med=(["21", "22", "23", "24", "25", "28"], [0.85, 0.04, 0.015, 0.05, 0.015, 0.03]),
-                      clr="21", sigma=0.75, tiers_emp=[0.5, 0.35, 0.1, 0.05], tiers_res=[0.3, 0.4, 0.2, 0.1]),
+                      clr="21", sigma=0.75, tiers_emp=[0.5, 0.35, 0.1, 0.05], tiers_res=[0.25, 0.35, 0.25, 0.15]),
     "outpatient": dict(med=(["11"], [1.0]), clr="11", sigma=0.6, mean=160,
                        tiers_emp=[0.15, 0.25, 0.3, 0.3], tiers_res=[0.1, 0.2, 0.3, 0.4]),
     "chronic": dict(med=(["14"], [1.0]), clr="11", sigma=0.5, mean=520,
@@ -35,6 +35,8 @@ CATEGORIES = {
 # Inpatient cost means at the national 2023 bulletin averages (DESIGN §5), spread over tiers.
 INPATIENT_MEAN = {"310": 12175.0, "390": 7674.0}
 TIER_COST = np.array([1.4, 0.8, 0.45, 0.35])
+# Resident critical-illness insurance (大病保险) pays 60 % of in-scope self-pay above this, in cents.
+CRITICAL_ILLNESS_THRESHOLD = 300_000
 OUTPATIENT_TIER_COST = np.array([1.8, 1.2, 0.8, 0.6])
 # Fund ratio of in-scope cost outside inpatient care (门诊统筹, 慢特病, 急诊, 生育).
 OTHER_RATIO = {("outpatient", "310"): 0.55, ("outpatient", "390"): 0.50, ("chronic", "310"): 0.75,
@@ -54,9 +56,9 @@ def annual_rates(cat: str, age: np.ndarray, is_emp: np.ndarray, male: np.ndarray
                  key_group: np.ndarray) -> np.ndarray:
     if cat == "inpatient":
         r = np.select([age < 18, age < 45, age < 60, age < 75], [0.06, 0.08, 0.15, 0.28], 0.42)
-        return r * np.where(key_group, 1.3, 1.0)
+        return r * np.where(key_group, 1.3, 1.0) * np.where(is_emp, 1.3, 1.0)
     if cat == "outpatient":
-        return np.where(is_emp, 4.0, 1.5)
+        return np.where(is_emp, 6.0, 1.5)
     if cat == "chronic":
         return np.where(age >= 45, np.where(is_emp, 2.0, 1.5), 0.2)
     if cat == "emergency":
@@ -141,7 +143,8 @@ def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndar
             t = np.where(emp, t_emp, t_res)
             tier_idx[m] = t
             if c == "inpatient":
-                base[m] = np.where(emp, INPATIENT_MEAN["310"] / 1.0475, INPATIENT_MEAN["390"] / 0.875) * TIER_COST[t]
+                base[m] = np.where(emp, INPATIENT_MEAN["310"], INPATIENT_MEAN["390"]) * TIER_COST[t] / np.where(
+                    emp, TIER_COST @ spec["tiers_emp"], TIER_COST @ spec["tiers_res"])
             else:
                 base[m] = spec["mean"] * (OUTPATIENT_TIER_COST[t] if c in ("outpatient", "emergency") else 1.0)
         else:
@@ -176,7 +179,7 @@ def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndar
     hifob = np.where(emp_row, np.round((pool_raw - hifp) * 0.9).astype(np.int64), 0)
     selfpay_scope = inscp - hifp - hifob
     hifmi = np.where(is_in & ~emp_row,
-                     np.round(np.maximum(selfpay_scope - 1_200_000, 0) * 0.6).astype(np.int64), 0)
+                     np.round(np.maximum(selfpay_scope - CRITICAL_ILLNESS_THRESHOLD, 0) * 0.6).astype(np.int64), 0)
     civil = p.civil_servant[person] & emp_row
     cvlserv = np.where(civil, np.round((selfpay_scope - hifmi) * 0.4).astype(np.int64), 0)
     aid = key_group[person]

@@ -1,0 +1,41 @@
+-- grain: one contribution line (clct_id), in its latest version; reversals are their own rows with negated amounts
+-- money is booked in the month of arvl_date, cash basis (DESIGN §4 booking rules)
+{{ config(materialized='incremental', unique_key='clct_id', incremental_strategy='delete+insert') }}
+
+with contributions as (
+    select * from {{ ref('stg_clct') }}
+    {% if is_incremental() %}
+    where _loaded_at > (select max(_loaded_at) from {{ this }})
+    {% endif %}
+),
+
+persons as (
+    select psn_no, person_key from {{ ref('stg_psn_info') }}
+)
+
+select
+    contributions.clct_id,
+    persons.person_key,
+    contributions.psn_no,
+    contributions.emp_no,
+    contributions.insutype,
+    contributions.insu_admdvs,
+    contributions.accrual_ym,
+    contributions.clct_type,
+    contributions.clct_base,
+    contributions.clct_rate,
+    contributions.clct_amt,
+    contributions.acct_crdt_amt,
+    cast(contributions.clct_amt - contributions.acct_crdt_amt as decimal(18, 2)) as pooled_amt,
+    case contributions.insutype
+        when '310' then '310100'
+        when '390' then '390100'
+        when '510' then '510100'
+    end as pooled_fund_type,
+    contributions.arvl_date,
+    cast({{ dbt.last_day('contributions.arvl_date', 'month') }} as date) as month_end,
+    contributions.revs_flag = '1' as is_reversal,
+    contributions._loaded_at
+from contributions
+left join persons
+    on contributions.psn_no = persons.psn_no

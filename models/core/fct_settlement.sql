@@ -1,0 +1,100 @@
+-- grain: one valid-or-void settlement row (setl_id): originals and reversals are separate rows
+-- money is booked in the month of each row's own setl_time, so summing money nets a reversal in its own month;
+-- counts use is_counted, which excludes both a reversed original and its reversal (DESIGN §4)
+{{ config(materialized='incremental', unique_key='setl_id', incremental_strategy='delete+insert') }}
+
+with all_settlements as (
+    select * from {{ ref('stg_setl') }}
+),
+
+{% if is_incremental() %}
+new_rows as (
+    select setl_id, init_setl_id, refd_setl_flag
+    from all_settlements
+    where _loaded_at > (select max(_loaded_at) from {{ this }})
+),
+{% endif %}
+
+settlements as (
+    select * from all_settlements
+    {% if is_incremental() %}
+    -- new rows, and originals whose reversal just arrived (their is_reversed flag changes)
+    where setl_id in (select setl_id from new_rows)
+       or setl_id in (select init_setl_id from new_rows where refd_setl_flag = '1')
+    {% endif %}
+),
+
+reversed as (
+    select distinct init_setl_id as setl_id
+    from all_settlements
+    where refd_setl_flag = '1' and vali_flag = '1' and init_setl_id is not null
+),
+
+persons as (
+    select psn_no, person_key from {{ ref('stg_psn_info') }}
+),
+
+med_types as (
+    select med_type, med_group from {{ ref('med_type') }}
+),
+
+levels as (
+    select hosp_lv, hosp_tier from {{ ref('hosp_lv') }}
+)
+
+select
+    settlements.setl_id,
+    settlements.mdtrt_id,
+    persons.person_key,
+    settlements.psn_no,
+    settlements.insutype,
+    settlements.psn_type,
+    settlements.med_type,
+    coalesce(med_types.med_group, 'other') as med_group,
+    settlements.setl_time,
+    cast(settlements.setl_time as date) as setl_date,
+    cast({{ dbt.last_day('cast(settlements.setl_time as date)', 'month') }} as date) as month_end,
+    settlements.fixmedins_code,
+    settlements.hosp_lv,
+    coalesce(levels.hosp_tier, 'none') as hosp_tier,
+    settlements.insu_admdvs,
+    settlements.mdtrtarea_admvs,
+    settlements.dise_codg,
+    settlements.medfee_sumamt,
+    settlements.fulamt_ownpay_amt,
+    settlements.overlmt_selfpay,
+    settlements.preselfpay_amt,
+    settlements.inscp_scp_amt,
+    settlements.act_pay_dedc,
+    settlements.hifp_pay,
+    settlements.cvlserv_pay,
+    settlements.hifes_pay,
+    settlements.hifmi_pay,
+    settlements.hifob_pay,
+    settlements.maf_pay,
+    settlements.oth_pay,
+    settlements.fund_pay_sumamt,
+    settlements.psn_part_amt,
+    settlements.acct_pay,
+    settlements.psn_cash_pay,
+    settlements.hosp_part_amt,
+    case settlements.insutype
+        when '310' then '310100'
+        when '390' then '390100'
+        when '510' then '510100'
+    end as pooled_fund_type,
+    settlements.refd_setl_flag = '1' as is_reversal,
+    settlements.init_setl_id,
+    reversed.setl_id is not null as is_reversed,
+    settlements.vali_flag = '1' as is_valid,
+    settlements.vali_flag = '1' and settlements.refd_setl_flag <> '1' and reversed.setl_id is null as is_counted,
+    settlements._loaded_at
+from settlements
+left join reversed
+    on settlements.setl_id = reversed.setl_id
+left join persons
+    on settlements.psn_no = persons.psn_no
+left join med_types
+    on settlements.med_type = med_types.med_type
+left join levels
+    on settlements.hosp_lv = levels.hosp_lv

@@ -1,0 +1,59 @@
+-- Key-group coverage (重点人群参保率) per county and month, plus the city row summed from the counties:
+-- roster persons valid on the period end, and how many of them had an active 310 or 390 enrollment.
+with months as (
+    select month_end, period_end from {{ ref('int_calendar__months') }}
+),
+
+counties as (
+    select admdvs from {{ ref('dim_region') }} where region_level = 'county'
+),
+
+roster_on_day as (
+    select distinct months.month_end, roster.admdvs, roster.person_key
+    from months
+    inner join {{ ref('int_kpop__roster_lines') }} as roster
+        on roster.begndate <= months.period_end
+       and (roster.enddate is null or months.period_end <= roster.enddate)
+),
+
+status as (
+    select
+        roster_on_day.month_end,
+        roster_on_day.admdvs,
+        count(*) as roster_persons,
+        sum(case when person_month.person_key is not null then 1 else 0 end) as enrolled_persons
+    from roster_on_day
+    left join {{ ref('fct_person_month') }} as person_month
+        on person_month.person_key = roster_on_day.person_key
+       and person_month.month_end = roster_on_day.month_end
+    group by roster_on_day.month_end, roster_on_day.admdvs
+),
+
+county_rows as (
+    select
+        counties.admdvs,
+        months.month_end,
+        coalesce(status.roster_persons, 0) as roster_persons,
+        coalesce(status.enrolled_persons, 0) as enrolled_persons
+    from months
+    cross join counties
+    left join status
+        on status.admdvs = counties.admdvs and status.month_end = months.month_end
+),
+
+all_rows as (
+    select * from county_rows
+    union all
+    select '230800', month_end, sum(roster_persons), sum(enrolled_persons)
+    from county_rows
+    group by month_end
+)
+
+select
+    cast(admdvs as {{ dbt.type_string() }}) as admdvs,
+    month_end,
+    cast(roster_persons as bigint) as roster_persons,
+    cast(enrolled_persons as bigint) as enrolled_persons,
+    cast(roster_persons - enrolled_persons as bigint) as not_enrolled_persons,
+    cast(enrolled_persons as double) / nullif(roster_persons, 0) as kpop_coverage_rate
+from all_rows
