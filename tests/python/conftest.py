@@ -56,3 +56,16 @@ def duck(data: Path, read_only: bool = True):
     import duckdb
 
     return duckdb.connect(str(data / "warehouse" / "yibao.duckdb"), read_only=read_only)
+
+
+@pytest.fixture(scope="session")
+def demo_city(tmp_path_factory) -> Path:
+    """The city `make demo` builds, for calibration checks."""
+    from yibao.demo import DEMO
+
+    data = tmp_path_factory.mktemp("demo_city")
+    generate(**DEMO, out=data)
+    with data_env(data):
+        assert ingest_into(data).ok
+        assert dbt_build(["--quiet"]) == 0, "dbt build failed on the demo city"
+    return data
