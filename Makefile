@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 
 export YIBAO_DATA ?= $(CURDIR)/data
 
-.PHONY: demo test venv build dashboard clean
+.PHONY: demo test venv clean gx-suites
 
 venv: $(STAMP)
 
@@ -28,3 +28,7 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) target logs data
+
+## gx-suites: regenerate the Great Expectations suites in gx/expectations from yibao/rules.py and the seeds
+gx-suites: $(STAMP)
+	$(BIN)/python -c "from yibao.validate import write_suites; [print(p) for p in write_suites()]"

@@ -16,3 +16,16 @@
 {% macro month_end_from_index(n) -%}
     cast({{ dbt.last_day(dbt.dateadd('month', n, "cast('2000-01-01' as date)"), 'month') }} as date)
 {%- endmacro %}
+
+{#- True when the whole string matches the regular expression. -#}
+{% macro regex_full_match(expr, pattern) -%}
+    {{ return(adapter.dispatch('regex_full_match', 'yibao')(expr, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regex_full_match(expr, pattern) -%}
+    ({{ expr }} rlike '^{{ pattern }}$')
+{%- endmacro %}
+
+{% macro duckdb__regex_full_match(expr, pattern) -%}
+    regexp_full_match({{ expr }}, '{{ pattern }}')
+{%- endmacro %}

@@ -42,7 +42,7 @@ EXTRACTS: dict[str, Extract] = {
                   {"brdy": DATE, "updt_time": TS}),
         ),
         Extract(
-            "psn_card", "社保卡/医保电子凭证", ("card_no",),
+            "psn_card", "社保卡/医保电子凭证", ("card_no", "psn_no"),
             _cols("card_no psn_no card_type card_stas issue_date updt_time",
                   {"issue_date": DATE, "updt_time": TS}),
         ),

@@ -24,7 +24,20 @@ OPS_DDL = [
         rows_loaded bigint not null,
         rows_quarantined bigint not null,
         reason varchar,
-        loaded_at timestamp not null
+        loaded_at timestamp not null,
+        encoding varchar
+    )""",
+    """create table if not exists ops.gx_results (
+        delivery_date date not null,
+        file varchar not null,
+        extract varchar not null,
+        success boolean not null,
+        evaluated_expectations integer not null,
+        failed_quarantine integer not null,
+        failed_warn integer not null,
+        details json,
+        seconds double,
+        validated_at timestamp not null
     )""",
     """create table if not exists dq.quarantine_rows (
         file varchar not null,

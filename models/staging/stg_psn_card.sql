@@ -1,4 +1,5 @@
--- 社保卡/医保电子凭证: the latest version of each card_no, as delivered.
+-- 社保卡/医保电子凭证: the latest version of each card_no and holder (psn_no), as delivered.
+-- Keyed by both, so a card number delivered for two persons stays visible to the 一人一卡 rule.
 with source as (
     select * from {{ source('raw', 'psn_card') }}
 ),
@@ -6,7 +7,7 @@ with source as (
 versions as (
     select
         source.*,
-        row_number() over (partition by card_no order by updt_time desc, _delivery_date desc, _row_number desc) as version_rank
+        row_number() over (partition by card_no, psn_no order by updt_time desc, _delivery_date desc, _row_number desc) as version_rank
     from source
 )
 

@@ -59,7 +59,7 @@ def generate(persons: int, seed: int, start: str, end: str, days: int, defect_ra
     p = make_people(rng, persons, tl)
     enr = make_enrollment(rng, p, tl)
     key_group = choose_key_group(rng, p, tl)
-    cards = make_cards(rng, p)
+    cards = make_cards(rng, p, tl)
     inst = make_institutions(rng, tl)
     step("persons, enrollment and cards", len(enr["id"]))
     setl = make_settlements(rng, p, enr, inst, tl, key_group)

@@ -85,15 +85,29 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
     w.psn["extra_numbers"] = (who, new_no)
     w.record("one_person_one_number", "psn_no", np.concatenate([psn_no_of[who], new_no]))
 
-    # 一人一卡: a second active social-security card.
+    # 一人一卡: half get a second active social-security card (both cards are involved); for the other
+    # half, a person's e-voucher number is also delivered for someone without one (that card is involved).
     who = persons()
-    active1 = (w.cards["card_type"] == "1") & (w.cards["card_stas"] == "1")
-    existing = np.full(p.n, -1, dtype=np.int64)
-    existing[w.cards["person"][active1]] = w.cards["id"][active1]
-    new_ids = w.cards["id"].max() + 1 + np.arange(len(who), dtype=np.int64)
-    w.cards = concat(w.cards, dict(person=who, card_type=np.full(len(who), "1"), card_stas=np.full(len(who), "1"),
-                                   issue=tl.hist_start + rng.integers(0, 200, len(who)), id=new_ids))
-    w.record("one_person_one_card", "card_no", np.concatenate([existing[who], new_ids]))
+    second, shared = who[: len(who) // 2], who[len(who) // 2:]
+    active = w.cards["card_stas"] == "1"
+    card_of = {}
+    for kind in ("1", "2"):
+        ids = np.full(p.n, -1, dtype=np.int64)
+        mask = active & (w.cards["card_type"] == kind)
+        ids[w.cards["person"][mask]] = w.cards["id"][mask]
+        card_of[kind] = ids
+    new_ids = w.cards["id"].max() + 1 + np.arange(len(second), dtype=np.int64)
+    receivers = shared[card_of["2"][shared] < 0]
+    donors = shared[card_of["2"][shared] >= 0]
+    k = min(len(receivers), len(donors))
+    receivers, donated = receivers[:k], card_of["2"][donors[:k]]
+    w.cards = concat(w.cards, dict(
+        person=np.concatenate([second, receivers]),
+        card_type=np.concatenate([np.full(len(second), "1"), np.full(k, "2")]),
+        card_stas=np.full(len(second) + k, "1"),
+        issue=tl.hist_start + rng.integers(0, max(tl.full_date - tl.hist_start, 1), len(second) + k),
+        id=np.concatenate([new_ids, donated])))
+    w.record("one_person_one_card", "card_no", np.concatenate([card_of["1"][second], new_ids, donated]))
 
     # Invalid ID numbers: wrong check character, 17 characters, wrong birth date, wrong gender digit.
     who = persons()

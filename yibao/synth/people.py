@@ -65,7 +65,9 @@ def make_people(rng: np.random.Generator, n: int, tl: Timeline) -> People:
     group_start = np.maximum.accumulate(np.where(new_group, np.arange(n), 0))
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n) - group_start
-    seq = 2 * (rank + rng.integers(0, 40, n)) + male.astype(np.int64)
+    group_offset = np.empty(n, dtype=np.int64)  # one random start per group keeps numbers unique
+    group_offset[order] = rng.integers(0, 40, n)[group_start]
+    seq = 2 * (rank + group_offset) + male.astype(np.int64)
     if seq.max() >= 900:  # 900-999 stay free for injected defects
         raise ValueError("too many persons per county and birth date for unique ID numbers")
     cert = certno.build(county, yyyymmdd(birth), seq)
@@ -158,7 +160,7 @@ def covering(enr: dict[str, np.ndarray], day: int) -> np.ndarray:
     return (enr["status"] != "3") & (enr["start"] <= day) & (day < enr["end"])
 
 
-def make_cards(rng: np.random.Generator, p: People) -> dict[str, np.ndarray]:
+def make_cards(rng: np.random.Generator, p: People, tl: Timeline) -> dict[str, np.ndarray]:
     """One active social-security card each, an e-voucher for 55 %, an older cancelled card for 3 %."""
     who = np.flatnonzero(p.enrolled)
     issue = p.first_start[who]
@@ -167,7 +169,8 @@ def make_cards(rng: np.random.Generator, p: People) -> dict[str, np.ndarray]:
     person = np.concatenate([who, voucher, old])
     card_type = np.concatenate([np.full(len(who), "1"), np.full(len(voucher), "2"), np.full(len(old), "1")])
     card_stas = np.concatenate([np.full(len(who) + len(voucher), "1"), np.full(len(old), "3")])
-    issue_day = np.concatenate([issue, p.first_start[voucher] + rng.integers(0, 400, len(voucher)),  # clipped on delivery
+    voucher_issue = np.minimum(p.first_start[voucher] + rng.integers(0, 400, len(voucher)), tl.horizon_end)
+    issue_day = np.concatenate([issue, voucher_issue,
                                 p.first_start[old] - rng.integers(400, 3000, len(old))])
     order = np.lexsort((card_type, person))
     cards = dict(person=person[order], card_type=card_type[order], card_stas=card_stas[order],

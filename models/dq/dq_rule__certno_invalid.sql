@@ -1,0 +1,38 @@
+-- Resident ID numbers (psn_cert_type 01) that break GB 11643-1999: length, shape, check character,
+-- birth date (must equal brdy) or gender digit (odd = male, must match gend).
+with persons as (
+    select psn_no, certno, certno_masked, brdy, gend
+    from {{ ref('stg_psn_info') }}
+    where psn_cert_type = '01'
+),
+
+checked as (
+    select
+        psn_no,
+        certno_masked,
+        case
+            when certno is null or {{ dbt.length('certno') }} <> 18
+                then {{ dbt.concat(["'length '", "cast(coalesce(" ~ dbt.length('certno') ~ ", 0) as " ~ dbt.type_string() ~ ")", "', expected 18'"]) }}
+            when not {{ regex_full_match('certno', '[0-9]{17}[0-9X]') }}
+                then 'not 17 digits and a check character'
+            when {{ gb11643_check_char('certno') }} <> substr(certno, 18, 1)
+                then 'check character wrong'
+            when substr(certno, 7, 8) <> {{ yyyymmdd('brdy') }}
+                then 'birth date differs from brdy'
+            when gend in ('1', '2')
+                 and (cast(substr(certno, 17, 1) as integer) % 2 = 1) <> (gend = '1')
+                then 'gender digit differs from gend'
+        end as problem
+    from persons
+)
+
+select
+    'certno_invalid' as rule_id,
+    home.admdvs,
+    checked.psn_no as entity_key,
+    checked.problem as detail,
+    checked.certno_masked
+from checked
+left join {{ ref('int_person__home_county') }} as home
+    on checked.psn_no = home.psn_no
+where checked.problem is not null

@@ -1,0 +1,42 @@
+-- 一人一卡: a person with more than one active card of a type, or one card number held by more than one
+-- person. Every card_no involved is listed; only active cards (card_stas = 1) count.
+with active as (
+    select card_no, psn_no, card_type from {{ ref('stg_psn_card') }} where card_stas = '1'
+),
+
+several_per_person as (
+    select active.card_no, active.psn_no, 'the holder has several active cards of this type' as detail
+    from active
+    inner join (
+        select psn_no, card_type from active group by psn_no, card_type having count(*) > 1
+    ) as dup
+        on active.psn_no = dup.psn_no and active.card_type = dup.card_type
+),
+
+several_holders as (
+    select active.card_no, min(active.psn_no) as psn_no, 'the card number is held by several persons' as detail
+    from active
+    inner join (
+        select card_no from active group by card_no having count(distinct psn_no) > 1
+    ) as dup
+        on active.card_no = dup.card_no
+    group by active.card_no
+),
+
+involved as (
+    select card_no, min(psn_no) as psn_no, min(detail) as detail
+    from (select * from several_per_person union all select * from several_holders) as both_kinds
+    group by card_no
+)
+
+select
+    'one_person_one_card' as rule_id,
+    home.admdvs,
+    involved.card_no as entity_key,
+    involved.detail,
+    persons.certno_masked
+from involved
+left join {{ ref('int_person__home_county') }} as home
+    on involved.psn_no = home.psn_no
+left join {{ ref('stg_psn_info') }} as persons
+    on involved.psn_no = persons.psn_no

@@ -1,0 +1,23 @@
+-- 一人一号: one ID number (person_key, the pseudonym of certno) with more than one psn_no. Every psn_no is listed.
+with persons as (
+    select psn_no, person_key, certno_masked from {{ ref('stg_psn_info') }}
+),
+
+shared as (
+    select person_key, count(*) as numbers
+    from persons
+    group by person_key
+    having count(*) > 1
+)
+
+select
+    'one_person_one_number' as rule_id,
+    home.admdvs,
+    persons.psn_no as entity_key,
+    {{ dbt.concat(["'one ID number has '", "cast(shared.numbers as " ~ dbt.type_string() ~ ")", "' person numbers'"]) }} as detail,
+    persons.certno_masked
+from persons
+inner join shared
+    on persons.person_key = shared.person_key
+left join {{ ref('int_person__home_county') }} as home
+    on persons.psn_no = home.psn_no

@@ -1,0 +1,23 @@
+-- Every exception every rule finds now (DESIGN §6), one row per rule and entity, before history is attached.
+{% set rules = ['dup_enrollment_cross_scheme', 'dup_enrollment_cross_county', 'one_person_one_number',
+                'one_person_one_card', 'certno_invalid', 'setl_without_enrollment', 'setl_arithmetic',
+                'setl_unknown_medins', 'setl_orphan_reversal', 'kpop_not_enrolled', 'clct_unknown_person',
+                'ledger_identity', 'quarantined'] %}
+with found as (
+    {% for rule in rules %}
+    select rule_id, admdvs, entity_key, detail, certno_masked from {{ ref('dq_rule__' ~ rule) }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+)
+
+select
+    found.rule_id,
+    rules.severity,
+    coalesce(found.admdvs, '230800') as admdvs,
+    found.entity_key,
+    min(found.detail) as detail,
+    min(found.certno_masked) as certno_masked
+from found
+inner join {{ ref('dq_rule') }} as rules
+    on found.rule_id = rules.rule_id
+group by found.rule_id, rules.severity, coalesce(found.admdvs, '230800'), found.entity_key

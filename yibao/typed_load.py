@@ -1,0 +1,163 @@
+"""One file into raw.<extract>, in SQL: parse, type, decide which rows are quarantined, insert.
+
+A row is quarantined, not loaded, when it cannot be loaded as typed data (DESIGN §2, issue 4):
+a wrong field count or broken quoting, bytes that do not decode, a value that fails its type,
+a required value missing, or a code outside its code set. Everything else loads, including
+rows that break a DESIGN §6 rule: dbt reports those.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import uuid
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from .contract import DATE, EXTRACTS, LINEAGE, TEXT, TS
+from .landing_files import Decoded, original_lines
+from .rules import CERTNO_COLUMNS, CERTNO_PATTERN, RULES, code_set_sql
+from .validate import PII, TYPE_ERRORS, WELL_FORMED
+
+TEMP_TABLES = ("_in", "_bad", "_in_numbered", "_undecodable", "_checked")
+
+
+def sql_str(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+@dataclass
+class Staged:
+    """A file parsed into the temporary table _checked, not yet inserted."""
+    extract: str
+    rows: int
+    quarantined: int
+
+
+def stage(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded) -> Staged:
+    """Parse the file into _checked: typed columns, _row_number, and _reason ('' when the row loads)."""
+    spec = EXTRACTS[extract]
+    rej = f"rej_{uuid.uuid4().hex[:8]}"
+    columns = "{" + ", ".join(f"{sql_str(c)}: 'VARCHAR'" for c in decoded.header) + "}"
+    con.execute(f"""
+        create or replace temp table _in as
+        select row_number() over () as _seq, *
+        from read_csv({sql_str(str(decoded.source))}, columns = {columns}, header = true, auto_detect = false,
+                      delim = ',', quote = '"', escape = '"', store_rejects = true,
+                      rejects_table = '{rej}', rejects_scan = '{rej}_scan')
+    """)
+    # Data-row numbers of malformed lines (wrong field count, broken quoting), with the line itself.
+    con.execute(f"""
+        create or replace temp table _bad as
+        select line - 1 as row_number, 'malformed line: ' || string_agg(distinct error_type, ', ') as reason,
+               any_value(csv_line) as original_line
+        from {rej} group by line
+    """)
+    con.execute(f"drop table {rej}; drop table {rej}_scan")
+    # Good rows are numbered in file order; skip the numbers of malformed lines.
+    con.execute("""
+        create or replace temp table _in_numbered as
+        select i.*, i._seq + coalesce((select count(*) from (
+                select row_number - row_number() over (order by row_number) as good_before from _bad) b
+            where b.good_before < i._seq), 0) as _row_number
+        from _in i
+    """)
+    con.execute("create or replace temp table _undecodable (row_number bigint, original_line varchar)")
+    if decoded.undecodable:
+        con.executemany("insert into _undecodable values (?, ?)", list(decoded.undecodable.items()))
+
+    rules = RULES[extract]
+    typed, problems = [], []
+    for col, typ in spec.columns:
+        val = f"nullif(trim({col}), '')"
+        if typ == TEXT:
+            typed.append(f"{val} as {col}")
+        else:
+            typed.append(f"try_cast({val} as {typ}) as {col}")
+            problems.append(f"case when {val} is not null and try_cast({val} as {typ}) is null "
+                            f"then '{col}=' || {val} || ' is not a valid {typ}' end")
+    type_errors = " + ".join(f"case when {p} is not null then 1 else 0 end" for p in problems) or "0"
+    for col in rules.required:
+        problems.append(f"case when nullif(trim({col}), '') is null then '{col} is required' end")
+    problems += code_set_sql(extract, lambda col: f"nullif(trim({col}), '')")
+    problems.append("case when u.row_number is not null then 'undecodable bytes' end")
+    con.execute(f"""
+        create or replace temp table _checked as
+        select {', '.join(typed)}, n._row_number,
+               concat_ws('; ', {', '.join(problems)}) as _reason,
+               {type_errors} as {TYPE_ERRORS}
+        from _in_numbered n
+        left join _undecodable u on u.row_number = n._row_number
+    """)
+    rows, quarantined = con.execute("select count(*), count(*) filter (where _reason <> '') from _checked").fetchone()
+    malformed = con.execute("select count(*) from _bad").fetchone()[0]
+    return Staged(extract, rows + malformed, quarantined + malformed)
+
+
+def validation_frame(con: duckdb.DuckDBPyConnection, extract: str) -> pd.DataFrame:
+    """What Great Expectations sees: the typed rows without PII, dates as timestamps, and helper columns."""
+    rules = RULES[extract]
+    cols = []
+    for col, typ in EXTRACTS[extract].columns:
+        if col in PII:
+            continue
+        cols.append(f"cast({col} as timestamp) as {col}" if typ in (DATE, TS) else
+                    f"cast({col} as double) as {col}" if typ.startswith("DECIMAL") else col)
+    cols += [f"cast({expr} as double) as {name}" for name, expr in rules.identities.items()]
+    if extract in CERTNO_COLUMNS:
+        cols.append(f"regexp_full_match(coalesce({CERTNO_COLUMNS[extract]}, ''), '{CERTNO_PATTERN[1:-1]}') "
+                    f"as {WELL_FORMED}")
+    cols.append(TYPE_ERRORS)
+    return con.execute(f"select {', '.join(cols)} from _checked").df()
+
+
+def insert(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded, file_label: str,
+           delivery_date: dt.date, now: dt.datetime) -> tuple[int, int]:
+    """Insert the loadable rows into raw and the rest into dq.quarantine_rows. Returns (loaded, quarantined)."""
+    names = ", ".join(c for c, _ in EXTRACTS[extract].columns + LINEAGE)
+    values = ", ".join(c for c, _ in EXTRACTS[extract].columns)
+    con.execute(f"insert into raw.{extract} ({names}) select {values}, {sql_str(file_label)}, "
+                f"date '{delivery_date}', _row_number, timestamp '{now}' from _checked where _reason = ''")
+    loaded = con.execute("select count(*) from _checked where _reason = ''").fetchone()[0]
+
+    failed = con.execute("select _row_number, _reason from _checked where _reason <> '' order by 1").fetchall()
+    lines = original_lines(decoded.source, {r for r, _ in failed})
+    lines.update(decoded.undecodable)
+    rows = [(r, reason, lines.get(r)) for r, reason in failed]
+    rows += con.execute("select row_number, reason, original_line from _bad").fetchall()
+    if rows:
+        con.executemany("insert into dq.quarantine_rows values (?, ?, ?, ?, ?, ?)",
+                        [(file_label, delivery_date, r, reason, mask_line(extract, line), now)
+                         for r, reason, line in rows])
+    return loaded, len(rows)
+
+
+ID_LIKE = re.compile(r"(?<![0-9A-Za-z])([0-9]{6})[0-9]{5,7}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
+CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
+
+
+def mask_line(extract: str, line: str | None) -> str | None:
+    """A quarantined line without PII: ID-number-like runs keep their first 6 and last 4 characters,
+    and in extracts that carry names the name field (or, if the line cannot be split, any Chinese
+    text) is starred. The unmasked line stays in the landing file at that row."""
+    if line is None:
+        return None
+    masked = ID_LIKE.sub(lambda m: m.group(1) + "********" + m.group(2), line)
+    names = [c for c, _ in EXTRACTS[extract].columns]
+    if "psn_name" not in names:
+        return masked
+    fields = next(csv.reader([masked]), [])
+    if len(fields) == len(names):
+        fields[names.index("psn_name")] = "***"
+        out = io.StringIO()
+        csv.writer(out, lineterminator="").writerow(fields)
+        return out.getvalue()
+    return CJK_RUN.sub("***", masked)
+
+
+def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
+    for t in TEMP_TABLES:
+        con.execute(f"drop table if exists {t}")
