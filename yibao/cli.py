@@ -1,4 +1,4 @@
-"""The single command line: yibao generate | ingest | build | dashboard | demo.
+"""The single command line: yibao generate | ingest | build | export | dashboard | demo.
 
 Subcommands are thin: each parses its flags and calls one function that tests call directly.
 Errors a user can act on are printed as one line plus a hint, with no traceback.
@@ -41,6 +41,16 @@ def _build(args) -> int:
     return dbt_build(args.dbt_args)
 
 
+def _export(args) -> int:
+    if args.dq:
+        from .export_dq import export_dq
+
+        paths_written = export_dq(paths.db_path(), paths.exports_dir())
+        print(f"wrote {len(paths_written)} county correction lists (整改清单) to {paths_written[0].parent}")
+        return 0
+    raise UserError("nothing to export", "pass --dq for the county correction lists")
+
+
 def _dashboard(args) -> int:
     from .dashboard import serve
 
@@ -74,6 +84,10 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="run dbt build with the project's profile")
     b.epilog = "Any further arguments go to dbt build, e.g. yibao build --select marts"
     b.set_defaults(func=_build)
+
+    e = sub.add_parser("export", help="write report files: --dq for the county correction lists")
+    e.add_argument("--dq", action="store_true", help="one xlsx per county with its open data-quality exceptions")
+    e.set_defaults(func=_export)
 
     d = sub.add_parser("dashboard", help="serve the Streamlit dashboard")
     d.add_argument("--port", type=int, default=8501)

@@ -61,6 +61,7 @@ class IngestReport:
     errors: list[str] = field(default_factory=list)
     data_docs: Path | None = None
     validation_seconds: float = 0.0
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -74,7 +75,8 @@ class IngestReport:
         shown = [r for r in self.results if r.status != "skipped"]
         lines = [r.line() for r in shown] + [f"ERROR {e}" for e in self.errors]
         if self.data_docs:
-            lines.append(f"Great Expectations Data Docs: {self.data_docs}")
+            lines.append(f"Great Expectations: {self.validation_seconds:.1f} s of {self.seconds:.1f} s validating; "
+                         f"Data Docs at {self.data_docs}")
         loaded = sum(r.rows_loaded for r in self.results)
         quarantined = sum(r.rows_quarantined for r in self.results)
         lines.append(f"ingest: {sum(r.status == 'loaded' for r in self.results)} files loaded, "
@@ -197,6 +199,7 @@ def _move_to_quarantine(path: Path, quarantine: Path) -> Path:
 
 
 def ingest(landing: Path, db: Path, quarantine: Path) -> IngestReport:
+    t0 = time.perf_counter()
     report = IngestReport()
     con = connect(db)
     try:
@@ -222,4 +225,5 @@ def ingest(landing: Path, db: Path, quarantine: Path) -> IngestReport:
         report.validation_seconds = loader.validation_seconds
     finally:
         con.close()
+    report.seconds = time.perf_counter() - t0
     return report

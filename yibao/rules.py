@@ -30,7 +30,7 @@ class Rules:
     required: tuple[str, ...]                       # must not be null
     code_sets: tuple[CodeSet, ...] = ()
     flags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # small fixed sets
-    non_negative: dict[str, str | None] = field(default_factory=dict)  # column -> pandas row condition
+    non_negative: dict[str, tuple[str, str] | None] = field(default_factory=dict)  # column -> (flag, value) or None
     dates: dict[str, tuple[str, str]] = field(default_factory=dict)    # column -> (min, max) ISO
     identities: dict[str, str] = field(default_factory=dict)           # helper column -> SQL expression
 
@@ -74,8 +74,8 @@ RULES: dict[str, Rules] = {
         code_sets=(CodeSet("insutype", "insutype", "insutype"), CodeSet("clct_type", "clct_type", "clct_type"),
                    COUNTY),
         flags={"revs_flag": ("0", "1")},
-        non_negative={"clct_base": None, "clct_rate": None, "clct_amt": 'revs_flag=="0"',
-                      "acct_crdt_amt": 'revs_flag=="0"'},
+        non_negative={"clct_base": None, "clct_rate": None, "clct_amt": ("revs_flag", "0"),
+                      "acct_crdt_amt": ("revs_flag", "0")},
         dates={"arvl_date": ("2000-01-01", LATEST)},
     ),
     "setl": Rules(
@@ -85,7 +85,7 @@ RULES: dict[str, Rules] = {
                    CodeSet("psn_type", "psn_class", "psn_class", 2), CodeSet("hosp_lv", "hosp_lv", "hosp_lv"),
                    CodeSet("clr_type", "clr_type", "clr_type"), COUNTY),
         flags={"refd_setl_flag": ("0", "1"), "vali_flag": ("0", "1")},
-        non_negative={m: 'refd_setl_flag=="0"' for m in MONEY_SETL},
+        non_negative={m: ("refd_setl_flag", "0") for m in MONEY_SETL},  # reversals carry negated amounts
         dates={"setl_time": ("2000-01-01", LATEST)},
         identities={
             "_gap_total": "medfee_sumamt - fund_pay_sumamt - psn_part_amt - hosp_part_amt",

@@ -135,7 +135,7 @@ def insert(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded, file_
     return loaded, len(rows)
 
 
-ID_LIKE = re.compile(r"(?<![0-9A-Za-z])([0-9]{6})[0-9]{5,7}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
+ID_LIKE = re.compile(r"(?<![0-9A-Za-z])([0-9]{6})[0-9]{5,8}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
 CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
 
 

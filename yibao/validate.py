@@ -54,13 +54,14 @@ def suite_dict(extract: str) -> dict:
     for code in rules.code_sets:
         if code.prefix:
             add("expect_column_values_to_match_regex", "quarantine", column=code.column,
-                regex="^(" + "|".join(code.values()) + ")")
+                regex="^(?:" + "|".join(code.values()) + ")")
         else:
             add("expect_column_values_to_be_in_set", "quarantine", column=code.column, value_set=code.values())
     for column, values in rules.flags.items():
         add("expect_column_values_to_be_in_set", "quarantine", column=column, value_set=list(values))
     for column, condition in rules.non_negative.items():
-        extra = {"row_condition": condition, "condition_parser": "pandas"} if condition else {}
+        extra = {"row_condition": {"type": "comparison", "column": {"name": condition[0]}, "operator": "==",
+                                   "parameter": condition[1]}} if condition else {}
         add("expect_column_values_to_be_between", "warn", column=column, min_value=0, **extra)
     for column, (low, high) in rules.dates.items():
         add("expect_column_values_to_be_between", "warn", column=column, min_value=f"{low}T00:00:00",

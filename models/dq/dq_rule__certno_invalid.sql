@@ -12,16 +12,16 @@ checked as (
         certno_masked,
         case
             when certno is null or {{ dbt.length('certno') }} <> 18
-                then {{ dbt.concat(["'length '", "cast(coalesce(" ~ dbt.length('certno') ~ ", 0) as " ~ dbt.type_string() ~ ")", "', expected 18'"]) }}
+                then {{ dbt.concat(["'长度为 '", "cast(coalesce(" ~ dbt.length('certno') ~ ", 0) as " ~ dbt.type_string() ~ ")", "' 位，应为18位'"]) }}
             when not {{ regex_full_match('certno', '[0-9]{17}[0-9X]') }}
-                then 'not 17 digits and a check character'
+                then '不是17位数字加1位校验码'
             when {{ gb11643_check_char('certno') }} <> substr(certno, 18, 1)
-                then 'check character wrong'
+                then '校验码错误'
             when substr(certno, 7, 8) <> {{ yyyymmdd('brdy') }}
-                then 'birth date differs from brdy'
+                then '出生日期与身份证号不一致'
             when gend in ('1', '2')
                  and (cast(substr(certno, 17, 1) as integer) % 2 = 1) <> (gend = '1')
-                then 'gender digit differs from gend'
+                then '性别与身份证号性别码不一致'
         end as problem
     from persons
 )

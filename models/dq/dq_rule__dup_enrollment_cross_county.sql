@@ -8,7 +8,7 @@ overlapping as (
     select
         one.psn_no,
         min(one.insu_admdvs) as admdvs,
-        min({{ dbt.concat(["one.insutype", "' in '", "one.insu_admdvs", "' and '", "other.insu_admdvs"]) }}) as detail
+        min({{ dbt.concat(["one.insutype", "' 险种，区县 '", "one.insu_admdvs", "' 与 '", "other.insu_admdvs"]) }}) as detail
     from spans as one
     inner join spans as other
         on one.psn_no = other.psn_no
@@ -23,7 +23,7 @@ select
     'dup_enrollment_cross_county' as rule_id,
     overlapping.admdvs,
     overlapping.psn_no as entity_key,
-    {{ dbt.concat(["'overlapping enrollments: '", "overlapping.detail"]) }} as detail,
+    {{ dbt.concat(["'跨区县重叠参保：'", "overlapping.detail"]) }} as detail,
     persons.certno_masked
 from overlapping
 left join {{ ref('stg_psn_info') }} as persons

@@ -25,7 +25,7 @@ select
     'dup_enrollment_cross_scheme' as rule_id,
     overlapping.admdvs,
     overlapping.psn_no as entity_key,
-    {{ dbt.concat(["'310 and 390 enrollments overlap from '", "cast(overlapping.overlap_from as " ~ dbt.type_string() ~ ")"]) }} as detail,
+    {{ dbt.concat(["'职工医保与居民医保参保重叠，起始于 '", "cast(overlapping.overlap_from as " ~ dbt.type_string() ~ ")"]) }} as detail,
     persons.certno_masked
 from overlapping
 left join {{ ref('stg_psn_info') }} as persons

@@ -36,9 +36,9 @@ select
     {{ dbt.concat(["admdvs", "'|'", "fund_type", "'|'",
                    "cast(extract(year from month_end) as " ~ dbt.type_string() ~ ")", "'-'",
                    "lpad(cast(extract(month from month_end) as " ~ dbt.type_string() ~ "), 2, '0')"]) }} as entity_key,
-    {{ dbt.concat(["'gaps: identity '", "cast(identity_gap as " ~ dbt.type_string() ~ ")",
-                   "', ledger '", "cast(ledger_gap as " ~ dbt.type_string() ~ ")",
-                   "', carry '", "cast(carry_gap as " ~ dbt.type_string() ~ ")"]) }} as detail,
+    {{ dbt.concat(["'差额：收支恒等 '", "cast(identity_gap as " ~ dbt.type_string() ~ ")",
+                   "'，台账 '", "cast(ledger_gap as " ~ dbt.type_string() ~ ")",
+                   "'，结转 '", "cast(carry_gap as " ~ dbt.type_string() ~ ")"]) }} as detail,
     cast(null as {{ dbt.type_string() }}) as certno_masked
 from checked
 where abs(identity_gap) > 0.005 or abs(ledger_gap) > 0.005 or abs(carry_gap) > 0.005

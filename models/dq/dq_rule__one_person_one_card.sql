@@ -5,7 +5,7 @@ with active as (
 ),
 
 several_per_person as (
-    select active.card_no, active.psn_no, 'the holder has several active cards of this type' as detail
+    select active.card_no, active.psn_no, '持卡人持有多张同类有效卡' as detail
     from active
     inner join (
         select psn_no, card_type from active group by psn_no, card_type having count(*) > 1
@@ -14,7 +14,7 @@ several_per_person as (
 ),
 
 several_holders as (
-    select active.card_no, min(active.psn_no) as psn_no, 'the card number is held by several persons' as detail
+    select active.card_no, min(active.psn_no) as psn_no, '同一卡号对应多名人员' as detail
     from active
     inner join (
         select card_no from active group by card_no having count(distinct psn_no) > 1

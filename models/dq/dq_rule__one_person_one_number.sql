@@ -14,7 +14,7 @@ select
     'one_person_one_number' as rule_id,
     home.admdvs,
     persons.psn_no as entity_key,
-    {{ dbt.concat(["'one ID number has '", "cast(shared.numbers as " ~ dbt.type_string() ~ ")", "' person numbers'"]) }} as detail,
+    {{ dbt.concat(["'同一身份证号对应 '", "cast(shared.numbers as " ~ dbt.type_string() ~ ")", "' 个人员编号'"]) }} as detail,
     persons.certno_masked
 from persons
 inner join shared

@@ -15,9 +15,9 @@ select
     'setl_arithmetic' as rule_id,
     insu_admdvs as admdvs,
     setl_id as entity_key,
-    {{ dbt.concat(["'gaps: total '", "cast(total_gap as " ~ dbt.type_string() ~ ")",
-                   "', funds '", "cast(fund_gap as " ~ dbt.type_string() ~ ")",
-                   "', person '", "cast(person_gap as " ~ dbt.type_string() ~ ")"]) }} as detail,
+    {{ dbt.concat(["'差额：总额 '", "cast(total_gap as " ~ dbt.type_string() ~ ")",
+                   "'，基金 '", "cast(fund_gap as " ~ dbt.type_string() ~ ")",
+                   "'，个人 '", "cast(person_gap as " ~ dbt.type_string() ~ ")"]) }} as detail,
     cast(null as {{ dbt.type_string() }}) as certno_masked
 from gaps
 where abs(total_gap) > 0.01 or abs(fund_gap) > 0.01 or abs(person_gap) > 0.01

@@ -7,7 +7,7 @@ select
     'setl_orphan_reversal' as rule_id,
     reversal.insu_admdvs as admdvs,
     reversal.setl_id as entity_key,
-    {{ dbt.concat(["'original '", "coalesce(reversal.init_setl_id, '(none)')", "' not found'"]) }} as detail,
+    {{ dbt.concat(["'原结算 '", "coalesce(reversal.init_setl_id, '（空）')", "' 不存在'"]) }} as detail,
     cast(null as {{ dbt.type_string() }}) as certno_masked
 from settlements as reversal
 left join settlements as original

@@ -9,11 +9,11 @@ judged as (
     select
         settlements.*,
         case
-            when medins.fixmedins_code is null then 'institution not in medins'
-            when not medins.is_valid then 'institution marked invalid'
-            when settlements.setl_date < medins.begndate then 'before the institution became designated'
+            when medins.fixmedins_code is null then '机构不在定点名单中'
+            when not medins.is_valid then '机构已标记为无效'
+            when settlements.setl_date < medins.begndate then '结算早于机构定点开始日期'
             when medins.enddate is not null and settlements.setl_date > medins.enddate
-                then 'after the institution stopped being designated'
+                then '结算晚于机构定点结束日期'
         end as problem
     from settlements
     left join {{ ref('dim_medins') }} as medins

@@ -21,7 +21,7 @@ select
     'setl_without_enrollment' as rule_id,
     settlements.insu_admdvs as admdvs,
     settlements.setl_id as entity_key,
-    {{ dbt.concat(["'no active '", "settlements.needed_insutype", "' enrollment on '", "cast(settlements.setl_date as " ~ dbt.type_string() ~ ")"]) }} as detail,
+    {{ dbt.concat(["'结算日无有效 '", "settlements.needed_insutype", "' 参保：'", "cast(settlements.setl_date as " ~ dbt.type_string() ~ ")"]) }} as detail,
     persons.certno_masked
 from settlements
 left join covered

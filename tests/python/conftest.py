@@ -69,3 +69,18 @@ def demo_city(tmp_path_factory) -> Path:
         assert ingest_into(data).ok
         assert dbt_build(["--quiet"]) == 0, "dbt build failed on the demo city"
     return data
+
+
+DEFECTS = dict(persons=8000, seed=1, start="2025-01", end="2025-06", days=3, defect_rate=0.005)
+
+
+@pytest.fixture(scope="session")
+def defect_city(tmp_path_factory) -> Path:
+    """A small city with every DESIGN §6 source rule broken at about rate 0.005, ingested and built."""
+    data = tmp_path_factory.mktemp("defect_city")
+    generate(**DEFECTS, out=data)
+    with data_env(data):
+        report = ingest_into(data)
+        assert report.ok, report.summary()
+        assert dbt_build(["--quiet"]) == 0, "dbt build failed on the defect city"
+    return data

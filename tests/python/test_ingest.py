@@ -145,3 +145,33 @@ def test_unknown_file_and_missing_manifest_are_reported(tiny):
         assert con.execute("select count(*) from raw.setl where _delivery_date = '2025-02-28'").fetchone()[0] > 0
     finally:
         con.close()
+
+
+def test_great_expectations_validates_every_file_with_data(tiny):
+    report = ingest_into(tiny)
+    con = duck(tiny)
+    try:
+        validated = {f for (f,) in con.execute("select strftime(delivery_date, '%Y%m%d') || '/' || file "
+                                               "from ops.gx_results").fetchall()}
+        with_data = {f"{d:%Y%m%d}/{f}" for d, f in con.execute(
+            "select delivery_date, file from ops.loaded_files where status = 'loaded' and manifest_rows > 0"
+        ).fetchall()}
+        details = con.execute("select details from ops.gx_results").fetchall()
+    finally:
+        con.close()
+    assert validated == with_data and len(validated) >= 10
+    assert report.data_docs and report.data_docs.exists()
+    assert "Data Docs at" in report.summary()
+    certnos = (tiny / "landing" / "20250228" / "psn_info.csv").read_text(encoding="utf-8")
+    assert not any(line.split(",")[2].strip('"') in str(details) for line in certnos.splitlines()[1:])
+
+
+def test_checked_in_suites_match_the_rules():
+    import json
+
+    from yibao.contract import EXTRACTS
+    from yibao.validate import GX_DIR, suite_dict
+
+    for extract in EXTRACTS:
+        stored = json.loads((GX_DIR / "expectations" / f"{extract}.json").read_text(encoding="utf-8"))
+        assert stored == suite_dict(extract), f"run `make gx-suites`: gx/expectations/{extract}.json is stale"
