@@ -163,8 +163,8 @@ class Loader:
                 raise Rejected("sha256 differs from manifest.csv; the file changed after it was listed")
             if staged.rows:  # an empty extract has nothing to validate
                 t0 = time.perf_counter()
-                validation = self.validator.validate(extract, typed_load.validation_frame(con, extract),
-                                                     label.replace("/", "_"))
+                frame = typed_load.validation_frame(con, extract)
+                validation = self.validator.validate(extract, frame, label.replace("/", "_"))
                 self.validation_seconds += time.perf_counter() - t0
                 rejecting = validation.failed_with("reject")
                 if rejecting:
@@ -172,10 +172,10 @@ class Loader:
                                    + "; ".join(f"{f['expectation']}" for f in rejecting))
                 result.warnings = [f"{f['expectation']} on {f['column']}: {f['unexpected_count']} rows"
                                    for f in validation.failed_with("warn")]
-                con.execute("insert into ops.gx_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                con.execute("insert into ops.gx_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             [delivery_date, result.file, extract, validation.success, validation.evaluated,
                              len(validation.failed_with("quarantine")), len(validation.failed_with("warn")),
-                             validation.details_json(), round(validation.seconds, 3), now])
+                             validation.details_json(), round(validation.seconds, 3), now, len(frame)])
             result.rows_loaded, result.rows_quarantined = typed_load.insert(
                 con, extract, decoded, label, delivery_date, now)
             self.record(result, delivery_date, extract, digest, now, decoded.encoding)

@@ -37,7 +37,8 @@ OPS_DDL = [
         failed_warn integer not null,
         details json,
         seconds double,
-        validated_at timestamp not null
+        validated_at timestamp not null,
+        rows_validated bigint              -- all rows, or a repeatable sample of a large full load
     )""",
     """create table if not exists dq.quarantine_rows (
         file varchar not null,
