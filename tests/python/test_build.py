@@ -26,7 +26,8 @@ def test_schemas_are_exactly_the_designed_ones(clean_city):
     assert schemas <= {"raw", "staging", "core", "marts", "dq", "ops"}
     assert {"raw", "staging", "core", "marts", "ops"} <= schemas
     assert staging == {f"stg_{e}" for e in ("psn_info", "psn_card", "psn_insu", "clct", "setl", "medins",
-                                            "kpop_roster", "fund_txn", "pop_stat", "fund_plan")}
+                                            "kpop_roster", "fund_txn", "pop_stat", "fund_plan",
+                                            "quarantine_rows")}
 
 
 def test_no_certno_or_name_outside_staging(clean_city):
