@@ -1,4 +1,7 @@
-"""yibao dashboards (医保市级统筹数据看板): `yibao dashboard` serves this app."""
+"""yibao dashboards (医保市级统筹数据看板), served by `yibao dashboard`.
+
+Sign-in first; then six pages sharing the month / area / scheme filters of the sidebar.
+"""
 from __future__ import annotations
 
 import sys
@@ -8,7 +11,51 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from auth import User, authenticate  # noqa: E402
+from i18n import t  # noqa: E402
+
 st.set_page_config(page_title="佳木斯市医保市级统筹看板", page_icon="🏥", layout="wide")
 
-pages = [st.Page("pages/coverage.py", title="参保 Coverage", icon="👥", default=True)]
+if "lang" not in st.session_state:
+    st.session_state["lang"] = "en" if st.query_params.get("lang") == "en" else "zh"
+
+
+def login() -> None:
+    st.title(t("app_title"))
+    with st.form("login"):
+        username = st.text_input(t("username"))
+        password = st.text_input(t("password"), type="password")
+        if st.form_submit_button(t("login")):
+            user = authenticate(username.strip(), password)
+            if user is None:
+                st.error(t("login_failed"))
+            else:
+                st.session_state["user"] = user
+                st.rerun()
+
+
+user: User | None = st.session_state.get("user")
+if user is None:
+    login()
+    st.stop()
+
+with st.sidebar:
+    st.markdown(f"**{user.name}** · `{user.role}`")
+    choice = st.radio(t("language"), ["中文", "English"], index=1 if st.session_state["lang"] == "en" else 0,
+                      horizontal=True, key="lang_choice")
+    if (choice == "English") != (st.session_state["lang"] == "en"):
+        st.session_state["lang"] = "en" if choice == "English" else "zh"
+        st.rerun()
+    if st.button(t("logout")):
+        del st.session_state["user"]
+        st.rerun()
+
+pages = [
+    st.Page("pages/overview.py", title=t("overview"), icon="📊", url_path="overview", default=True),
+    st.Page("pages/coverage.py", title=t("coverage"), icon="👥", url_path="coverage"),
+    st.Page("pages/fund.py", title=t("fund"), icon="💰", url_path="fund"),
+    st.Page("pages/reimbursement.py", title=t("reimbursement"), icon="🏥", url_path="reimbursement"),
+    st.Page("pages/quality.py", title=t("quality"), icon="🔍", url_path="quality"),
+    st.Page("pages/pipeline.py", title=t("pipeline"), icon="⚙️", url_path="pipeline"),
+]
 st.navigation(pages).run()

@@ -1,7 +1,10 @@
-"""The dashboards' only door to the warehouse: read-only queries on marts, dq and ops.
+"""The dashboards' only door to the warehouse: read-only queries on marts, dq and ops, scoped by county.
 
-A connection is opened per query and closed at once, so the dashboard never holds the
-database file while `yibao build` writes it. Results are cached per query text.
+- Reads the published copy that `yibao build` (or a nightly run) switches in atomically, never the
+  warehouse being written, so builds never lock the dashboard out.
+- Every query passes through `Scoped.frame`, which adds `admdvs in (<the user's counties>)`: a
+  county user's queries cannot return another county's rows, whatever the page asks for.
+- Results are cached per published file, so a new publication refreshes them.
 """
 from __future__ import annotations
 
@@ -15,23 +18,60 @@ import streamlit as st
 ALLOWED_SCHEMAS = ("marts.", "dq.", "ops.")
 
 
-def db_path() -> Path:
+def warehouse_path() -> Path:
     env = os.environ.get("YIBAO_DB")
     if env:
         return Path(env)
     return Path(os.environ.get("YIBAO_DATA", "data")) / "warehouse" / "yibao.duckdb"
 
 
-@st.cache_data(ttl=600, show_spinner=False)
-def query(sql: str, params: tuple = ()) -> pd.DataFrame:
-    if not any(s in sql for s in ALLOWED_SCHEMAS):
-        raise ValueError("dashboards read only the marts, dq and ops schemas")
-    con = duckdb.connect(str(db_path()), read_only=True)
+def published() -> Path | None:
+    """The published file CURRENT names, or None before the first publication."""
+    folder = warehouse_path().parent / "published"
+    pointer = folder / "CURRENT"
+    if not pointer.exists():
+        return None
+    target = folder / pointer.read_text(encoding="utf-8").strip()
+    return target if target.exists() else None
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def _query(version: str, sql: str, params: tuple) -> pd.DataFrame:
+    con = duckdb.connect(version, read_only=True)
     try:
         return con.execute(sql, list(params)).df()
     finally:
         con.close()
 
 
-def warehouse_ready() -> bool:
-    return db_path().exists()
+class Scoped:
+    """Queries limited to the counties a user may see."""
+
+    def __init__(self, scope: tuple[str, ...]):
+        if not scope:
+            raise PermissionError("this user may see no county")
+        self.scope = tuple(scope)
+
+    def frame(self, table: str, where: str = "true", params: tuple = (), columns: str = "*",
+              order: str = "", group: str = "") -> pd.DataFrame:
+        if not table.startswith(ALLOWED_SCHEMAS):
+            raise ValueError("dashboards read only the marts, dq and ops schemas")
+        version = published()
+        if version is None:
+            return pd.DataFrame()
+        marks = ", ".join("?" for _ in self.scope)
+        sql = (f"select {columns} from {table} where admdvs in ({marks}) and ({where})"
+               + (f" group by {group}" if group else "") + (f" order by {order}" if order else ""))
+        return _query(str(version), sql, self.scope + tuple(params))
+
+    def unscoped(self, sql: str, params: tuple = ()) -> pd.DataFrame:
+        """Tables without county data - run history (ops.*) and the rule catalogue (dq.dq_rules) - are read whole."""
+        if not sql.lstrip().lower().startswith("select") or not (" ops." in sql or " dq.dq_rules" in sql):
+            raise ValueError("only selects on ops tables and dq.dq_rules")
+        version = published()
+        return pd.DataFrame() if version is None else _query(str(version), sql, tuple(params))
+
+
+def version_label() -> str:
+    version = published()
+    return version.stem.removeprefix("yibao_") if version else ""

@@ -1,33 +1,51 @@
 """Region names and number formats in Chinese conventions (万人, 亿元/万元, one-decimal percentages)."""
 from __future__ import annotations
 
+import math
+
 REGIONS = {
-    "230800": "佳木斯市", "230803": "向阳区", "230804": "前进区", "230805": "东风区", "230811": "郊区",
-    "230822": "桦南县", "230826": "桦川县", "230828": "汤原县", "230881": "同江市", "230882": "富锦市",
-    "230883": "抚远市",
+    "230800": ("佳木斯市", "Jiamusi (city)"), "230803": ("向阳区", "Xiangyang"), "230804": ("前进区", "Qianjin"),
+    "230805": ("东风区", "Dongfeng"), "230811": ("郊区", "Suburban"), "230822": ("桦南县", "Huanan"),
+    "230826": ("桦川县", "Huachuan"), "230828": ("汤原县", "Tangyuan"), "230881": ("同江市", "Tongjiang"),
+    "230882": ("富锦市", "Fujin"), "230883": ("抚远市", "Fuyuan"),
 }
 CITY = "230800"
 
 
-def region_name(admdvs: str) -> str:
-    return REGIONS.get(admdvs, admdvs)
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
 
 
-def pct(x: float | None) -> str:
-    return "—" if x is None else f"{x * 100:.1f}%"
+def region_name(admdvs: str, lang: str = "zh") -> str:
+    names = REGIONS.get(admdvs)
+    return admdvs if names is None else names[1] if lang == "en" else names[0]
 
 
-def persons(n: float | None) -> str:
-    if n is None:
+def pct(x) -> str:
+    return "—" if _missing(x) else f"{float(x) * 100:.1f}%"
+
+
+def persons(n, lang: str = "zh") -> str:
+    if _missing(n):
         return "—"
+    n = float(n)
+    if lang == "en":
+        return f"{n:,.0f}"
     return f"{n / 10000:.2f} 万人" if abs(n) >= 10000 else f"{n:,.0f} 人"
 
 
-def yuan(x: float | None) -> str:
-    if x is None:
+def yuan(x, lang: str = "zh") -> str:
+    if _missing(x):
         return "—"
+    x = float(x)
+    if lang == "en":
+        return f"¥{x / 1e6:,.2f} m" if abs(x) >= 1e6 else f"¥{x:,.0f}"
     if abs(x) >= 1e8:
         return f"{x / 1e8:.2f} 亿元"
     if abs(x) >= 1e4:
-        return f"{x / 1e4:.1f} 万元"
+        return f"{x / 1e4:,.1f} 万元"
     return f"{x:,.0f} 元"
+
+
+def months(x) -> str:
+    return "—" if _missing(x) else f"{float(x):.1f}"

@@ -8,6 +8,7 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from . import paths
@@ -50,3 +51,32 @@ def dbt(command: str, *args: str, capture: bool = False) -> subprocess.Completed
 
 def dbt_build(extra: list[str] | None = None) -> int:
     return dbt("build", *(extra or [])).returncode
+
+
+def build_and_publish(extra: list[str] | None = None) -> int:
+    """`yibao build`: dbt build, a run record in ops.pipeline_runs, and on success a new published copy
+    for the dashboards. A failed build leaves the last published data in place."""
+    from .publish import publish
+    from .runs import RunRecord, exceptions_by_rule, read_test_counts
+    from .warehouse import connect, ensure_tables
+
+    run = RunRecord("build")
+    t0 = time.perf_counter()
+    rc = dbt_build(extra)
+    run.steps["dbt build"] = round(time.perf_counter() - t0, 1)
+    run.tests_passed, run.tests_warned, run.tests_failed = read_test_counts(
+        paths.data_dir() / "dbt" / "target" / "run_results.json")
+    con = connect(paths.db_path())
+    try:
+        ensure_tables(con)
+        run.exceptions_by_rule = exceptions_by_rule(con)
+        run.finish("failed" if rc else "warning" if run.tests_warned else "success",
+                   "" if rc == 0 else "dbt build failed; the dashboards keep the last published data")
+        run.save(con)
+    finally:
+        con.close()
+    if rc == 0:
+        t1 = time.perf_counter()
+        publish(paths.db_path())
+        run.steps["publish"] = round(time.perf_counter() - t1, 1)
+    return rc

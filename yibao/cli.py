@@ -36,9 +36,9 @@ def _ingest(args) -> int:
 
 
 def _build(args) -> int:
-    from .build import dbt_build
+    from .build import build_and_publish
 
-    return dbt_build(args.dbt_args)
+    return build_and_publish(args.dbt_args)
 
 
 def _export(args) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 
 from . import paths
-from .build import dbt_build
+from .build import build_and_publish
 from .dashboard import serve
 from .errors import UserError
 from .ingest import ingest
@@ -28,7 +28,7 @@ def demo(serve_dashboard: bool = True, port: int = 8501) -> int:
     print(report.summary().splitlines()[-1])
     if not report.ok:
         raise UserError("demo ingest rejected files", "see the lines above")
-    rc = dbt_build([])
+    rc = build_and_publish([])
     if rc != 0:
         raise UserError("dbt build failed during the demo", f"see {data / 'dbt' / 'logs' / 'dbt.log'}")
     print(f"demo ready in {time.perf_counter() - t0:.0f} s")

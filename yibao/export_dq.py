@@ -18,6 +18,8 @@ from .warehouse import connect
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)
+RULE_COLUMNS = "rule_id, severity, rule_name_zh, explanation_zh, action_zh, entity_key_kind"
+EXCEPTION_COLUMNS = "rule_name_zh, severity, entity_key, detail, certno_masked, first_seen, detected_at, rule_id"
 LIST_COLUMNS = [("规则", 28), ("严重程度", 10), ("问题对象", 26), ("问题说明", 48), ("证件号码（脱敏）", 22),
                 ("首次发现", 20), ("本次检出", 20)]
 
@@ -35,13 +37,9 @@ def export_dq(db: Path, exports: Path) -> list[Path]:
     con = connect(db, read_only=True)
     try:
         as_of = _as_of(con)
-        rules = con.execute("select rule_id, severity, rule_name_zh, explanation_zh, action_zh, entity_key_kind "
-                            "from raw.dq_rule order by rule_id").fetchall()
-        exceptions = con.execute("""
-            select e.admdvs, r.rule_name_zh, e.severity, e.entity_key, e.detail, e.certno_masked,
-                   e.first_seen, e.detected_at, e.rule_id
-            from dq.dq_exceptions e join raw.dq_rule r on r.rule_id = e.rule_id
-            order by e.admdvs, e.rule_id, e.entity_key""").fetchall()
+        rules = con.execute(f"select {RULE_COLUMNS} from dq.dq_rules order by rule_id").fetchall()
+        exceptions = con.execute(f"select admdvs, {EXCEPTION_COLUMNS} from dq.dq_exceptions "
+                                 "order by admdvs, rule_id, entity_key").fetchall()
     finally:
         con.close()
     folder = exports / "dq" / as_of.strftime("%Y%m%d")
@@ -49,14 +47,15 @@ def export_dq(db: Path, exports: Path) -> list[Path]:
     generated = dt.datetime.now().replace(microsecond=0)
     written = []
     for admdvs, name in [*sorted(COUNTIES.items()), (CITY, f"{CITY_NAME}（未归属区县）")]:
-        rows = [r for r in exceptions if r[0] == admdvs]
+        rows = [r[1:] for r in exceptions if r[0] == admdvs]
         path = folder / f"{admdvs}_{name}_整改清单.xlsx"
-        _workbook(admdvs, name, as_of, generated, rules, rows).save(path)
+        county_workbook(admdvs, name, as_of, generated, rules, rows).save(path)
         written.append(path)
     return written
 
 
-def _workbook(admdvs, name, as_of, generated, rules, rows) -> Workbook:
+def county_workbook(admdvs: str, name: str, as_of, generated, rules: list[tuple], rows: list[tuple]) -> Workbook:
+    """rules: RULE_COLUMNS tuples; rows: EXCEPTION_COLUMNS tuples of one county."""
     wb = Workbook()
     cover = wb.active
     cover.title = "说明"
@@ -71,7 +70,7 @@ def _workbook(admdvs, name, as_of, generated, rules, rows) -> Workbook:
         cell.font, cell.fill = BOLD, HEADER_FILL
     counts = {}
     for r in rows:
-        counts[r[8]] = counts.get(r[8], 0) + 1
+        counts[r[-1]] = counts.get(r[-1], 0) + 1
     for rule_id, severity, name_zh, explanation, action, kind in rules:
         cover.append([f"{name_zh}（{rule_id}）", "错误" if severity == "error" else "警告", counts.get(rule_id, 0),
                       explanation, action, kind])
@@ -85,7 +84,7 @@ def _workbook(admdvs, name, as_of, generated, rules, rows) -> Workbook:
     sheet.append([c for c, _ in LIST_COLUMNS])
     for cell in sheet[1]:
         cell.font, cell.fill = BOLD, HEADER_FILL
-    for _, rule_name, severity, entity, detail, masked, first_seen, detected, _rule in rows:
+    for rule_name, severity, entity, detail, masked, first_seen, detected, _rule in rows:
         sheet.append([rule_name, "错误" if severity == "error" else "警告", entity, detail, masked,
                       first_seen, detected])
     if not rows:

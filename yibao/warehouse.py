@@ -40,6 +40,25 @@ OPS_DDL = [
         validated_at timestamp not null,
         rows_validated bigint              -- all rows, or a repeatable sample of a large full load
     )""",
+    """create table if not exists ops.pipeline_runs (
+        run_id varchar not null,
+        kind varchar not null,             -- nightly | build
+        started_at timestamp not null,
+        ended_at timestamp,
+        status varchar not null,           -- success | warning | failed | running
+        seconds double,
+        steps json,                        -- step name -> seconds
+        files_loaded integer,
+        rows_loaded bigint,
+        rows_quarantined bigint,
+        files_rejected integer,
+        tests_passed integer,
+        tests_warned integer,
+        tests_failed integer,
+        exceptions_by_rule json,
+        log_file varchar,
+        message varchar
+    )""",
     """create table if not exists dq.quarantine_rows (
         file varchar not null,
         delivery_date date not null,

@@ -1,53 +1,66 @@
-"""参保 Coverage: coverage rate per county and over time, from marts.rpt_coverage_monthly."""
+"""参保 Coverage: coverage by county and over time, employee / resident split, key groups and the 漏保 list."""
 from __future__ import annotations
 
 import plotly.express as px
 import streamlit as st
 
-from data import query, warehouse_ready
+from common import footnote, page_setup
+from i18n import lang, pick, t
 from labels import CITY, pct, persons, region_name
 
-st.title("参保情况 · Coverage")
+user, data, f = page_setup("coverage")
+name = lambda a: region_name(a, lang())  # noqa: E731
 
-if not warehouse_ready():
-    st.error("还没有数据仓库。请先运行 `yibao ingest` 和 `yibao build`。")
-    st.stop()
+cov = data.frame("marts.rpt_coverage_monthly", order="month_end, admdvs")
+cov["area"] = cov["admdvs"].map(name)
+counties = cov[(cov["admdvs"] != CITY) & (cov["month_end"].astype(str).str[:7] == f.month)]
+counties = counties.sort_values("coverage_rate")
 
-cov = query("select * from marts.rpt_coverage_monthly order by month_end, admdvs")
-if cov.empty:
-    st.warning("参保月报为空：请检查是否已导入数据并完成构建。")
-    st.stop()
-cov["区县"] = cov["admdvs"].map(region_name)
-months = sorted(cov["month_end"].unique())
-month = st.select_slider("统计月份", options=months, value=months[-1],
-                         format_func=lambda d: f"{d:%Y年%m月}")
+left, right = st.columns(2)
+with left:
+    bar = px.bar(counties, x="coverage_rate", y="area", orientation="h", text=counties["coverage_rate"].map(pct),
+                 labels={"coverage_rate": t("coverage_rate"), "area": ""},
+                 title=pick(f"{f.month} 各区县参保率", f"Coverage by county, {f.month}"))
+    bar.add_vline(x=0.95, line_dash="dash", line_color="#d62728", annotation_text=pick("目标 95%", "target 95%"))
+    bar.update_xaxes(tickformat=".0%", range=[0.85, 1.0])
+    st.plotly_chart(bar, width="stretch")
+with right:
+    split = counties.melt(id_vars=["area"], value_vars=["insured_employee", "insured_resident"],
+                          var_name="scheme", value_name="persons")
+    split["scheme"] = split["scheme"].map({"insured_employee": t("employee"), "insured_resident": t("resident")})
+    stacked = px.bar(split, x="persons", y="area", color="scheme", orientation="h",
+                     labels={"persons": t("insured_persons"), "area": "", "scheme": ""},
+                     title=pick("职工医保 / 居民医保参保人数", "Insured persons, employee / resident"))
+    st.plotly_chart(stacked, width="stretch")
 
-now = cov[cov["month_end"] == month]
-city = now[now["admdvs"] == CITY].iloc[0]
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("全市参保率", pct(city["coverage_rate"]))
-c2.metric("参保人数", persons(city["insured_persons"]))
-c3.metric("职工医保", persons(city["insured_employee"]))
-c4.metric("居民医保", persons(city["insured_resident"]))
-
-counties = now[now["admdvs"] != CITY].sort_values("coverage_rate")
-bar = px.bar(counties, x="coverage_rate", y="区县", orientation="h",
-             labels={"coverage_rate": "参保率", "区县": ""}, text=counties["coverage_rate"].map(pct),
-             title=f"{month:%Y年%m月} 各区县参保率")
-bar.add_vline(x=0.95, line_dash="dash", line_color="#d62728", annotation_text="目标 95%")
-bar.update_xaxes(tickformat=".0%", range=[0.85, 1.0])
-st.plotly_chart(bar, use_container_width=True)
-
-line = px.line(cov, x="month_end", y="coverage_rate", color="区县",
-               labels={"month_end": "月份", "coverage_rate": "参保率", "区县": "区县"},
-               title="参保率走势")
+shown = cov if f.area == CITY else cov[cov["admdvs"] == f.area]
+line = px.line(shown, x="month_end", y="coverage_rate", color="area",
+               labels={"month_end": pick("月份", "Month"), "coverage_rate": t("coverage_rate"), "area": ""},
+               title=pick("参保率走势", "Coverage over time"))
 line.update_yaxes(tickformat=".1%")
-st.plotly_chart(line, use_container_width=True)
+st.plotly_chart(line, width="stretch")
 
-table = now[["区县", "insured_persons", "insured_employee", "insured_resident", "registered_population",
-             "coverage_rate"]].rename(columns={
-    "insured_persons": "参保人数", "insured_employee": "职工医保", "insured_resident": "居民医保",
-    "registered_population": "户籍人口", "coverage_rate": "参保率"})
-st.dataframe(table, hide_index=True, use_container_width=True,
-             column_config={"参保率": st.column_config.NumberColumn(format="percent")})
-st.caption("数据来源：marts.rpt_coverage_monthly。人员、金额均为合成数据，仅供演示。")
+st.subheader(pick("重点人群参保", "Key-group coverage"))
+kpop = data.frame("marts.rpt_kpop_coverage", "strftime(month_end, '%Y-%m') = ?", (f.month,), order="admdvs")
+kpop[pick("区县", "Area")] = kpop["admdvs"].map(name)
+st.dataframe(kpop[[pick("区县", "Area"), "roster_persons", "enrolled_persons", "not_enrolled_persons",
+                   "kpop_coverage_rate"]].rename(columns={
+                       "roster_persons": pick("名册人数", "On roster"), "enrolled_persons": pick("已参保", "Enrolled"),
+                       "not_enrolled_persons": pick("未参保（漏保）", "Not enrolled"),
+                       "kpop_coverage_rate": pick("重点人群参保率", "Key-group coverage")}),
+             hide_index=True, width="stretch",
+             column_config={pick("重点人群参保率", "Key-group coverage"): st.column_config.NumberColumn(format="percent")})
+
+st.subheader(pick("漏保名单（截至最新数据日）", "Key-group persons not enrolled (as of the latest delivery)"))
+missed = data.frame("marts.rpt_kpop_uninsured", "admdvs = ? or ? = '230800'", (f.area, f.area), order="admdvs, roster_id")
+missed = missed.rename(columns={"roster_id": pick("名册编号", "Roster line"), "certno_masked": pick("证件号码（脱敏）", "ID (masked)"),
+                                "psn_idet_type_name_zh": pick("人员类别", "Key group"), "admdvs": pick("区县", "County"),
+                                "src_dept": pick("来源部门", "From"), "begndate": pick("名册开始日期", "On roster since"),
+                                "as_of_date": pick("判定日期", "Judged on")}).drop(columns=["psn_idet_type"])
+st.write(pick(f"共 {len(missed):,} 人", f"{len(missed):,} persons"))
+st.dataframe(missed, hide_index=True, width="stretch")
+st.download_button(pick("下载漏保名单（CSV）", "Download the list (CSV)"), missed.to_csv(index=False).encode("utf-8-sig"),
+                   file_name=f"kpop_uninsured_{f.area}.csv", mime="text/csv")
+st.caption(pick(f"当前 {name(f.area)} 参保人数 {persons(shown['insured_persons'].iloc[-1] if not shown.empty else None)}",
+                f"{name(f.area)} insured persons: {persons(shown['insured_persons'].iloc[-1] if not shown.empty else None, 'en')}"))
+footnote()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from yibao.build import dbt_build
+from yibao.build import build_and_publish
 from yibao.ingest import ingest
 from yibao.synth import generate
 
@@ -42,7 +42,7 @@ def clean_city(tmp_path_factory) -> Path:
     with data_env(data):
         report = ingest_into(data)
         assert report.ok, report.summary()
-        assert dbt_build(["--quiet"]) == 0, "dbt build failed on the clean city"
+        assert build_and_publish(["--quiet"]) == 0, "dbt build failed on the clean city"
     return data
 
 
@@ -67,7 +67,7 @@ def demo_city(tmp_path_factory) -> Path:
     generate(**DEMO, out=data)
     with data_env(data):
         assert ingest_into(data).ok
-        assert dbt_build(["--quiet"]) == 0, "dbt build failed on the demo city"
+        assert build_and_publish(["--quiet"]) == 0, "dbt build failed on the demo city"
     return data
 
 
@@ -82,5 +82,5 @@ def defect_city(tmp_path_factory) -> Path:
     with data_env(data):
         report = ingest_into(data)
         assert report.ok, report.summary()
-        assert dbt_build(["--quiet"]) == 0, "dbt build failed on the defect city"
+        assert build_and_publish(["--quiet"]) == 0, "dbt build failed on the defect city"
     return data

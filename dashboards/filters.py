@@ -1,0 +1,49 @@
+"""Filters shared by every page - month, area (the city or a county) and scheme - kept in the URL
+query string, so a link reproduces a view."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from i18n import lang, pick, t
+from labels import CITY, region_name
+
+SCHEMES = ("all", "310", "390")
+
+
+@dataclass(frozen=True)
+class Filters:
+    month: str          # YYYY-MM
+    area: str           # admdvs: the city 230800 or a county
+    scheme: str         # all | 310 | 390
+
+    @property
+    def month_end(self):
+        import pandas as pd
+
+        return (pd.Timestamp(self.month + "-01") + pd.offsets.MonthEnd(0)).date()
+
+
+def _param(name: str, default: str, allowed) -> str:
+    value = st.query_params.get(name, default)
+    return value if value in allowed else default
+
+
+def sidebar(user, months: list[str]) -> Filters:
+    """Draw the shared filters in the sidebar, seeded from and written back to the URL."""
+    areas = [CITY, *sorted(a for a in user.scope if a != CITY)] if user.is_city else list(user.scope)
+    month_default = months[-1] if months else ""
+    month = _param("month", month_default, months) if months else ""
+    area = _param("area", areas[0], areas)
+    scheme = _param("scheme", "all", SCHEMES)
+    with st.sidebar:
+        if months:
+            month = st.selectbox(t("period"), months, index=months.index(month), key="f_month")
+        area = st.selectbox(t("county"), areas, index=areas.index(area), key="f_area",
+                            format_func=lambda a: region_name(a, lang()))
+        scheme = st.radio(t("scheme"), SCHEMES, index=SCHEMES.index(scheme), key="f_scheme", horizontal=True,
+                          format_func=lambda s: {"all": t("all_schemes"), "310": pick("职工", "Employees"),
+                                                 "390": pick("居民", "Residents")}[s])
+    st.query_params.update({"month": month, "area": area, "scheme": scheme, "lang": lang()})
+    return Filters(month, area, scheme)

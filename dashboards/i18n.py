@@ -1,0 +1,58 @@
+"""Interface text in Chinese (default) and English."""
+from __future__ import annotations
+
+import streamlit as st
+
+TEXT = {
+    "app_title": ("佳木斯市医保市级统筹看板", "Jiamusi medical-insurance pooling dashboard"),
+    "overview": ("总览", "Overview"),
+    "coverage": ("参保", "Coverage"),
+    "fund": ("基金", "Fund sub-accounts"),
+    "reimbursement": ("待遇", "Reimbursement"),
+    "quality": ("数据质量", "Data quality"),
+    "pipeline": ("运行", "Pipeline"),
+    "login": ("登录", "Sign in"),
+    "username": ("用户名", "User name"),
+    "password": ("密码", "Password"),
+    "login_failed": ("用户名或密码错误。", "Wrong user name or password."),
+    "logout": ("退出登录", "Sign out"),
+    "period": ("统计月份", "Month"),
+    "county": ("区域", "Area"),
+    "scheme": ("险种", "Scheme"),
+    "all_schemes": ("全部险种", "All schemes"),
+    "employee": ("职工医保", "Employee insurance"),
+    "resident": ("居民医保", "Resident insurance"),
+    "maternity": ("生育保险", "Maternity insurance"),
+    "language": ("语言 / Language", "语言 / Language"),
+    "no_data": ("还没有发布的数据。请先运行 `yibao ingest` 和 `yibao build`。",
+                "No data has been published yet. Run `yibao ingest` and `yibao build` first."),
+    "coverage_rate": ("参保率", "Coverage rate"),
+    "insured_persons": ("参保人数", "Insured persons"),
+    "pooled_balance": ("统筹基金累计结余", "Pooled-fund balance"),
+    "months_payable": ("可支付月数", "Months of payment"),
+    "employee_months": ("职工统筹基金可支付月数", "Employee pooled fund, months of payment"),
+    "resident_months": ("居民基金可支付月数", "Resident fund, months of payment"),
+    "ratio_employee": ("职工住院政策范围内支付比例", "Employee inpatient policy-scope ratio"),
+    "ratio_resident": ("居民住院政策范围内支付比例", "Resident inpatient policy-scope ratio"),
+    "open_exceptions": ("待整改数据问题", "Open data-quality exceptions"),
+    "target": ("目标", "target"),
+    "vs_previous": ("较上月", "vs previous month"),
+    "source_note": ("数据来源：已发布的数据仓库（marts、dq、ops）。人员与金额均为合成数据，仅供演示。",
+                    "Source: the published warehouse (marts, dq, ops). People and money are synthetic, for demonstration."),
+}
+WARNING_LABELS = {"red": ("不足", "insufficient"), "amber": ("偏低", "low"), "green": ("正常", "normal"),
+                  "blue": ("过多", "excessive")}
+WARNING_COLOURS = {"red": "#d62728", "amber": "#ff9f1c", "green": "#2ca02c", "blue": "#1f77b4"}
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "zh")
+
+
+def t(key: str) -> str:
+    zh, en = TEXT[key]
+    return en if lang() == "en" else zh
+
+
+def pick(zh: str, en: str) -> str:
+    return en if lang() == "en" else zh

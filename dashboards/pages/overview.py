@@ -1,0 +1,71 @@
+"""总览 Overview: the morning KPIs, each with its trend and the change against the previous month."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from common import footnote, page_setup
+from i18n import WARNING_COLOURS, WARNING_LABELS, lang, pick, t
+from labels import months, pct, persons, region_name, yuan
+
+user, data, f = page_setup("overview")
+st.subheader(f"{region_name(f.area, lang())} · {f.month}")
+
+cov = data.frame("marts.rpt_coverage_monthly", "admdvs = ? and month_end <= ?", (f.area, f.month_end),
+                 order="month_end")
+insured_col = {"all": "insured_persons", "310": "insured_employee", "390": "insured_resident"}[f.scheme]
+funds = data.frame("marts.rpt_fund_balance_monthly", "admdvs = ? and month_end <= ? and fund_type in ('310100', '390100')",
+                   (f.area, f.month_end), order="month_end")
+ratios = data.frame(
+    "marts.rpt_reimbursement_monthly", "admdvs = ? and month_end <= ? and med_group = 'inpatient' "
+    "and insutype in ('310', '390')", (f.area, f.month_end),
+    columns="insutype, month_end, sum(insurance_fund_pay) / nullif(sum(inscp_scp_amt), 0) as ratio",
+    group="insutype, month_end", order="month_end")
+exceptions = data.frame("dq.dq_exceptions", "admdvs = ? or ? = '230800'", (f.area, f.area), columns="count(*) as n")
+
+
+def delta(series: pd.Series, fmt) -> str | None:
+    return None if len(series) < 2 else fmt(series.iloc[-1] - series.iloc[-2])
+
+
+def trend(series: pd.Series) -> list:
+    return [None if pd.isna(v) else float(v) for v in series.tail(12)]
+
+
+c1, c2, c3 = st.columns(3)
+if not cov.empty:
+    c1.metric(t("coverage_rate"), pct(cov["coverage_rate"].iloc[-1]),
+              delta(cov["coverage_rate"], lambda d: f"{d * 100:+.1f} pt"), chart_data=trend(cov["coverage_rate"]),
+              border=True, help=t("vs_previous"))
+    c2.metric(t("insured_persons"), persons(cov[insured_col].iloc[-1], lang()),
+              delta(cov[insured_col], lambda d: f"{d:+,.0f}"), chart_data=trend(cov[insured_col]), border=True)
+pooled = funds if f.scheme == "all" else funds[funds["fund_type"] == {"310": "310100", "390": "390100"}[f.scheme]]
+balance = pooled.groupby("month_end")["closing_balance"].sum().astype(float)
+if not balance.empty:
+    c3.metric(t("pooled_balance"), yuan(balance.iloc[-1], lang()), delta(balance, lambda d: yuan(d, lang())),
+              chart_data=trend(balance), border=True)
+
+c4, c5, c6, c7 = st.columns(4)
+for col, fund, key in ((c4, "310100", "employee_months"), (c5, "390100", "resident_months")):
+    series = funds[funds["fund_type"] == fund]
+    if series.empty:
+        continue
+    level = series["warning_level"].iloc[-1]
+    label = WARNING_LABELS.get(level, ("—", "—"))[1 if lang() == "en" else 0]
+    col.metric(t(key), months(series["months_payable"].iloc[-1]),
+               delta(series["months_payable"], lambda d: f"{d:+.1f}"), chart_data=trend(series["months_payable"]),
+               border=True)
+    col.markdown(f"<span style='color:{WARNING_COLOURS.get(level, '#888')};font-weight:600'>● {label}</span>",
+                 unsafe_allow_html=True)
+
+for col, scheme, key, target in ((c6, "310", "ratio_employee", 0.80), (c7, "390", "ratio_resident", 0.70)):
+    series = ratios[ratios["insutype"] == scheme].sort_values("month_end")["ratio"].astype(float)
+    if series.empty:
+        continue
+    col.metric(t(key), pct(series.iloc[-1]), delta(series, lambda d: f"{d * 100:+.1f} pt"),
+               chart_data=trend(series), border=True, help=f"{t('target')} {target:.0%}")
+    gap = series.iloc[-1] - target
+    col.caption(pick(f"目标 {target:.0%}，差 {gap * 100:+.1f} 个百分点", f"target {target:.0%}, {gap * 100:+.1f} pt"))
+
+st.metric(t("open_exceptions"), f"{int(exceptions['n'].iloc[0]) if not exceptions.empty else 0:,}", border=True)
+footnote()
