@@ -12,12 +12,11 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from auth import User, authenticate  # noqa: E402
-from i18n import t  # noqa: E402
+from i18n import init_lang, t  # noqa: E402
 
-st.set_page_config(page_title="佳木斯市医保市级统筹看板", page_icon="🏥", layout="wide")
+st.set_page_config(page_title="佳木斯市医保市级统筹看板", page_icon=":material/local_hospital:", layout="wide")
 
-if "lang" not in st.session_state:
-    st.session_state["lang"] = "en" if st.query_params.get("lang") == "en" else "zh"
+init_lang()
 
 
 def login() -> None:
@@ -51,11 +50,11 @@ with st.sidebar:
         st.rerun()
 
 pages = [
-    st.Page("pages/overview.py", title=t("overview"), icon="📊", url_path="overview", default=True),
-    st.Page("pages/coverage.py", title=t("coverage"), icon="👥", url_path="coverage"),
-    st.Page("pages/fund.py", title=t("fund"), icon="💰", url_path="fund"),
-    st.Page("pages/reimbursement.py", title=t("reimbursement"), icon="🏥", url_path="reimbursement"),
-    st.Page("pages/quality.py", title=t("quality"), icon="🔍", url_path="quality"),
-    st.Page("pages/pipeline.py", title=t("pipeline"), icon="⚙️", url_path="pipeline"),
+    st.Page("pages/overview.py", title=t("overview"), icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("pages/coverage.py", title=t("coverage"), icon=":material/groups:", url_path="coverage"),
+    st.Page("pages/fund.py", title=t("fund"), icon=":material/savings:", url_path="fund"),
+    st.Page("pages/reimbursement.py", title=t("reimbursement"), icon=":material/local_hospital:", url_path="reimbursement"),
+    st.Page("pages/quality.py", title=t("quality"), icon=":material/fact_check:", url_path="quality"),
+    st.Page("pages/pipeline.py", title=t("pipeline"), icon=":material/settings:", url_path="pipeline"),
 ]
 st.navigation(pages).run()

@@ -5,10 +5,11 @@ import streamlit as st
 
 from data import Scoped, published
 from filters import Filters, sidebar
-from i18n import t
+from i18n import init_lang, t
 
 
 def page_setup(title_key: str) -> tuple[object, Scoped, Filters]:
+    init_lang()
     user = st.session_state["user"]
     data = Scoped(user.scope)
     st.title(t(title_key))

@@ -45,6 +45,12 @@ WARNING_LABELS = {"red": ("不足", "insufficient"), "amber": ("偏低", "low"),
 WARNING_COLOURS = {"red": "#d62728", "amber": "#ff9f1c", "green": "#2ca02c", "blue": "#1f77b4"}
 
 
+def init_lang() -> None:
+    """Chinese unless the URL asks for English (?lang=en); kept for the session once chosen."""
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = "en" if st.query_params.get("lang") == "en" else "zh"
+
+
 def lang() -> str:
     return st.session_state.get("lang", "zh")
 

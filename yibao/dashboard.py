@@ -13,7 +13,7 @@ def serve(port: int = 8501) -> int:
     env = dict(os.environ, YIBAO_DATA=str(paths.data_dir()), YIBAO_DB=str(paths.db_path()))
     print(f"dashboard: http://localhost:{port}  (Ctrl-C to stop)", flush=True)
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+           "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
     try:
         return subprocess.call(cmd, env=env)
     except KeyboardInterrupt:

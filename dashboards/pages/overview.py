@@ -28,8 +28,8 @@ def delta(series: pd.Series, fmt) -> str | None:
     return None if len(series) < 2 else fmt(series.iloc[-1] - series.iloc[-2])
 
 
-def trend(series: pd.Series) -> list:
-    return [None if pd.isna(v) else float(v) for v in series.tail(12)]
+def trend(series: pd.Series) -> list[float]:
+    return [float(v) for v in series.tail(12) if not pd.isna(v)]
 
 
 c1, c2, c3 = st.columns(3)

@@ -1,26 +1,117 @@
-"""The coverage page renders from the marts, with no exception, and shows the mart's figures."""
+"""Every dashboard page runs for a city user and a county user: no exception, KPI figures equal the
+marts, and a county user's pages show nothing of another county."""
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import duck
 
-APP = str(Path(__file__).parents[2] / "dashboards" / "app.py")
+DASHBOARDS = Path(__file__).parents[2] / "dashboards"
+sys.path.insert(0, str(DASHBOARDS))
+
+from auth import User, authenticate, verify_password  # noqa: E402
+from labels import REGIONS  # noqa: E402
+
+PAGES = ("overview", "coverage", "fund", "reimbursement", "quality", "pipeline")
+CITY_USER = User("leader", "市医保局领导", "city")
+COUNTY_USER = User("huanan", "桦南县医保局", "county:230822")
 
 
-def test_coverage_page_shows_the_mart(in_env):
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    assert not at.exception, at.exception
+def run_page(page: str, user: User) -> AppTest:
+    at = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=120)
+    at.session_state["user"] = user
+    at.switch_page(f"pages/{page}.py")
+    return at.run()
+
+
+def page_text(at: AppTest) -> str:
+    """Everything a page shows: text, metrics, tables and the data inside its charts."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [t.value for t in at.title]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [df.value.to_csv() for df in at.dataframe]
+    parts += [json.dumps(json.loads(chart.proto.spec), ensure_ascii=False) for chart in at.get("plotly_chart")]
+    parts += [str(opt) for box in at.selectbox for opt in box.options]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("user", [CITY_USER, COUNTY_USER], ids=["city", "county"])
+def test_every_page_renders(in_env, page, user):
+    at = run_page(page, user)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title and not at.error
+
+
+@pytest.mark.parametrize("page", PAGES[:5])
+def test_county_user_sees_only_their_county(in_env, page):
+    text = page_text(run_page(page, COUNTY_USER))
+    assert "桦南县" in text or "230822" in text or page == "quality"
+    others = [(code, zh) for code, (zh, _) in REGIONS.items() if code != "230822"]
+    leaks = [zh for code, zh in others if zh in text] + [code for code, _ in others if code in text]
+    assert not leaks, f"{page} shows other areas: {leaks}"
+
+
+def test_overview_kpis_equal_the_marts(in_env):
+    at = run_page("overview", CITY_USER)
+    metrics = {m.label: m.value for m in at.metric}
     con = duck(in_env)
     try:
-        rate, persons = con.execute("""
-            select coverage_rate, insured_persons from marts.rpt_coverage_monthly
-            where admdvs = '230800' order by month_end desc limit 1""").fetchone()
+        rate, insured = con.execute("select coverage_rate, insured_persons from marts.rpt_coverage_monthly "
+                                    "where admdvs = '230800' order by month_end desc limit 1").fetchone()
+        ratios = dict(con.execute("""
+            select insutype, sum(insurance_fund_pay) / sum(inscp_scp_amt) from marts.rpt_reimbursement_monthly
+            where admdvs = '230800' and med_group = 'inpatient' and insutype in ('310', '390')
+              and month_end = (select max(month_end) from marts.rpt_reimbursement_monthly)
+            group by insutype""").fetchall())
+        months = dict(con.execute("""
+            select fund_type, months_payable from marts.rpt_fund_balance_monthly
+            where admdvs = '230800' and fund_type in ('310100', '390100')
+              and month_end = (select max(month_end) from marts.rpt_fund_balance_monthly)""").fetchall())
+        exceptions = con.execute("select count(*) from dq.dq_exceptions").fetchone()[0]
     finally:
         con.close()
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["全市参保率"] == f"{rate * 100:.1f}%"
-    assert metrics["参保人数"] == f"{persons:,} 人"
-    assert len(at.get("plotly_chart")) == 2
+    assert metrics["参保率"] == f"{rate * 100:.1f}%"
+    assert metrics["参保人数"] == (f"{insured / 10000:.2f} 万人" if insured >= 10000 else f"{insured:,} 人")
+    shown = lambda r: "—" if r is None or r != r else f"{float(r) * 100:.1f}%"  # noqa: E731  (NaN: no admissions)
+    assert metrics["职工住院政策范围内支付比例"] == shown(ratios.get("310"))
+    assert metrics["居民住院政策范围内支付比例"] == shown(ratios.get("390"))
+    assert metrics["职工统筹基金可支付月数"] == f"{months['310100']:.1f}"
+    assert metrics["居民基金可支付月数"] == f"{months['390100']:.1f}"
+    assert metrics["待整改数据问题"] == f"{exceptions:,}"
+
+
+def test_filters_live_in_the_url_and_english_works(in_env):
+    at = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=120)
+    at.session_state["user"] = CITY_USER
+    at.query_params.update({"area": "230882", "lang": "en"})
+    at.switch_page("pages/coverage.py").run()
+    assert not at.exception
+    assert at.query_params["area"] == ["230882"] or at.query_params["area"] == "230882"
+    assert at.title[0].value == "Coverage"
+
+
+def test_login_with_the_demo_users():
+    assert authenticate("leader", "leader2025").role == "city"
+    assert authenticate("huanan", "huanan2025").scope == ("230822",)
+    assert authenticate("huanan", "wrong") is None
+    assert authenticate("nobody", "x") is None
+    assert not verify_password("x", "plain-text")
+    at = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=60).run()
+    at.text_input[0].input("leader")
+    at.text_input[1].input("leader2025")
+    at.button[0].click().run()
+    assert "user" in at.session_state and at.session_state["user"].role == "city"
+
+
+def test_the_app_signs_in_and_opens_the_overview(in_env):
+    at = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=120).run()
+    at.text_input[0].input("huanan")
+    at.text_input[1].input("huanan2025")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.title[0].value == "总览" and len(at.metric) >= 6

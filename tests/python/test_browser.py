@@ -1,0 +1,98 @@
+"""A real browser: Playwright drives the system Chromium through sign-in and every page of the demo city,
+fails on any Streamlit error element, saves a screenshot of each page and measures render times.
+
+Set YIBAO_UPDATE_SCREENSHOTS=1 to copy the screenshots into docs/screenshots/ for the README.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+PAGES = [("overview", "总览"), ("coverage", "参保"), ("fund", "基金"), ("reimbursement", "待遇"),
+         ("quality", "数据质量"), ("pipeline", "运行")]
+ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
+                                reason="Debian chromium is not installed (.ci/run installs it)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(demo_city):
+    port = free_port()
+    env = dict(os.environ, YIBAO_DATA=str(demo_city), YIBAO_DB=str(demo_city / "warehouse" / "yibao.duckdb"))
+    proc = subprocess.Popen([sys.executable, "-m", "yibao.cli", "dashboard", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError("the dashboard did not start")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def wait_rendered(page, heading: str) -> None:
+    page.get_by_role("heading", name=heading, exact=True).first.wait_for(timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.wait_for_load_state("networkidle")
+
+
+def test_sign_in_and_every_page_in_chromium(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    shots, timings = tmp_path / "screenshots", {}
+    shots.mkdir()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        page.goto(server)
+        page.get_by_label("用户名").fill("leader")
+        page.get_by_label("密码").fill("leader2025")
+        page.get_by_role("button", name="登录").click()
+        wait_rendered(page, "总览")
+        for visit in ("first", "cached"):
+            for slug, title in PAGES:
+                start = time.perf_counter()
+                page.locator('[data-testid="stSidebarNavLink"]', has_text=title).first.click()
+                wait_rendered(page, title)
+                timings.setdefault(slug, {})[visit] = round(time.perf_counter() - start, 2)
+                assert page.locator(ERRORS).count() == 0, f"{slug}: Streamlit shows an error"
+                if visit == "first":
+                    page.wait_for_timeout(800)  # let plotly finish drawing for the screenshot
+                    page.screenshot(path=str(shots / f"{slug}.png"), full_page=True)
+        browser.close()
+    assert sorted(p.name for p in shots.iterdir()) == sorted(f"{slug}.png" for slug, _ in PAGES)
+    print("render seconds per page:", json.dumps(timings))
+    (tmp_path / "render_times.json").write_text(json.dumps(timings, indent=2))
+    if os.environ.get("YIBAO_UPDATE_SCREENSHOTS"):
+        target = Path(__file__).parents[2] / "docs" / "screenshots"
+        target.mkdir(parents=True, exist_ok=True)
+        for shot in shots.iterdir():
+            shutil.copy(shot, target / shot.name)
+        (target / "render_times.json").write_text(json.dumps(timings, indent=2) + "\n")
