@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 
 export YIBAO_DATA ?= $(CURDIR)/data
 
-.PHONY: demo test venv clean gx-suites
+.PHONY: demo test venv clean gx-suites docs
 
 venv: $(STAMP)
 
@@ -32,3 +32,7 @@ clean:
 ## gx-suites: regenerate the Great Expectations suites in gx/expectations from yibao/rules.py and the seeds
 gx-suites: $(STAMP)
 	$(BIN)/python -c "from yibao.validate import write_suites; [print(p) for p in write_suites()]"
+
+## docs: generate the dbt docs site (catalog with the Chinese descriptions) and say how to open it
+docs: $(STAMP)
+	$(BIN)/yibao docs

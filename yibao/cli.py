@@ -1,4 +1,4 @@
-"""The single command line: yibao generate | ingest | build | export | dashboard | demo.
+"""The single command line: yibao generate | ingest | build | nightly | export | docs | dashboard | demo.
 
 Subcommands are thin: each parses its flags and calls one function that tests call directly.
 Errors a user can act on are printed as one line plus a hint, with no traceback.
@@ -42,13 +42,45 @@ def _build(args) -> int:
 
 
 def _export(args) -> int:
+    if args.period:
+        from .export import export_period
+
+        written = export_period(paths.db_path(), paths.exports_dir(), args.period)
+        print(f"wrote {len(written)} report files for {args.period} to {written[0].parent}")
+        for path in written:
+            print(f"  {path.name}")
     if args.dq:
         from .export_dq import export_dq
 
         paths_written = export_dq(paths.db_path(), paths.exports_dir())
         print(f"wrote {len(paths_written)} county correction lists (整改清单) to {paths_written[0].parent}")
-        return 0
-    raise UserError("nothing to export", "pass --dq for the county correction lists")
+    if not (args.period or args.dq):
+        raise UserError("nothing to export", "pass --period 2025-06|2025Q2|2025 for the province reports, "
+                                             "or --dq for the county correction lists")
+    return 0
+
+
+def _nightly(args) -> int:
+    from .nightly import LOCKED, nightly
+
+    try:
+        return nightly(dry_run=args.dry_run)
+    except UserError as e:
+        if "another nightly run" in e.message:
+            print(f"yibao nightly: {e}", file=sys.stderr)
+            return LOCKED
+        raise
+
+
+def _docs(args) -> int:
+    from .build import dbt
+
+    rc = dbt("docs", "generate").returncode
+    if rc == 0:
+        site = paths.data_dir() / "dbt" / "target" / "index.html"
+        print(f"dbt docs site: {site}\n  open it in a browser, or serve it: "
+              f"(cd {site.parent} && python3 -m http.server 8080) and visit http://localhost:8080")
+    return rc
 
 
 def _dashboard(args) -> int:
@@ -86,8 +118,16 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(func=_build)
 
     e = sub.add_parser("export", help="write report files: --dq for the county correction lists")
+    e.add_argument("--period", help="report files for the province: a month 2025-06, a quarter 2025Q2 or a year 2025")
     e.add_argument("--dq", action="store_true", help="one xlsx per county with its open data-quality exceptions")
     e.set_defaults(func=_export)
+
+    n = sub.add_parser("nightly", help="the scheduled run: ingest, freshness, build, publish, report files")
+    n.add_argument("--dry-run", action="store_true", help="say what would be done, change nothing")
+    n.set_defaults(func=_nightly)
+
+    doc = sub.add_parser("docs", help="generate the dbt docs site (catalog with the Chinese descriptions)")
+    doc.set_defaults(func=_docs)
 
     d = sub.add_parser("dashboard", help="serve the Streamlit dashboard")
     d.add_argument("--port", type=int, default=8501)

@@ -24,6 +24,43 @@ insured as (
     group by month_end, insu_admdvs
 ),
 
+month_order as (
+    select month_end, row_number() over (order by month_end) as month_number
+    from {{ ref('int_calendar__months') }}
+),
+
+assigned as (
+    select person_month.person_key, person_month.insu_admdvs, month_order.month_number
+    from {{ ref('fct_person_month') }} as person_month
+    inner join month_order
+        on person_month.month_end = month_order.month_end
+),
+
+-- Persons who count in a county this month but did not last month (additions), and the reverse (leavers).
+-- The first reporting month has no month before it, so it shows no additions or leavers.
+changes as (
+    select month_order.month_end, moves.admdvs, sum(moves.added) as insured_added, sum(moves.left_county) as insured_left
+    from (
+        select now.month_number, now.insu_admdvs as admdvs, 1 as added, 0 as left_county
+        from assigned as now
+        left join assigned as before
+            on before.person_key = now.person_key and before.month_number = now.month_number - 1
+           and before.insu_admdvs = now.insu_admdvs
+        where before.person_key is null and now.month_number > 1
+        union all
+        select before.month_number + 1, before.insu_admdvs, 0, 1
+        from assigned as before
+        left join assigned as now
+            on now.person_key = before.person_key and now.month_number = before.month_number + 1
+           and now.insu_admdvs = before.insu_admdvs
+        where now.person_key is null
+          and before.month_number < (select max(month_number) from month_order)
+    ) as moves
+    inner join month_order
+        on month_order.month_number = moves.month_number
+    group by month_order.month_end, moves.admdvs
+),
+
 population as (
     select month_end, admdvs, hsreg_pop from {{ ref('int_population__county_year') }}
 ),
@@ -38,11 +75,15 @@ county_rows as (
         {% for cls, name in class_columns %}
         coalesce(insured.{{ name }}, 0) as {{ name }},
         {% endfor %}
+        coalesce(changes.insured_added, 0) as insured_added,
+        coalesce(changes.insured_left, 0) as insured_left,
         population.hsreg_pop as registered_population
     from months
     cross join counties
     left join insured
         on insured.month_end = months.month_end and insured.admdvs = counties.admdvs
+    left join changes
+        on changes.month_end = months.month_end and changes.admdvs = counties.admdvs
     left join population
         on population.month_end = months.month_end and population.admdvs = counties.admdvs
 ),
@@ -57,6 +98,8 @@ city_rows as (
         {% for cls, name in class_columns %}
         sum({{ name }}) as {{ name }},
         {% endfor %}
+        sum(insured_added) as insured_added,
+        sum(insured_left) as insured_left,
         sum(registered_population) as registered_population
     from county_rows
     group by month_end
@@ -75,6 +118,8 @@ select
     cast(insured_employee as bigint) as insured_employee,
     cast(insured_resident as bigint) as insured_resident,
     cast(registered_population as bigint) as registered_population,
+    cast(insured_added as bigint) as insured_added,
+    cast(insured_left as bigint) as insured_left,
     {% for cls, name in class_columns %}
     cast({{ name }} as bigint) as {{ name }},
     {% endfor %}

@@ -1,0 +1,104 @@
+"""Province report files: totals reconcile with the marts, CSVs are stable, and no ID number appears anywhere."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from yibao.export import export_period, parse_period
+
+from conftest import duck
+
+ID_PATTERN = re.compile(r"(?<![0-9A-Za-z.])[0-9]{17}[0-9Xx](?![0-9A-Za-z.])")  # not inside a decimal
+
+
+def read_csv(path) -> list[dict]:
+    text = path.read_bytes().decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text[1:])))
+    return [{k.split("(")[-1].rstrip(")"): v for k, v in r.items()} for r in rows]
+
+
+@pytest.mark.parametrize("period", ["2025-03", "2025Q1", "2025"])
+def test_totals_reconcile_with_the_marts(clean_city, period):
+    first, last = parse_period(period)
+    written = export_period(clean_city / "warehouse" / "yibao.duckdb", clean_city / "exports", period)
+    names = {p.name for p in written}
+    assert {f"230800_{period}_coverage.csv", f"230800_{period}_fund.csv", f"230800_{period}_benefits.csv",
+            f"230800_{period}_report.xlsx", "manifest.json"} == names
+    folder = clean_city / "exports" / period
+    con = duck(clean_city)
+    try:
+        last_month = con.execute("select max(month_end) from marts.rpt_coverage_monthly where month_end <= ?",
+                                 [last]).fetchone()[0]
+        insured = con.execute("select insured_persons from marts.rpt_coverage_monthly where admdvs = '230800' "
+                              "and month_end = ?", [last_month]).fetchone()[0]
+        income = con.execute("select sum(income), sum(expenditure) from marts.rpt_fund_balance_monthly "
+                             "where admdvs = '230800' and month_end between ? and ?", [first, last]).fetchone()
+        benefits = con.execute("select sum(settlements), sum(medfee_sumamt), sum(insurance_fund_pay) "
+                               "from marts.rpt_reimbursement_monthly where admdvs = '230800' "
+                               "and month_end between ? and ?", [first, last]).fetchone()
+    finally:
+        con.close()
+    coverage = read_csv(folder / f"230800_{period}_coverage.csv")
+    city = next(r for r in coverage if r["admdvs"] == "230800")
+    assert int(city["insured_persons"]) == insured
+    assert sum(int(r["insured_persons"]) for r in coverage if r["admdvs"] != "230800") == insured
+    fund = [r for r in read_csv(folder / f"230800_{period}_fund.csv") if r["admdvs"] == "230800"]
+    assert sum(Decimal(r["income"]) for r in fund) == income[0]
+    assert sum(Decimal(r["expenditure"]) for r in fund) == income[1]
+    rows = [r for r in read_csv(folder / f"230800_{period}_benefits.csv") if r["admdvs"] == "230800"]
+    assert sum(int(r["settlements"]) for r in rows) == benefits[0]
+    assert sum(Decimal(r["medfee_sumamt"]) for r in rows) == benefits[1]
+    assert sum(Decimal(r["insurance_fund_pay"]) for r in rows) == benefits[2]
+
+    wb = load_workbook(folder / f"230800_{period}_report.xlsx")
+    assert wb.sheetnames == ["封面", "参保情况", "基金收支", "待遇享受"]
+    cover = dict(r[:2] for r in wb["封面"].iter_rows(min_row=2, values_only=True))
+    assert cover["报告期"].startswith(period) and cover["数据截止日期"] and cover["生成时间"]
+    sheet = wb["待遇享受"]
+    assert sheet.freeze_panes == "A2" and sheet.cell(row=1, column=6).value == "结算人次"
+    total = [r for r in sheet.iter_rows(values_only=True)][-1]
+    assert total[1] == "合计（全市）" and total[5] == benefits[0]
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert {f["file"] for f in manifest["files"]} == names - {"manifest.json"}
+    assert all(len(f["sha256"]) == 64 and f["rows"] > 0 for f in manifest["files"])
+
+
+def test_the_same_period_twice_gives_identical_csv_bytes(clean_city):
+    db, out = clean_city / "warehouse" / "yibao.duckdb", clean_city / "exports_twice"
+    first = {p.name: p.read_bytes() for p in export_period(db, out / "a", "2025Q1") if p.suffix == ".csv"}
+    second = {p.name: p.read_bytes() for p in export_period(db, out / "b", "2025Q1") if p.suffix == ".csv"}
+    assert first == second and len(first) == 3
+
+
+def test_no_id_number_in_any_export_or_log(clean_city):
+    from yibao.export_dq import export_dq
+
+    db = clean_city / "warehouse" / "yibao.duckdb"
+    export_period(db, clean_city / "exports", "2025Q2")
+    export_dq(db, clean_city / "exports")
+    con = duck(clean_city)
+    try:
+        certnos = {c for (c,) in con.execute("select distinct certno from raw.psn_info").fetchall()}
+    finally:
+        con.close()
+    scanned = 0
+    for root in ("exports", "logs", "dbt/logs"):
+        for path in (clean_city / root).rglob("*") if (clean_city / root).exists() else []:
+            if not path.is_file():
+                continue
+            if path.suffix == ".xlsx":
+                wb = load_workbook(path)
+                text = "\n".join(str(c) for ws in wb for row in ws.iter_rows(values_only=True) for c in row if c)
+            else:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            scanned += 1
+            assert not ID_PATTERN.search(text), path
+            assert not any(c in text for c in certnos), path
+    assert scanned >= 10

@@ -1,0 +1,106 @@
+"""The nightly run: succeeds, is idempotent, survives being killed, refuses to run twice at once,
+and finishes the rest of a delivery with a rejected file while exiting non-zero."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from yibao.errors import UserError
+from yibao.nightly import nightly, run_lock
+from yibao.synth import generate
+
+from conftest import data_env, duck
+from test_ingest import rewrite_manifest
+
+CITY = dict(persons=1500, seed=9, start="2025-01", end="2025-04", days=2, defect_rate=0.0)
+MARTS = ("rpt_coverage_monthly", "rpt_fund_balance_monthly", "rpt_reimbursement_monthly", "rpt_kpop_coverage",
+         "rpt_fund_annual_settlement")
+
+
+def marts(data) -> dict:
+    con = duck(data)
+    try:
+        return {m: con.execute(f"select * from marts.{m} order by all").fetchall() for m in MARTS}
+    finally:
+        con.close()
+
+
+def runs(data) -> list[tuple]:
+    con = duck(data)
+    try:
+        return con.execute("select status, files_loaded, rows_loaded, files_rejected, log_file "
+                           "from ops.pipeline_runs where kind = 'nightly' order by started_at").fetchall()
+    finally:
+        con.close()
+
+
+def test_nightly_runs_and_a_second_run_changes_nothing(tmp_path, capsys):
+    generate(**CITY, out=tmp_path)
+    with data_env(tmp_path):
+        assert nightly(dry_run=True) == 0
+        assert "40 delivered files not yet loaded" in capsys.readouterr().out
+        assert not (tmp_path / "warehouse" / "yibao.duckdb").exists()
+        assert nightly() == 0
+        first = marts(tmp_path)
+        assert nightly() == 0
+        second = marts(tmp_path)
+    assert first == second and all(first.values())
+    (status1, loaded1, rows1, _, log1), (status2, loaded2, rows2, _, _) = runs(tmp_path)
+    assert status1 == status2 == "success" and loaded1 == 30 and rows1 > 10_000 and loaded2 == rows2 == 0
+    assert os.path.exists(log1) and "nightly SUCCESS" in open(log1, encoding="utf-8").read()
+    assert (tmp_path / "exports" / "2025-04" / "manifest.json").exists()
+    assert (tmp_path / "warehouse" / "published" / "CURRENT").exists()
+
+
+def test_a_run_killed_during_the_build_recovers_to_the_same_figures(tmp_path):
+    killed, clean = tmp_path / "killed", tmp_path / "clean"
+    generate(**CITY, out=killed)
+    shutil.copytree(killed / "landing", clean / "landing")
+    env = dict(os.environ, YIBAO_DATA=str(killed), YIBAO_DB=str(killed / "warehouse" / "yibao.duckdb"))
+    proc = subprocess.Popen([sys.executable, "-m", "yibao.cli", "nightly"], env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        logs = list((killed / "logs").glob("*.log")) if (killed / "logs").exists() else []
+        if logs and "step: dbt build" in logs[0].read_text(encoding="utf-8"):
+            break
+        time.sleep(0.2)
+    time.sleep(4)  # well inside the build
+    assert proc.poll() is None, "the run finished before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not (killed / "warehouse" / "published" / "CURRENT").exists()  # nothing half-built was published
+    with data_env(killed):
+        assert nightly() == 0
+    with data_env(clean):
+        assert nightly() == 0
+    assert marts(killed) == marts(clean)
+
+
+def test_a_second_run_is_refused_while_one_holds_the_lock(tmp_path):
+    with data_env(tmp_path), run_lock(tmp_path):
+        with pytest.raises(UserError, match="another nightly run is in progress"):
+            nightly()
+        result = subprocess.run([sys.executable, "-m", "yibao.cli", "nightly"], capture_output=True, text=True,
+                                env=dict(os.environ))
+    assert result.returncode == 3 and "another nightly run is in progress" in result.stderr
+
+
+def test_a_rejected_file_fails_the_run_but_the_rest_completes(tmp_path, capsys):
+    generate(**CITY, out=tmp_path)
+    delta = tmp_path / "landing" / "20250502"
+    rewrite_manifest(delta, rows={"setl.csv": 1})
+    with data_env(tmp_path):
+        assert nightly() == 1
+    out = capsys.readouterr().out
+    assert "PROBLEM: rejected 20250502/setl.csv: row count" in out
+    (status, loaded, _, rejected, _), = runs(tmp_path)
+    assert status == "failed" and rejected == 1 and loaded == 29
+    assert (tmp_path / "warehouse" / "published" / "CURRENT").exists()
+    assert all(marts(tmp_path).values())

@@ -1,0 +1,238 @@
+"""`yibao export --period 2025-06 | 2025Q2 | 2025`: the city's report files for the province.
+
+Three forms, for the city and each county, read from the published marts:
+- 参保情况 coverage: insured persons by scheme and person class at the period end, additions and
+  leavers over the period, coverage rate, key-group coverage;
+- 基金收支 fund: income by source, expenditure, current result, accumulated balance, months of
+  payment and revenue-plan completion, per sub-account;
+- 待遇享受 benefits: settlements, persons, costs, payments by fund, ratios and average cost, by
+  scheme x medical-type group x hospital tier.
+Written to $YIBAO_DATA/exports/<period>/ as 230800_<period>_<form>.csv (UTF-8 with BOM), one xlsx
+with a cover sheet and a sheet per form, and manifest.json. The same data gives byte-identical CSVs.
+"""
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from .contract import CITY, CITY_NAME, COUNTIES
+from .errors import UserError
+from .files import file_sha256
+from .publish import current
+from .warehouse import connect
+
+AREA_NAMES = {CITY: f"{CITY_NAME}（全市）", **COUNTIES}
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def parse_period(period: str) -> tuple[dt.date, dt.date]:
+    """First and last day of 2025-06, 2025Q2 or 2025."""
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", period):
+        y, mo = int(m[1]), int(m[2])
+        first, last_month = dt.date(y, mo, 1), mo
+    elif m := re.fullmatch(r"(\d{4})Q([1-4])", period):
+        y, q = int(m[1]), int(m[2])
+        first, last_month = dt.date(y, 3 * q - 2, 1), 3 * q
+    elif m := re.fullmatch(r"(\d{4})", period):
+        y = int(m[1])
+        first, last_month = dt.date(y, 1, 1), 12
+    else:
+        raise UserError(f"period '{period}' is not understood", "use a month 2025-06, a quarter 2025Q2 or a year 2025")
+    return first, dt.date(y, last_month, calendar.monthrange(y, last_month)[1])
+
+
+# (form, Chinese title, columns as (name, Chinese header, kind)); kind: text | int | money | ratio | months
+FORMS = {
+    "coverage": ("参保情况", [
+        ("admdvs", "区划代码", "text"), ("area", "区域", "text"), ("insured_persons", "期末参保人数", "int"),
+        ("insured_employee", "职工医保", "int"), ("insured_resident", "居民医保", "int"),
+        ("insured_employee_in_service", "在职职工", "int"), ("insured_employee_retired", "退休职工", "int"),
+        ("insured_resident_minor", "学生儿童", "int"), ("insured_resident_adult", "成年居民", "int"),
+        ("insured_resident_elderly", "老年居民", "int"), ("insured_added", "本期新增", "int"),
+        ("insured_left", "本期减少", "int"), ("registered_population", "户籍人口", "int"),
+        ("coverage_rate", "参保率", "ratio"), ("roster_persons", "重点人群名册人数", "int"),
+        ("enrolled_persons", "重点人群已参保", "int"), ("kpop_coverage_rate", "重点人群参保率", "ratio")]),
+    "fund": ("基金收支", [
+        ("admdvs", "区划代码", "text"), ("area", "区域", "text"), ("fund_type", "基金", "text"),
+        ("income", "本期收入", "money"), ("income_contribution", "其中：征缴收入", "money"),
+        ("income_fiscal_subsidy", "财政补助", "money"), ("income_interest", "利息", "money"),
+        ("income_other_sources", "其他收入（上划、调剂、补亏等）", "money"), ("expenditure", "本期支出", "money"),
+        ("expenditure_settlement", "其中：待遇支出", "money"), ("current_result", "本期结余", "money"),
+        ("closing_balance", "期末累计结余", "money"), ("months_payable", "可支付月数", "months"),
+        ("revenue_plan_completion", "征缴计划完成率（年初至期末）", "ratio")]),
+    "benefits": ("待遇享受", [
+        ("admdvs", "区划代码", "text"), ("area", "区域", "text"), ("insutype", "险种", "text"),
+        ("med_group", "医疗类别", "text"), ("hosp_tier", "医院级别", "text"), ("settlements", "结算人次", "int"),
+        ("persons", "就医人次（按月人数合计）", "int"), ("medfee_sumamt", "医疗费总额", "money"),
+        ("inscp_scp_amt", "政策范围内费用", "money"), ("hifp_pay", "统筹基金支付", "money"),
+        ("hifob_pay", "大额补助支付", "money"), ("hifmi_pay", "大病保险支付", "money"),
+        ("cvlserv_pay", "公务员补助支付", "money"), ("maf_pay", "医疗救助支付", "money"),
+        ("acct_pay", "个人账户支付", "money"), ("insurance_fund_pay", "医保基金支付", "money"),
+        ("policy_scope_ratio", "政策范围内支付比例", "ratio"), ("actual_ratio", "实际支付比例", "ratio"),
+        ("three_tier_ratio", "三重保障比例", "ratio"), ("avg_cost_per_settlement", "次均费用", "money")]),
+}
+
+QUERIES = {
+    "coverage": """
+        select c.* exclude (insured_added, insured_left), k.roster_persons, k.enrolled_persons, k.kpop_coverage_rate, a.insured_added, a.insured_left
+        from marts.rpt_coverage_monthly c
+        join marts.rpt_kpop_coverage k on k.admdvs = c.admdvs and k.month_end = c.month_end
+        join (select admdvs, sum(insured_added) as insured_added, sum(insured_left) as insured_left
+              from marts.rpt_coverage_monthly where month_end between $first and $last group by admdvs) a
+          on a.admdvs = c.admdvs
+        where c.month_end = (select max(month_end) from marts.rpt_coverage_monthly where month_end <= $last)
+        order by c.admdvs = '230800', c.admdvs""",
+    "fund": """
+        select f.admdvs, f.fund_type, sum(f.income) as income, sum(f.income_contribution) as income_contribution,
+               sum(f.income_fiscal_subsidy) as income_fiscal_subsidy, sum(f.income_interest) as income_interest,
+               sum(f.income_opening_transfer + f.income_adjustment + f.income_government_topup + f.income_other)
+                   as income_other_sources,
+               sum(f.expenditure) as expenditure, sum(f.expenditure_settlement) as expenditure_settlement,
+               sum(f.income) - sum(f.expenditure) as current_result,
+               max(case when f.month_end = e.last_month then f.closing_balance end) as closing_balance,
+               max(case when f.month_end = e.last_month then f.months_payable end) as months_payable,
+               max(a.revenue_plan_completion) as revenue_plan_completion
+        from marts.rpt_fund_balance_monthly f
+        cross join (select max(month_end) as last_month from marts.rpt_fund_balance_monthly where month_end <= $last) e
+        left join marts.rpt_fund_annual_settlement a
+          on a.admdvs = f.admdvs and a.fund_type = f.fund_type and a.year = extract(year from e.last_month)
+        where f.month_end between $first and $last
+        group by f.admdvs, f.fund_type
+        order by f.fund_type, f.admdvs = '230800', f.admdvs""",
+    "benefits": """
+        select admdvs, insutype, med_group, hosp_tier, sum(settlements) as settlements, sum(persons) as persons,
+               sum(medfee_sumamt) as medfee_sumamt, sum(inscp_scp_amt) as inscp_scp_amt, sum(hifp_pay) as hifp_pay,
+               sum(hifob_pay) as hifob_pay, sum(hifmi_pay) as hifmi_pay, sum(cvlserv_pay) as cvlserv_pay,
+               sum(maf_pay) as maf_pay, sum(acct_pay) as acct_pay, sum(insurance_fund_pay) as insurance_fund_pay
+        from marts.rpt_reimbursement_monthly
+        where month_end between $first and $last
+        group by admdvs, insutype, med_group, hosp_tier
+        order by insutype, med_group, hosp_tier, admdvs = '230800', admdvs""",
+}
+
+
+def _ratio(num, den):
+    return None if not den else Decimal(num) / Decimal(den)
+
+
+def _rows(con, form: str, first: dt.date, last: dt.date) -> list[dict]:
+    cur = con.execute(QUERIES[form], {"first": first, "last": last})
+    names = [d[0] for d in cur.description]
+    rows = [dict(zip(names, r)) for r in cur.fetchall()]
+    for r in rows:
+        r["area"] = AREA_NAMES.get(r["admdvs"], r["admdvs"])
+        if form == "benefits":
+            r["policy_scope_ratio"] = _ratio(r["insurance_fund_pay"], r["inscp_scp_amt"])
+            r["actual_ratio"] = _ratio(r["insurance_fund_pay"], r["medfee_sumamt"])
+            r["three_tier_ratio"] = _ratio(r["insurance_fund_pay"] + r["maf_pay"], r["medfee_sumamt"])
+            r["avg_cost_per_settlement"] = _ratio(r["medfee_sumamt"], r["settlements"])
+    return rows
+
+
+def _text(value, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "money":
+        return f"{Decimal(value):.2f}"
+    if kind in ("ratio",):
+        return f"{Decimal(value):.4f}"
+    if kind == "months":
+        return f"{float(value):.1f}"
+    if kind == "int":
+        return str(int(value))
+    return str(value)
+
+
+def export_period(db: Path, exports: Path, period: str) -> list[Path]:
+    first, last = parse_period(period)
+    source = current(db) or db
+    if not source.exists():
+        raise UserError(f"no warehouse at {db}", "run `yibao ingest` and `yibao build` first")
+    con = connect(source, read_only=True)
+    try:
+        months = con.execute("select min(month_end), max(month_end) from marts.rpt_coverage_monthly").fetchone()
+        if months[0] is None or last < months[0] or first > months[1]:
+            raise UserError(f"period {period} is outside the data ({months[0]} to {months[1]})",
+                            "choose a period the warehouse covers")
+        as_of = con.execute("select max(day) from dq.dq_summary").fetchone()[0] or months[1]
+        data = {form: _rows(con, form, first, last) for form in FORMS}
+    finally:
+        con.close()
+
+    folder = exports / period
+    folder.mkdir(parents=True, exist_ok=True)
+    written, manifest = [], {"city": CITY, "period": period, "period_start": str(first), "period_end": str(last),
+                             "data_as_of": str(as_of), "files": []}
+    digest = hashlib.sha256()
+    for form, (title, columns) in FORMS.items():
+        path = folder / f"{CITY}_{period}_{form}.csv"
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([f"{zh}({name})" for name, zh, _ in columns])
+        for row in data[form]:
+            writer.writerow([_text(row.get(name), kind) for name, _, kind in columns])
+        payload = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        path.write_bytes(payload)
+        digest.update(payload)
+        written.append(path)
+    generated = dt.datetime.now().replace(microsecond=0)
+    xlsx = folder / f"{CITY}_{period}_report.xlsx"
+    _workbook(period, first, last, as_of, generated, digest.hexdigest(), data).save(xlsx)
+    written.append(xlsx)
+    for path in written:
+        form = next((f for f in FORMS if path.name.endswith(f"_{f}.csv")), "all forms")
+        rows = len(data[form]) if form in data else sum(len(v) for v in data.values())
+        manifest["files"].append({"file": path.name, "form": form, "rows": rows, "sha256": file_sha256(path)})
+    manifest["generated_at"] = generated.isoformat()
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return [*written, folder / "manifest.json"]
+
+
+def _workbook(period, first, last, as_of, generated, checksum, data) -> Workbook:
+    wb = Workbook()
+    cover = wb.active
+    cover.title = "封面"
+    cover.append([f"{CITY_NAME}（{CITY}）基本医疗保险统计报表"])
+    cover["A1"].font = Font(bold=True, size=14)
+    for label, value in (("统筹区", f"{CITY_NAME} {CITY}"), ("报告期", f"{period}（{first} 至 {last}）"),
+                         ("数据截止日期", str(as_of)), ("生成时间", generated.isoformat(sep=" ")),
+                         ("校验值（CSV sha256）", checksum),
+                         ("说明", "人员与金额为合成演示数据；证件号码不出现在任何报表中。")):
+        cover.append([label, value])
+    cover.column_dimensions["A"].width = 22
+    cover.column_dimensions["B"].width = 70
+    formats = {"int": "#,##0", "money": "#,##0.00", "ratio": "0.0%", "months": "0.0"}
+    for form, (title, columns) in FORMS.items():
+        sheet = wb.create_sheet(title)
+        sheet.append([zh for _, zh, _ in columns])
+        for cell in sheet[1]:
+            cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        for row in data[form]:
+            sheet.append([None if row.get(n) is None else float(row[n]) if k in ("money", "ratio", "months")
+                          else row[n] for n, _, k in columns])
+        city = [r for r in data[form] if r["admdvs"] == CITY]
+        total = ["合计（全市）" if i == 1 else None for i in range(len(columns))]
+        for i, (name, _, kind) in enumerate(columns):
+            if kind in ("int", "money") and name != "avg_cost_per_settlement":
+                total[i] = float(sum(Decimal(r[name] or 0) for r in city))
+        sheet.append(total)
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+        for i, (_, zh, kind) in enumerate(columns, start=1):
+            letter = sheet.cell(row=1, column=i).column_letter
+            sheet.column_dimensions[letter].width = max(10, min(24, len(zh) * 2 + 2))
+            if kind in formats:
+                for cell in sheet[letter][1:]:
+                    cell.number_format = formats[kind]
+        sheet.freeze_panes = "A2"
+    return wb

@@ -1,0 +1,184 @@
+"""`yibao nightly`: the unattended run a statistician schedules.
+
+Steps: take the lock; ingest and validate new deliveries; check source freshness; dbt build
+(incremental); publish the dashboard data; write the period's report files. Every run is recorded
+in ops.pipeline_runs and logged to $YIBAO_DATA/logs/. A run killed at any step leaves the published
+data as it was, and the next run completes it: ingest is per-file transactional, incremental models
+pick up whatever is not in them yet, and publication happens only after a good build.
+
+Exit codes: 0 all ran (source-data warnings allowed); 1 something failed (a rejected file, a failed
+build); 3 another run holds the lock.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from . import paths
+from .errors import UserError
+from .runs import RunRecord, exceptions_by_rule, read_test_counts
+from .warehouse import connect, ensure_tables
+
+LOCKED = 3
+
+
+@contextmanager
+def run_lock(data: Path):
+    """An exclusive, non-blocking lock; the OS releases it if the process dies."""
+    data.mkdir(parents=True, exist_ok=True)
+    path = data / "nightly.lock"
+    handle = open(path, "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise UserError(f"another nightly run is in progress ({holder})",
+                        f"wait for it to finish; the lock is {path}") from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()} since {dt.datetime.now():%Y-%m-%d %H:%M:%S}")
+    handle.flush()
+    try:
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+class Log:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.file = open(path, "a", encoding="utf-8")
+
+    def __call__(self, line: str = "") -> None:
+        stamped = f"{dt.datetime.now():%H:%M:%S} {line}"
+        print(stamped, flush=True)
+        self.file.write(stamped + "\n")
+        self.file.flush()
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def report_period(as_of: dt.date) -> str:
+    """The latest complete month on the as-of date, e.g. 2025-06 on 2025-07-02 (or 2025-06-30)."""
+    last = as_of if (as_of + dt.timedelta(days=1)).day == 1 else as_of.replace(day=1) - dt.timedelta(days=1)
+    return f"{last:%Y-%m}"
+
+
+def pending_files(landing: Path, db: Path) -> list[str]:
+    from .files import file_sha256
+    from .landing_files import deliveries
+
+    loaded = set()
+    if db.exists():
+        con = connect(db, read_only=True)
+        try:
+            loaded = {(f"{d:%Y%m%d}", s) for d, s in con.execute(
+                "select delivery_date, sha256 from ops.loaded_files where status <> 'rejected'").fetchall()}
+        finally:
+            con.close()
+    return [f"{folder.name}/{p.name}" for folder in deliveries(landing) for p in sorted(folder.iterdir())
+            if p.is_file() and p.name != "manifest.csv" and (folder.name, file_sha256(p)) not in loaded]
+
+
+def nightly(dry_run: bool = False) -> int:
+    data, db = paths.data_dir(), paths.db_path()
+    if dry_run:
+        pending = pending_files(paths.landing_dir(), db)
+        print(f"nightly --dry-run: {len(pending)} delivered files not yet loaded" + (":" if pending else ""))
+        for name in pending:
+            print(f"  {name}")
+        print("would then: check source freshness; dbt build (incremental); publish the dashboard data; "
+              f"write the period's report files to {paths.exports_dir()}")
+        return 0
+    with run_lock(data):
+        return _run(data, db)
+
+
+def _run(data: Path, db: Path) -> int:
+    from .build import dbt, dbt_build
+    from .export import export_period
+    from .ingest import ingest
+    from .publish import publish
+
+    run = RunRecord("nightly")
+    log = Log(data / "logs" / f"nightly_{run.started_at:%Y%m%d_%H%M%S}.log")
+    run.log_file = str(log.path)
+    problems: list[str] = []
+
+    def step(name: str, fn):
+        log(f"step: {name}")
+        t0 = time.perf_counter()
+        try:
+            return fn()
+        finally:
+            run.steps[name] = round(time.perf_counter() - t0, 1)
+
+    try:
+        report = step("ingest", lambda: ingest(paths.landing_dir(), db, paths.quarantine_dir()))
+        for line in report.summary().splitlines():
+            log(f"  {line}")
+        run.files_loaded = sum(r.status == "loaded" for r in report.results)
+        run.rows_loaded = sum(r.rows_loaded for r in report.results)
+        run.rows_quarantined = sum(r.rows_quarantined for r in report.results)
+        run.files_rejected = len(report.rejected)
+        problems += [f"rejected {r.delivery}/{r.file}: {r.reason}" for r in report.rejected] + report.errors
+
+        fresh = step("source freshness", lambda: dbt("source", "freshness", capture=True))
+        stale = [ln.strip() for ln in (fresh.stdout or "").splitlines() if " WARN " in ln or " ERROR " in ln]
+        log(f"  source freshness: {'all fresh' if not stale else f'{len(stale)} sources stale (a warning)'}")
+
+        rc = step("dbt build", lambda: dbt_build(["--quiet"]))
+        run.tests_passed, run.tests_warned, run.tests_failed = read_test_counts(data / "dbt" / "target" / "run_results.json")
+        log(f"  tests: {run.tests_passed} passed, {run.tests_warned} warned, {run.tests_failed} failed")
+        if rc != 0:
+            problems.append(f"dbt build failed (see {data / 'dbt' / 'logs' / 'dbt.log'}); "
+                            "the dashboards keep the last published data")
+        con = connect(db)
+        try:
+            ensure_tables(con)
+            run.exceptions_by_rule = exceptions_by_rule(con)
+            as_of = con.execute("select max(as_of_date) from core.int_calendar__months").fetchone()[0] if rc == 0 else None
+        finally:
+            con.close()
+        if rc == 0:
+            step("publish", lambda: publish(db))
+            period = report_period(as_of)
+            written = step("report files", lambda: export_period(db, paths.exports_dir(), period))
+            log(f"  report files for {period}: {len(written)} files in {paths.exports_dir() / period}")
+    except Exception as e:  # a bug or an unreadable warehouse: record it, then let it surface
+        problems.append(f"{type(e).__name__}: {e}")
+        raise
+    finally:
+        run.finish("failed" if problems else "warning" if run.tests_warned else "success", "; ".join(problems))
+        con = connect(db)
+        try:
+            ensure_tables(con)
+            run.save(con)
+        finally:
+            con.close()
+        _summary(run, problems, log)
+        log.close()
+    return 1 if problems else 0
+
+
+def _summary(run: RunRecord, problems: list[str], log: Log) -> None:
+    log("-" * 60)
+    log(f"nightly {run.status.upper()} in {run.seconds:.0f} s  (run {run.run_id})")
+    log(f"  files loaded {run.files_loaded}, rows {run.rows_loaded:,}, quarantined {run.rows_quarantined:,}, "
+        f"rejected files {run.files_rejected}")
+    log(f"  tests passed {run.tests_passed}, warned {run.tests_warned}, failed {run.tests_failed}")
+    if run.exceptions_by_rule:
+        log("  open exceptions: " + json.dumps(run.exceptions_by_rule, ensure_ascii=False))
+    for p in problems:
+        log(f"  PROBLEM: {p}")
+    log(f"  log: {run.log_file}")
