@@ -41,9 +41,9 @@ def dbt_env() -> dict[str, str]:
 
 
 def dbt(command: str, *args: str, capture: bool = False) -> subprocess.CompletedProcess:
-    """Run one dbt command in the project with the project's profiles.yml."""
+    """Run one dbt command ("build", "source freshness", "docs generate") with the project's profiles.yml."""
     exe = Path(sys.executable).with_name("dbt")
-    cmd = [str(exe), command, "--project-dir", str(paths.PROJECT_DIR), "--profiles-dir", str(paths.PROJECT_DIR), *args]
+    cmd = [str(exe), *command.split(), "--project-dir", str(paths.PROJECT_DIR), "--profiles-dir", str(paths.PROJECT_DIR), *args]
     paths.db_path().parent.mkdir(parents=True, exist_ok=True)
     return subprocess.run(cmd, env=dbt_env(), cwd=paths.PROJECT_DIR, text=True,
                           capture_output=capture)

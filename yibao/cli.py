@@ -75,7 +75,7 @@ def _nightly(args) -> int:
 def _docs(args) -> int:
     from .build import dbt
 
-    rc = dbt("docs", "generate").returncode
+    rc = dbt("docs generate").returncode
     if rc == 0:
         site = paths.data_dir() / "dbt" / "target" / "index.html"
         print(f"dbt docs site: {site}\n  open it in a browser, or serve it: "
