@@ -115,3 +115,29 @@ def test_the_app_signs_in_and_opens_the_overview(in_env):
     at.button[0].click().run()
     assert not at.exception
     assert at.title[0].value == "总览" and len(at.metric) >= 6
+
+
+def test_pages_keep_serving_while_a_build_holds_the_warehouse(in_env):
+    """A build or nightly run holds the warehouse file for writing; the dashboard reads the published copy."""
+    import subprocess
+    import time
+
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "  # read-write: holds the file lock
+        "print('locked', flush=True); time.sleep(60)"), str(in_env / "warehouse" / "yibao.duckdb")],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        import duckdb
+
+        with pytest.raises(duckdb.IOException):  # the warehouse itself is locked by the writer
+            duckdb.connect(str(in_env / "warehouse" / "yibao.duckdb"), read_only=True)
+        start = time.perf_counter()
+        for page in ("overview", "fund", "quality"):
+            at = run_page(page, CITY_USER)
+            assert not at.exception and not at.error, page
+            assert at.metric or at.get("plotly_chart"), page
+        assert time.perf_counter() - start < 60
+    finally:
+        holder.kill()
+        holder.wait()
