@@ -1,13 +1,6 @@
 -- 征缴明细: the latest version of each clct_id, as delivered.
-with source as (
-    select * from {{ source('raw', 'clct') }}
-),
-
-versions as (
-    select
-        source.*,
-        row_number() over (partition by clct_id order by updt_time desc, _delivery_date desc, _row_number desc) as version_rank
-    from source
+with latest as (
+    {{ latest_version(source('raw', 'clct'), ['clct_id'], 'updt_time desc, _delivery_date desc, _row_number desc') }}
 )
 
 select
@@ -29,5 +22,4 @@ select
     _delivery_date,
     _row_number,
     _loaded_at
-from versions
-where version_rank = 1
+from latest

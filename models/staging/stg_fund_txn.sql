@@ -1,13 +1,6 @@
 -- 财政专户收支: the latest version of each txn_id, as delivered.
-with source as (
-    select * from {{ source('raw', 'fund_txn') }}
-),
-
-versions as (
-    select
-        source.*,
-        row_number() over (partition by txn_id order by _delivery_date desc, _row_number desc) as version_rank
-    from source
+with latest as (
+    {{ latest_version(source('raw', 'fund_txn'), ['txn_id'], '_delivery_date desc, _row_number desc') }}
 )
 
 select
@@ -22,5 +15,4 @@ select
     _delivery_date,
     _row_number,
     _loaded_at
-from versions
-where version_rank = 1
+from latest

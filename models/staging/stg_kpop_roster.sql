@@ -1,13 +1,6 @@
 -- 重点人群名册: the latest version of each roster_id, as delivered.
-with source as (
-    select * from {{ source('raw', 'kpop_roster') }}
-),
-
-versions as (
-    select
-        source.*,
-        row_number() over (partition by roster_id order by _delivery_date desc, _row_number desc) as version_rank
-    from source
+with latest as (
+    {{ latest_version(source('raw', 'kpop_roster'), ['roster_id'], '_delivery_date desc, _row_number desc') }}
 )
 
 select
@@ -25,5 +18,4 @@ select
     _delivery_date,
     _row_number,
     _loaded_at
-from versions
-where version_rank = 1
+from latest

@@ -1,14 +1,7 @@
 -- 社保卡/医保电子凭证: the latest version of each card_no and holder (psn_no), as delivered.
 -- Keyed by both, so a card number delivered for two persons stays visible to the 一人一卡 rule.
-with source as (
-    select * from {{ source('raw', 'psn_card') }}
-),
-
-versions as (
-    select
-        source.*,
-        row_number() over (partition by card_no, psn_no order by updt_time desc, _delivery_date desc, _row_number desc) as version_rank
-    from source
+with latest as (
+    {{ latest_version(source('raw', 'psn_card'), ['card_no', 'psn_no'], 'updt_time desc, _delivery_date desc, _row_number desc') }}
 )
 
 select
@@ -22,5 +15,4 @@ select
     _delivery_date,
     _row_number,
     _loaded_at
-from versions
-where version_rank = 1
+from latest

@@ -1,13 +1,6 @@
 -- 人员基本信息: the latest version of each psn_no, as delivered.
-with source as (
-    select * from {{ source('raw', 'psn_info') }}
-),
-
-versions as (
-    select
-        source.*,
-        row_number() over (partition by psn_no order by updt_time desc, _delivery_date desc, _row_number desc) as version_rank
-    from source
+with latest as (
+    {{ latest_version(source('raw', 'psn_info'), ['psn_no'], 'updt_time desc, _delivery_date desc, _row_number desc') }}
 )
 
 select
@@ -27,5 +20,4 @@ select
     _delivery_date,
     _row_number,
     _loaded_at
-from versions
-where version_rank = 1
+from latest

@@ -1,13 +1,6 @@
 -- 人员参保信息: the latest version of each psn_insu_rlts_id, as delivered.
-with source as (
-    select * from {{ source('raw', 'psn_insu') }}
-),
-
-versions as (
-    select
-        source.*,
-        row_number() over (partition by psn_insu_rlts_id order by updt_time desc, _delivery_date desc, _row_number desc) as version_rank
-    from source
+with latest as (
+    {{ latest_version(source('raw', 'psn_insu'), ['psn_insu_rlts_id'], 'updt_time desc, _delivery_date desc, _row_number desc') }}
 )
 
 select
@@ -28,5 +21,4 @@ select
     _delivery_date,
     _row_number,
     _loaded_at
-from versions
-where version_rank = 1
+from latest

@@ -1,13 +1,6 @@
 -- 结算信息: the latest version of each setl_id, as delivered.
-with source as (
-    select * from {{ source('raw', 'setl') }}
-),
-
-versions as (
-    select
-        source.*,
-        row_number() over (partition by setl_id order by updt_time desc, _delivery_date desc, _row_number desc) as version_rank
-    from source
+with latest as (
+    {{ latest_version(source('raw', 'setl'), ['setl_id'], 'updt_time desc, _delivery_date desc, _row_number desc') }}
 )
 
 select
@@ -51,5 +44,4 @@ select
     _delivery_date,
     _row_number,
     _loaded_at
-from versions
-where version_rank = 1
+from latest
