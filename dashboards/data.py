@@ -8,31 +8,21 @@
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
+from yibao.paths import db_path
+from yibao.publish import current
+
 ALLOWED_SCHEMAS = ("marts.", "dq.", "ops.")
 
 
-def warehouse_path() -> Path:
-    env = os.environ.get("YIBAO_DB")
-    if env:
-        return Path(env)
-    return Path(os.environ.get("YIBAO_DATA", "data")) / "warehouse" / "yibao.duckdb"
-
-
 def published() -> Path | None:
-    """The published file CURRENT names, or None before the first publication."""
-    folder = warehouse_path().parent / "published"
-    pointer = folder / "CURRENT"
-    if not pointer.exists():
-        return None
-    target = folder / pointer.read_text(encoding="utf-8").strip()
-    return target if target.exists() else None
+    """The published file CURRENT names under $YIBAO_DB's folder, or None before the first publication."""
+    return current(db_path())
 
 
 @st.cache_data(show_spinner=False, max_entries=500)
@@ -70,8 +60,3 @@ class Scoped:
             raise ValueError("only selects on ops tables and dq.dq_rules")
         version = published()
         return pd.DataFrame() if version is None else _query(str(version), sql, tuple(params))
-
-
-def version_label() -> str:
-    version = published()
-    return version.stem.removeprefix("yibao_") if version else ""

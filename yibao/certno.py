@@ -1,4 +1,4 @@
-"""Resident ID numbers (居民身份证号码, GB 11643-1999): check character and masking.
+"""Resident ID numbers (居民身份证号码, GB 11643-1999): validation and the check character.
 
 Both a scalar validator (for tests and error messages) and vectorised builders
 (for the generator, which makes millions at once) live here.
@@ -40,13 +40,6 @@ def problems(certno: str | None, brdy: str | None = None, gend: str | None = Non
 
 def is_valid(certno: str | None, brdy: str | None = None, gend: str | None = None) -> bool:
     return not problems(certno, brdy, gend)
-
-
-def mask(certno: str | None) -> str | None:
-    """First 6 and last 4 characters, the rest starred (DESIGN §8)."""
-    if certno is None:
-        return None
-    return certno[:6] + "*" * max(len(certno) - 10, 0) + certno[-4:]
 
 
 def build(address: np.ndarray, birth_yyyymmdd: np.ndarray, seq: np.ndarray) -> np.ndarray:

@@ -85,6 +85,11 @@ def write_suites(target: Path = GX_DIR / "expectations") -> list[Path]:
     return paths
 
 
+def data_docs_index(data_dir: Path) -> Path:
+    """Where the Data Docs site of a data folder starts."""
+    return data_dir / "gx" / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+
 @dataclass
 class FileValidation:
     extract: str
@@ -171,4 +176,4 @@ class LandingValidator:
 
     def build_docs(self) -> Path:
         self.context.build_data_docs()
-        return self.root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+        return data_docs_index(self.root.parent)

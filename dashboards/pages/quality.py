@@ -3,8 +3,6 @@ the county correction list to download, and the Great Expectations Data Docs."""
 from __future__ import annotations
 
 import io
-import os
-from pathlib import Path
 
 import plotly.express as px
 import streamlit as st
@@ -12,6 +10,8 @@ import streamlit as st
 from common import footnote, page_setup
 from i18n import lang, pick
 from labels import CITY, region_name
+from yibao.paths import data_dir
+from yibao.validate import data_docs_index
 
 user, data, f = page_setup("quality")
 name = lambda a: region_name(a, lang())  # noqa: E731
@@ -64,7 +64,7 @@ else:
     st.caption(pick("选择一个区县即可下载其整改清单；`yibao export --dq` 一次生成全部区县。",
                     "Pick a county to download its correction list; `yibao export --dq` writes them all."))
 
-docs = Path(os.environ.get("YIBAO_DATA", "data")) / "gx" / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+docs = data_docs_index(data_dir())
 if user.is_city and docs.exists():
     st.markdown(pick(f"Great Expectations 数据文档：[{docs}](file://{docs})",
                      f"Great Expectations Data Docs: [{docs}](file://{docs})"))

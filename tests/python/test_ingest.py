@@ -39,8 +39,7 @@ def raw_counts(data: Path) -> dict[str, int]:
     con = duck(data)
     try:
         tables = [t for (t,) in con.execute("select table_name from information_schema.tables "
-                                            "where table_schema = 'raw' and table_name not in "
-                                            "(select 'x')").fetchall()]
+                                            "where table_schema = 'raw'").fetchall()]
         return {t: con.execute(f"select count(*) from raw.{t}").fetchone()[0] for t in tables}
     finally:
         con.close()
