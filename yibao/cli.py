@@ -1,4 +1,4 @@
-"""The single command line: yibao generate | ingest | build | nightly | export | docs | dashboard | demo.
+"""The single command line: yibao generate | ingest | build | nightly | export | bench | docs | dashboard | demo.
 
 Subcommands are thin: each parses its flags and calls one function that tests call directly.
 Errors a user can act on are printed as one line plus a hint, with no traceback.
@@ -72,6 +72,19 @@ def _nightly(args) -> int:
         raise
 
 
+def _bench(args) -> int:
+    from .bench import run_bench
+
+    try:
+        sizes = [int(x.replace("_", "")) for x in args.persons.split(",") if x.strip()]
+    except ValueError:
+        raise UserError(f"--persons {args.persons!r} is not a list of numbers", "e.g. --persons 250000,500000") from None
+    work = Path(args.work) if args.work else paths.data_dir() / "bench"
+    run_bench(sizes, args.years, args.days, args.seed, work, Path(args.results),
+              doc=paths.PROJECT_DIR / "docs" / "PERFORMANCE.md" if args.write_doc else None)
+    return 0
+
+
 def _docs(args) -> int:
     from .build import dbt
 
@@ -125,6 +138,16 @@ def parser() -> argparse.ArgumentParser:
     n = sub.add_parser("nightly", help="the scheduled run: ingest, freshness, build, publish, report files")
     n.add_argument("--dry-run", action="store_true", help="say what would be done, change nothing")
     n.set_defaults(func=_nightly)
+
+    be = sub.add_parser("bench", help="time every stage on a full-size city; results to bench/results/<date>.json")
+    be.add_argument("--persons", default="2000000", help="one size, or several for the scaling slope: 250000,2000000")
+    be.add_argument("--years", type=int, default=1, help="years of history before the daily deliveries")
+    be.add_argument("--days", type=int, default=3, help="daily deliveries, each run through one nightly")
+    be.add_argument("--seed", type=int, default=20251231)
+    be.add_argument("--work", help="where the generated cities go (default $YIBAO_DATA/bench)")
+    be.add_argument("--results", default=str(paths.PROJECT_DIR / "bench" / "results"))
+    be.add_argument("--write-doc", action="store_true", help="put the measured tables into docs/PERFORMANCE.md")
+    be.set_defaults(func=_bench)
 
     doc = sub.add_parser("docs", help="generate the dbt docs site (catalog with the Chinese descriptions)")
     doc.set_defaults(func=_docs)

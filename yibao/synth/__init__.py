@@ -2,31 +2,43 @@
 
 The same seed gives byte-identical files. With --defect-rate R each DESIGN §6 source
 rule is broken at about rate R, and every defect is listed in landing/_truth/defects.csv.
+
+A large city is made in chunks of persons, two at a time in worker processes, so memory
+stays bounded: the persons and institutions are drawn once, each chunk then makes its
+persons' enrollment, cards, settlements, contributions, roster lines and defects from its
+own random stream and writes part files; the county-level fund series are drawn last from
+the chunks' summed inputs, and the parts are joined into the delivery folders.
 """
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
+from ..contract import EXTRACTS
 from ..errors import UserError
 from .contributions import make_contributions
 from .defects import World, inject
-from .deliveries import latest_per_delivery, to_arrow, write_deliveries
-from .funds import make_fund_plan, make_fund_txn, make_pop_stat
+from .deliveries import Assembler, latest_per_delivery, to_arrow, write_part
+from .funds import FundInputs, make_fund_plan, make_fund_txn, make_pop_stat
 from .ids import format_ids
 from .institutions import make_institutions
-from .people import make_cards, make_enrollment, make_people
+from .people import People, make_cards, make_enrollment, make_people
 from .roster import DEPT, choose_key_group, make_roster
 from .settlements import add_reversals, add_void_rows, concat, make_settlements, take
 from .timeline import NO_DAY, Timeline
 
 H = 3600
+PERSON_YEARS_PER_CHUNK = 200_000  # about 2.5 GB of working memory per chunk
+ID_STRIDE = 10**8                 # row ids of chunk k start at k * ID_STRIDE
+MAX_CHUNKS = 50                   # invented defect psn_no values stay apart up to here (ID_STRIDE / 10 each)
 
 
 @dataclass
@@ -36,6 +48,26 @@ class Generated:
     rows: dict[str, int]
     defects: int
     seconds: float
+
+
+@dataclass
+class Chunk:
+    """One chunk's job: persons lo..hi-1 of the city, with everything a worker needs."""
+    index: int
+    people: People
+    psn_no: np.ndarray
+    inst: dict
+    tl: Timeline
+    defect_rate: float
+    stream: np.random.SeedSequence
+    part: Path
+
+
+@dataclass
+class ChunkResult:
+    rows: dict[tuple[int, str], int]
+    fund_inputs: FundInputs
+    truth: list
 
 
 def generate(persons: int, seed: int, start: str, end: str, days: int, defect_rate: float,
@@ -53,65 +85,109 @@ def generate(persons: int, seed: int, start: str, end: str, days: int, defect_ra
             raise UserError(f"{landing} already holds deliveries",
                             "generate into an empty --out folder, or pass --force to replace them")
         shutil.rmtree(landing)
+    years = max(round((tl.horizon_end - tl.hist_start) / 365.25, 1), 1.0)
+    n_chunks = int(np.ceil(persons * years / PERSON_YEARS_PER_CHUNK))
+    if n_chunks > MAX_CHUNKS:
+        raise UserError(f"--persons {persons} over {years:.1f} years is more than one run makes",
+                        f"keep persons x years under {MAX_CHUNKS * PERSON_YEARS_PER_CHUNK:,}")
 
-    rng = np.random.default_rng(seed)
     step = progress if progress else (lambda label, n=None: None)
+    city_stream, *chunk_streams = np.random.SeedSequence(seed).spawn(1 + n_chunks)
+    rng = np.random.default_rng(city_stream)
     p = make_people(rng, persons, tl)
+    inst = make_institutions(rng, tl)
+    psn_no_of = 1_000_000 + rng.permutation(p.n).astype(np.int64)
+    step("persons and institutions", p.n)
+
+    parts_dir = landing / "_parts"
+    bounds = np.linspace(0, persons, n_chunks + 1).astype(np.int64)
+    jobs = [Chunk(k, p.rows(lo, hi), psn_no_of[lo:hi], inst, tl, defect_rate, chunk_streams[k], parts_dir / f"{k:03d}")
+            for k, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:]))]
+    assembler = Assembler(landing, tl)
+    results, appended = [], []
+    with ThreadPoolExecutor(max_workers=1) as appender:  # joins finished chunks while workers make the next
+        if n_chunks == 1:
+            results.append(make_chunk(jobs[0]))
+        else:
+            with multiprocessing.get_context("spawn").Pool(2) as pool:
+                for r in pool.imap(make_chunk, jobs):
+                    results.append(r)
+                    appended.append(appender.submit(assembler.append, jobs[len(results) - 1].part, r.rows))
+                    step(f"chunk {len(results)}/{n_chunks} made", sum(r.rows.values()))
+
+        fund_inputs = results[0].fund_inputs
+        for r in results[1:]:
+            fund_inputs = fund_inputs + r.fund_inputs
+        fund_txn = make_fund_txn(rng, fund_inputs, tl)
+        pop = make_pop_stat(rng, p, tl)
+        plan = make_fund_plan(rng, fund_inputs, tl)
+        city_tables = {
+            "medins": _full(to_arrow("medins", dict(
+                fixmedins_code=inst["code"], fixmedins_name=inst["name"], fixmedins_type=inst["type"],
+                hosp_lv=inst["hosp_lv"], admdvs=inst["county"], begndate=inst["begin"], enddate=inst["end"],
+                vali_flag=np.full(len(inst["code"]), "1")))),
+            "fund_txn": (to_arrow("fund_txn", dict(
+                txn_id=format_ids("txn_id", fund_txn["id"]), insu_admdvs=fund_txn["county"],
+                fund_type=fund_txn["fund"], txn_type=fund_txn["txn_type"], amount=fund_txn["amount"],
+                txn_date=fund_txn["day"], memo=fund_txn["memo"])), tl.delivery_index(fund_txn["day"])),
+            "pop_stat": _full(to_arrow("pop_stat", dict(admdvs=pop["county"], year=pop["year"],
+                                                        hsreg_pop=pop["hsreg"], resident_pop=pop["resident"]))),
+            "fund_plan": _full(to_arrow("fund_plan", dict(admdvs=plan["county"], fund_type=plan["fund"],
+                                                          year=plan["year"], planned_income=plan["income"],
+                                                          planned_expenditure=plan["expenditure"]))),
+        }
+        city_part = parts_dir / "city"
+        city_rows = write_part(city_part, tl, city_tables)
+        if n_chunks == 1:
+            appended.append(appender.submit(assembler.append, jobs[0].part, results[0].rows))
+        appended.append(appender.submit(assembler.append, city_part, city_rows))
+        step("fund transactions, population and plans", len(fund_txn["id"]))
+    for done in appended:
+        done.result()  # re-raises a failed append
+    folders = assembler.finish()
+    shutil.rmtree(parts_dir)
+    step("delivery folders assembled", len(folders))
+    truth_dir = landing / "_truth"
+    truth_dir.mkdir(parents=True, exist_ok=True)
+    truth = sorted({t for r in results for t in r.truth})
+    with open(truth_dir / "defects.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["rule_id", "entity_key"])
+        writer.writerows(truth)
+    totals = {e: sum(n for (_, x), n in assembler.rows.items() if x == e) for e in EXTRACTS}
+    return Generated(landing, folders, totals, len(truth), time.perf_counter() - t0)
+
+
+def make_chunk(job: Chunk) -> ChunkResult:
+    """One chunk of persons: their person-level tables, defects and part files (runs in a worker)."""
+    rng = np.random.default_rng(job.stream)
+    p, tl, base = job.people, job.tl, job.index * ID_STRIDE
     enr = make_enrollment(rng, p, tl)
     key_group = choose_key_group(rng, p, tl)
     cards = make_cards(rng, p, tl)
-    inst = make_institutions(rng, tl)
-    step("persons, enrollment and cards", len(enr["id"]))
-    setl = make_settlements(rng, p, enr, inst, tl, key_group)
-    setl = add_void_rows(rng, add_reversals(rng, setl, tl))
-    setl["fixmedins_code"] = inst["code"][setl["inst"]]
-    step("settlements", len(setl["id"]))
+    setl = add_void_rows(rng, add_reversals(rng, make_settlements(rng, p, enr, job.inst, tl, key_group), tl))
+    setl["fixmedins_code"] = job.inst["code"][setl["inst"]]
     clct = make_contributions(rng, p, enr, tl, key_group)
-    psn_no_of = 1_000_000 + rng.permutation(p.n).astype(np.int64)
-    clct["psn_no"] = psn_no_of[clct["person"]]
-    step("contributions", len(clct["id"]))
+    clct["psn_no"] = job.psn_no[clct["person"]]
     roster = make_roster(rng, p, key_group, tl)
-    fund_txn = make_fund_txn(rng, setl, enr, clct, tl)
-    pop = make_pop_stat(rng, p, tl)
-    plan = make_fund_plan(rng, p, enr, setl, tl)
-    step("roster, fund transactions, population and plans", len(fund_txn["id"]))
+    for table in (enr, cards, setl, clct, roster):
+        table["id"] += base
+    setl["init_setl_id"] = np.where(setl["init_setl_id"] >= 0, setl["init_setl_id"] + base, -1)
+    fund_inputs = FundInputs.of(setl, enr, clct, p, tl)
 
-    world = World(p, dict(psn_no_of=psn_no_of, certno=p.certno.copy()), cards, enr, setl, clct, roster, inst)
-    inject(rng, world, tl, defect_rate, key_group)
-    step("defects", len(world.truth))
-
+    world = World(p, dict(psn_no_of=job.psn_no, certno=p.certno.copy()), cards, enr, setl, clct, roster, job.inst,
+                  number_base=job.index * (ID_STRIDE // 10))
+    inject(rng, world, tl, job.defect_rate, key_group)
     tables = {
         "psn_info": _psn_info(world, tl),
         "psn_card": _psn_card(world, tl),
         "psn_insu": _psn_insu(world, tl),
         "clct": _resend(rng, _clct(world.clct), tl, "updt_time"),
         "setl": _resend(rng, _setl(world), tl, "updt_time"),
-        "medins": _full(to_arrow("medins", dict(
-            fixmedins_code=inst["code"], fixmedins_name=inst["name"], fixmedins_type=inst["type"],
-            hosp_lv=inst["hosp_lv"], admdvs=inst["county"], begndate=inst["begin"], enddate=inst["end"],
-            vali_flag=np.full(len(inst["code"]), "1")))),
         "kpop_roster": _roster(world),
-        "fund_txn": (to_arrow("fund_txn", dict(
-            txn_id=format_ids("txn_id", fund_txn["id"]), insu_admdvs=fund_txn["county"],
-            fund_type=fund_txn["fund"], txn_type=fund_txn["txn_type"], amount=fund_txn["amount"],
-            txn_date=fund_txn["day"], memo=fund_txn["memo"])), tl.delivery_index(fund_txn["day"])),
-        "pop_stat": _full(to_arrow("pop_stat", dict(admdvs=pop["county"], year=pop["year"],
-                                                    hsreg_pop=pop["hsreg"], resident_pop=pop["resident"]))),
-        "fund_plan": _full(to_arrow("fund_plan", dict(admdvs=plan["county"], fund_type=plan["fund"],
-                                                      year=plan["year"], planned_income=plan["income"],
-                                                      planned_expenditure=plan["expenditure"]))),
     }
-    step("extracts as Arrow tables", sum(t.num_rows for t, _ in tables.values()))
-    folders = write_deliveries(landing, tl, tables)
-    step("delivery files written", len(folders))
-    truth_dir = landing / "_truth"
-    truth_dir.mkdir(parents=True, exist_ok=True)
-    with open(truth_dir / "defects.csv", "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(["rule_id", "entity_key"])
-        writer.writerows(sorted(set(world.truth)))
-    return Generated(landing, folders, {k: t.num_rows for k, (t, _) in tables.items()},
-                     len(set(world.truth)), time.perf_counter() - t0)
+    rows = write_part(job.part, tl, tables)
+    return ChunkResult(rows, fund_inputs, world.truth)
 
 
 def _full(table: pa.Table) -> tuple[pa.Table, np.ndarray]:

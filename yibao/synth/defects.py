@@ -31,6 +31,7 @@ class World:
     clct: dict
     roster: dict
     inst: dict
+    number_base: int = 0  # keeps invented psn_no values of different chunks apart
     truth: list = field(default_factory=list)
 
     def record(self, rule: str, kind: str, ids) -> None:
@@ -81,7 +82,7 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
 
     # 一人一号: the same certno under a second psn_no.
     who = persons()
-    new_no = 9_000_000_000 + np.arange(len(who), dtype=np.int64)
+    new_no = 9_000_000_000 + w.number_base + np.arange(len(who), dtype=np.int64)
     w.psn["extra_numbers"] = (who, new_no)
     w.record("one_person_one_number", "psn_no", np.concatenate([psn_no_of[who], new_no]))
 
@@ -191,7 +192,7 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
     k = rng.binomial(len(c["id"]), rate)
     src = rng.choice(len(c["id"]), size=k, replace=False)
     extra = take(c, src)
-    extra["psn_no"] = 9_500_000_000 + np.arange(k, dtype=np.int64)
+    extra["psn_no"] = 19_000_000_000 + w.number_base + np.arange(k, dtype=np.int64)
     extra["id"] = c["id"].max() + 1 + np.arange(k, dtype=np.int64)
     extra["revs_flag"] = np.full(k, "0")
     extra["amt"] = np.abs(extra["amt"])

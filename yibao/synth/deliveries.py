@@ -1,6 +1,10 @@
-"""Writing extracts as daily delivery folders: <landing>/<YYYYMMDD>/<extract>.csv + manifest.csv."""
+"""Writing extracts as daily delivery folders: <landing>/<YYYYMMDD>/<extract>.csv + manifest.csv.
+
+Each chunk of persons writes its own part files; assemble() joins them into the delivery folders."""
 from __future__ import annotations
 
+import hashlib
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -9,7 +13,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from ..files import file_sha256
 from ..contract import DATE, EXTRACTS, INT, MONEY, RATE, TS
 from .timeline import NO_DAY, Timeline
 
@@ -46,28 +49,71 @@ def to_arrow(extract: str, columns: dict) -> pa.Table:
     return pa.table(arrays, names=EXTRACTS[extract].column_names)
 
 
-def write_deliveries(landing: Path, tl: Timeline, tables: dict[str, tuple[pa.Table, np.ndarray]]) -> list[Path]:
-    """Split each extract by delivery index and write every delivery folder with its manifest.
+def write_part(part: Path, tl: Timeline, tables: dict[str, tuple[pa.Table, np.ndarray]]) -> dict[tuple[int, str], int]:
+    """Write one chunk's rows of each extract, split by delivery, as part/<k>/<extract>.csv without header.
 
     tables maps extract -> (table, delivery index per row). Versions of the same key that fall
-    in one delivery must already have been reduced to the latest.
+    in one delivery must already have been reduced to the latest. Returns rows per (delivery, extract).
     """
-    def write(folder: Path, extract: str, k: int) -> str:
+    def by_delivery(extract: str) -> tuple[pa.Table, np.ndarray]:
+        """The extract's rows ordered by delivery (one copy), and where each delivery starts."""
         table, deliv = tables[extract]
-        part = table.filter(pa.array(deliv == k))
-        name = f"{extract}.csv"
-        pacsv.write_csv(part, folder / name, write_options=pacsv.WriteOptions(include_header=True))
-        return f"{name},{part.num_rows},{file_sha256(folder / name)}"
+        if np.any(deliv[1:] < deliv[:-1]):
+            order = np.argsort(deliv, kind="stable")
+            table, deliv = table.take(pa.array(order)), deliv[order]
+        return table, np.searchsorted(deliv, np.arange(n_deliveries + 1))
 
-    folders = []
+    def write(extract: str) -> list[tuple[tuple[int, str], int]]:
+        table, starts = by_delivery(extract)
+        out = []
+        for k in range(n_deliveries):
+            rows = table.slice(starts[k], starts[k + 1] - starts[k])
+            pacsv.write_csv(rows, part / str(k) / f"{extract}.csv",
+                            write_options=pacsv.WriteOptions(include_header=False))
+            out.append(((k, extract), rows.num_rows))
+        return out
+
+    n_deliveries = len(tl.delivery_dates())
+    for k in range(n_deliveries):
+        (part / str(k)).mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow's CSV writer releases the GIL
-        for k, day in enumerate(tl.delivery_dates()):
-            folder = landing / day.strftime("%Y%m%d")
+        return dict(pair for pairs in pool.map(write, tables) for pair in pairs)
+
+
+class Assembler:
+    """Joins the chunks' part files, in order, under each extract's header in the delivery folders,
+    hashing as it goes; finish() writes each folder's manifest. Parts are deleted once appended, and
+    appending can run in a thread while workers make the next chunks."""
+
+    def __init__(self, landing: Path, tl: Timeline):
+        self.folders = [landing / day.strftime("%Y%m%d") for day in tl.delivery_dates()]
+        self.files, self.digests, self.rows = {}, {}, {}
+        for k, folder in enumerate(self.folders):
             folder.mkdir(parents=True, exist_ok=True)
-            lines = list(pool.map(lambda e: write(folder, e, k), EXTRACTS))
+            for extract in EXTRACTS:
+                header = (",".join(f'"{c}"' for c in EXTRACTS[extract].column_names) + "\n").encode()
+                self.files[k, extract] = open(folder / f"{extract}.csv", "wb")
+                self.files[k, extract].write(header)
+                self.digests[k, extract] = hashlib.sha256(header)
+                self.rows[k, extract] = 0
+
+    def append(self, part: Path, rows: dict[tuple[int, str], int]) -> None:
+        for (k, extract), n in rows.items():
+            src = part / str(k) / f"{extract}.csv"
+            with open(src, "rb") as f:
+                while block := f.read(1 << 22):
+                    self.digests[k, extract].update(block)
+                    self.files[k, extract].write(block)
+            self.rows[k, extract] += n
+        shutil.rmtree(part)
+
+    def finish(self) -> list[Path]:
+        for f in self.files.values():
+            f.close()
+        for k, folder in enumerate(self.folders):
+            lines = [f"{e}.csv,{self.rows[k, e]},{self.digests[k, e].hexdigest()}" for e in EXTRACTS]
             (folder / "manifest.csv").write_text("\n".join(["file,rows,sha256", *lines]) + "\n", encoding="utf-8")
-            folders.append(folder)
-    return folders
+        return self.folders
 
 
 def latest_per_delivery(keys: np.ndarray, deliv: np.ndarray, updt: np.ndarray) -> np.ndarray:

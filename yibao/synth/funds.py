@@ -6,6 +6,7 @@ sub-accounts run at a plausible number of months of payment.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -48,10 +49,40 @@ def reference_days(tl: Timeline) -> dict[int, int]:
     return {y: max(day_of(dt.date(y, 1, 1)), tl.hist_start) for y in tl.years()}
 
 
-def make_fund_txn(rng: np.random.Generator, setl, enr, clct, tl: Timeline) -> dict[str, np.ndarray]:
-    months = month_index(np.array([tl.horizon_end]))[0] - month_index(np.array([tl.hist_start]))[0] + 1
-    monthly = settlement_spend(setl, tl) / months  # cents per month per [county, fund]
-    maternity_monthly = maternity_income(clct) / months
+@dataclass
+class FundInputs:
+    """What the county-level fund series need from the person-level tables, summed over chunks."""
+    spend: np.ndarray          # cents per [county, fund] over the history
+    maternity: np.ndarray      # cents of maternity contributions per county
+    residents: dict            # year -> insured residents per county on the reference day
+    wages: dict                # year -> monthly wage base of working employees per county
+
+    @classmethod
+    def of(cls, setl, enr, clct, p: People, tl: Timeline) -> "FundInputs":
+        ci = np.searchsorted(COUNTY_CODES, enr["county"])
+        residents, wages = {}, {}
+        for year, ref in reference_days(tl).items():
+            live = (enr["status"] != "3") & (enr["start"] <= ref) & (ref < enr["end"])
+            residents[year] = np.bincount(ci[live & (enr["insutype"] == "390")], minlength=len(COUNTY_CODES))
+            working = live & (enr["insutype"] == "310") & (enr["psn_type"] == "11")
+            wages[year] = np.bincount(ci[working], weights=p.wage[enr["person"][working]],
+                                      minlength=len(COUNTY_CODES))
+        return cls(settlement_spend(setl, tl), maternity_income(clct), residents, wages)
+
+    def __add__(self, other: "FundInputs") -> "FundInputs":
+        return FundInputs(self.spend + other.spend, self.maternity + other.maternity,
+                          {y: v + other.residents[y] for y, v in self.residents.items()},
+                          {y: v + other.wages[y] for y, v in self.wages.items()})
+
+
+def _months(tl: Timeline) -> int:
+    return month_index(np.array([tl.horizon_end]))[0] - month_index(np.array([tl.hist_start]))[0] + 1
+
+
+def make_fund_txn(rng: np.random.Generator, inputs: FundInputs, tl: Timeline) -> dict[str, np.ndarray]:
+    months = _months(tl)
+    monthly = inputs.spend / months  # cents per month per [county, fund]
+    maternity_monthly = inputs.maternity / months
     rows = {k: [] for k in ("county", "fund", "txn_type", "amount", "day", "memo")}
 
     def add(county, fund, txn_type, cents, day, memo):
@@ -72,11 +103,8 @@ def make_fund_txn(rng: np.random.Generator, setl, enr, clct, tl: Timeline) -> di
             add(county, fund, "01", opening[ci, fi], tl.hist_start, "县级基金结余上划市级财政专户")
 
     std = load_standards()
-    resident_rows = (enr["insutype"] == "390") & (enr["status"] != "3")
-    for year, ref in reference_days(tl).items():
-        insured = (resident_rows & (enr["start"] <= ref) & (ref < enr["end"]))
-        per_county = np.bincount(np.searchsorted(COUNTY_CODES, enr["county"][insured]),
-                                 minlength=len(COUNTY_CODES))
+    for year in reference_days(tl):
+        per_county = inputs.residents[year]
         subsidy = _lookup(std, np.array([year]), "resident_fiscal_subsidy")[0]
         for ci, county in enumerate(COUNTY_CODES):
             total = per_county[ci] * subsidy * 100
@@ -141,19 +169,14 @@ def make_pop_stat(rng: np.random.Generator, p: People, tl: Timeline) -> dict[str
     return {k: np.concatenate(v) for k, v in rows.items()}
 
 
-def make_fund_plan(rng: np.random.Generator, p: People, enr, setl, tl: Timeline) -> dict[str, np.ndarray]:
+def make_fund_plan(rng: np.random.Generator, inputs: FundInputs, tl: Timeline) -> dict[str, np.ndarray]:
     """Planned income: the expected contribution income of the year, give or take a few per cent,
     so some counties meet their revenue plan and some miss it."""
     std = load_standards()
-    months = month_index(np.array([tl.horizon_end]))[0] - month_index(np.array([tl.hist_start]))[0] + 1
-    yearly_spend = settlement_spend(setl, tl) / months * 12
+    yearly_spend = inputs.spend / _months(tl) * 12
     rows = {k: [] for k in ("county", "fund", "year", "income", "expenditure")}
-    for year, ref in reference_days(tl).items():
-        live = (enr["status"] != "3") & (enr["start"] <= ref) & (ref < enr["end"])
-        ci = np.searchsorted(COUNTY_CODES, enr["county"])
-        res = np.bincount(ci[live & (enr["insutype"] == "390")], minlength=len(COUNTY_CODES))
-        working = live & (enr["insutype"] == "310") & (enr["psn_type"] == "11")
-        wages = np.bincount(ci[working], weights=p.wage[enr["person"][working]], minlength=len(COUNTY_CODES))
+    for year in reference_days(tl):
+        res, wages = inputs.residents[year], inputs.wages[year]
         y = np.array([year])
         expected = {
             "390100": res * _lookup(std, y, "resident_individual")[0],

@@ -4,7 +4,7 @@ Every array is indexed by person (0..N-1). Nothing here loops per person.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -46,6 +46,10 @@ class People:
     @property
     def n(self) -> int:
         return len(self.county)
+
+    def rows(self, lo: int, hi: int) -> "People":
+        """Persons lo..hi-1, renumbered from 0: one chunk of the city."""
+        return People(**{f.name: getattr(self, f.name)[lo:hi] for f in fields(self)})
 
 
 def make_people(rng: np.random.Generator, n: int, tl: Timeline) -> People:
