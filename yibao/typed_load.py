@@ -22,7 +22,7 @@ from .landing_files import Decoded, original_lines
 from .rules import CERTNO_COLUMNS, CERTNO_PATTERN, RULES, code_set_sql
 from .validate import PII, TYPE_ERRORS, WELL_FORMED
 
-TEMP_TABLES = ("_in", "_bad", "_in_numbered", "_undecodable", "_checked")
+TEMP_TABLES = ("_bad", "_undecodable", "_checked")
 
 
 def sql_str(s: str) -> str:
@@ -38,37 +38,15 @@ class Staged:
 
 
 def stage(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded) -> Staged:
-    """Parse the file into _checked: typed columns, _row_number, and _reason ('' when the row loads)."""
+    """Parse the file into _checked: typed columns, _row_number, and _reason ('' when the row loads).
+
+    One pass over the file types every column and judges every row. Data-row numbers come from
+    the file order; only when a line is malformed (and so missing from the scan) are the numbers
+    after it shifted, and only then are undecodable lines matched by number afterwards.
+    """
     spec = EXTRACTS[extract]
     rej = f"rej_{uuid.uuid4().hex[:8]}"
     columns = "{" + ", ".join(f"{sql_str(c)}: 'VARCHAR'" for c in decoded.header) + "}"
-    con.execute(f"""
-        create or replace temp table _in as
-        select row_number() over () as _seq, *
-        from read_csv({sql_str(str(decoded.source))}, columns = {columns}, header = true, auto_detect = false,
-                      delim = ',', quote = '"', escape = '"', store_rejects = true,
-                      rejects_table = '{rej}', rejects_scan = '{rej}_scan')
-    """)
-    # Data-row numbers of malformed lines (wrong field count, broken quoting), with the line itself.
-    con.execute(f"""
-        create or replace temp table _bad as
-        select line - 1 as row_number, 'malformed line: ' || string_agg(distinct error_type, ', ') as reason,
-               any_value(csv_line) as original_line
-        from {rej} group by line
-    """)
-    con.execute(f"drop table {rej}; drop table {rej}_scan")
-    # Good rows are numbered in file order; skip the numbers of malformed lines.
-    con.execute("""
-        create or replace temp table _in_numbered as
-        select i.*, i._seq + coalesce((select count(*) from (
-                select row_number - row_number() over (order by row_number) as good_before from _bad) b
-            where b.good_before < i._seq), 0) as _row_number
-        from _in i
-    """)
-    con.execute("create or replace temp table _undecodable (row_number bigint, original_line varchar)")
-    if decoded.undecodable:
-        con.executemany("insert into _undecodable values (?, ?)", list(decoded.undecodable.items()))
-
     rules = RULES[extract]
     typed, problems = [], []
     for col, typ in spec.columns:
@@ -83,17 +61,42 @@ def stage(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded) -> Sta
     for col in rules.required:
         problems.append(f"case when nullif(trim({col}), '') is null then '{col} is required' end")
     problems += code_set_sql(extract, lambda col: f"nullif(trim({col}), '')")
-    problems.append("case when u.row_number is not null then 'undecodable bytes' end")
     con.execute(f"""
         create or replace temp table _checked as
-        select {', '.join(typed)}, n._row_number,
+        select {', '.join(typed)}, _seq as _row_number,
                concat_ws('; ', {', '.join(problems)}) as _reason,
                {type_errors} as {TYPE_ERRORS}
-        from _in_numbered n
-        left join _undecodable u on u.row_number = n._row_number
+        from (
+            select row_number() over () as _seq, *
+            from read_csv({sql_str(str(decoded.source))}, columns = {columns}, header = true, auto_detect = false,
+                          delim = ',', quote = '"', escape = '"', store_rejects = true,
+                          rejects_table = '{rej}', rejects_scan = '{rej}_scan')
+        )
     """)
-    rows, quarantined = con.execute("select count(*), count(*) filter (where _reason <> '') from _checked").fetchone()
+    # Data-row numbers of malformed lines (wrong field count, broken quoting), with the line itself.
+    con.execute(f"""
+        create or replace temp table _bad as
+        select line - 1 as row_number, 'malformed line: ' || string_agg(distinct error_type, ', ') as reason,
+               any_value(csv_line) as original_line
+        from {rej} group by line
+    """)
+    con.execute(f"drop table {rej}; drop table {rej}_scan")
     malformed = con.execute("select count(*) from _bad").fetchone()[0]
+    if malformed:  # good rows after a malformed line move down by the malformed lines before them
+        con.execute("""
+            update _checked set _row_number = _row_number + coalesce((
+                select count(*) from (
+                    select row_number - row_number() over (order by row_number) as good_before from _bad) b
+                where b.good_before < _checked._row_number), 0)
+        """)
+    if decoded.undecodable:
+        con.execute("create or replace temp table _undecodable (row_number bigint)")
+        con.executemany("insert into _undecodable values (?)", [(r,) for r in decoded.undecodable])
+        con.execute("""
+            update _checked set _reason = concat_ws('; ', nullif(_reason, ''), 'undecodable bytes')
+            where _row_number in (select row_number from _undecodable)
+        """)
+    rows, quarantined = con.execute("select count(*), count(*) filter (where _reason <> '') from _checked").fetchone()
     return Staged(extract, rows + malformed, quarantined + malformed)
 
 

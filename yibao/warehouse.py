@@ -5,6 +5,7 @@ load bookkeeping below, created here if missing.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -71,8 +72,15 @@ OPS_DDL = [
 
 
 def connect(db: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """The warehouse, with the same memory limit and spill folder as dbt's profile (profiles.yml), so a
+    full-city load stays within bounds and spills to disk rather than taking the machine's memory."""
     db.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(db), read_only=read_only)
+    spill = db.parent.parent / "tmp" / "duckdb"
+    config = {"memory_limit": os.environ.get("YIBAO_MEMORY_LIMIT", "6GB")}
+    if not read_only:
+        spill.mkdir(parents=True, exist_ok=True)
+        config["temp_directory"] = str(spill)
+    return duckdb.connect(str(db), read_only=read_only, config=config)
 
 
 def raw_ddl(extract: str) -> str:
