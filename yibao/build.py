@@ -53,13 +53,41 @@ def dbt_build(extra: list[str] | None = None) -> int:
     return dbt("build", *(extra or [])).returncode
 
 
+def target_of(args: list[str]) -> str | None:
+    """The --target (or -t) among dbt arguments, if any."""
+    for i, arg in enumerate(args):
+        if arg in ("--target", "-t") and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--target="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def build_on_spark(extra: list[str]) -> int:
+    """`yibao build --target spark`: the raw tables go to the Parquet lake, then dbt builds every
+    model, snapshot, seed and test on Spark. The DuckDB warehouse and its publication are untouched."""
+    from .lake import lake_dir, write_lake
+
+    lake = lake_dir()
+    write_lake(paths.db_path(), lake)
+    os.environ["YIBAO_LAKE"] = str(lake)
+    (paths.data_dir() / "spark").mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    rc = dbt_build(extra)
+    print(f"dbt build on {target_of(extra)}: {'ok' if rc == 0 else 'FAILED'} in {time.perf_counter() - t0:.0f} s")
+    return rc
+
+
 def build_and_publish(extra: list[str] | None = None) -> int:
     """`yibao build`: dbt build, a run record in ops.pipeline_runs, and on success a new published copy
-    for the dashboards. A failed build leaves the last published data in place."""
+    for the dashboards. A failed build leaves the last published data in place. With --target spark
+    (or spark_cluster) the build runs on Spark instead (build_on_spark)."""
     from .publish import publish
     from .runs import RunRecord, exceptions_by_rule, read_test_counts
     from .warehouse import connect, ensure_tables
 
+    if (target_of(extra or []) or "duckdb").startswith("spark"):
+        return build_on_spark(extra or [])
     run = RunRecord("build")
     t0 = time.perf_counter()
     rc = dbt_build(extra)

@@ -72,15 +72,11 @@ OPS_DDL = [
 
 
 def connect(db: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """The warehouse, with the same memory limit and spill folder as dbt's profile (profiles.yml), so a
-    full-city load stays within bounds and spills to disk rather than taking the machine's memory."""
+    """The warehouse, with the same memory limit as dbt's profile (profiles.yml), so a full-city load
+    stays within bounds and spills to DuckDB's default folder (<file>.tmp) rather than taking the machine."""
     db.parent.mkdir(parents=True, exist_ok=True)
-    spill = db.parent.parent / "tmp" / "duckdb"
-    config = {"memory_limit": os.environ.get("YIBAO_MEMORY_LIMIT", "6GB")}
-    if not read_only:
-        spill.mkdir(parents=True, exist_ok=True)
-        config["temp_directory"] = str(spill)
-    return duckdb.connect(str(db), read_only=read_only, config=config)
+    return duckdb.connect(str(db), read_only=read_only,
+                          config={"memory_limit": os.environ.get("YIBAO_MEMORY_LIMIT", "6GB")})
 
 
 def raw_ddl(extract: str) -> str:

@@ -1,6 +1,6 @@
 -- grain: one contribution line (clct_id), in its latest version; reversals are their own rows with negated amounts
 -- money is booked in the month of arvl_date, cash basis (DESIGN §4 booking rules)
-{{ config(materialized='incremental', unique_key='clct_id', incremental_strategy='delete+insert') }}
+{{ config(**yibao.incremental_config('clct_id')) }}
 
 with contributions as (
     select * from {{ ref('stg_clct') }}

@@ -1,7 +1,7 @@
 -- grain: one valid-or-void settlement row (setl_id): originals and reversals are separate rows
 -- money is booked in the month of each row's own setl_time, so summing money nets a reversal in its own month;
 -- counts use is_counted, which excludes both a reversed original and its reversal (DESIGN §4)
-{{ config(materialized='incremental', unique_key='setl_id', incremental_strategy='delete+insert') }}
+{{ config(**yibao.incremental_config('setl_id')) }}
 
 with all_settlements as (
     select * from {{ ref('stg_setl') }}

@@ -1,5 +1,5 @@
 -- When each exception (rule x entity) was first detected: new ones are added on each run, old ones kept.
-{{ config(materialized='incremental', unique_key=['rule_id', 'entity_key'], incremental_strategy='delete+insert') }}
+{{ config(**yibao.incremental_config(['rule_id', 'entity_key'], on_parquet='append')) }}
 
 select distinct
     current_exceptions.rule_id,

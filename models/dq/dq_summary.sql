@@ -1,6 +1,6 @@
 -- Exception counts per rule x county x day (数据质量日汇总); the day is the as-of date of the data.
 -- Every rule and county has a row each day, zeros included, so a rule that clears shows as zero.
-{{ config(materialized='incremental', unique_key=['day'], incremental_strategy='delete+insert') }}
+{{ config(**yibao.incremental_config(['day'], on_parquet='insert_overwrite')) }}
 
 with as_of as (
     select max(as_of_date) as day from {{ ref('int_calendar__months') }}

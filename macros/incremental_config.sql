@@ -1,0 +1,28 @@
+{#- How an incremental model is kept up to date on each engine, as a config() dict:
+      {{ config(**yibao.incremental_config(unique_key, on_parquet='rebuild')) }}
+    DuckDB replaces changed keys in place (delete+insert on unique_key). Spark's plain Parquet tables
+    have no row-level delete, so on_parquet says what the model does there instead:
+      'rebuild'           - rebuilt whole each run (a table); right for facts whose old rows can change;
+      'append'            - new rows appended; right when the model selects only keys not yet present;
+      'insert_overwrite'  - the partitions in the new rows replace the stored ones, partitioned by unique_key.
+    With Delta or Iceberg tables on a cluster, 'merge' on unique_key would replace 'rebuild'. -#}
+{% macro incremental_config(unique_key, on_parquet='rebuild') -%}
+    {{ return(adapter.dispatch('incremental_config', 'yibao')(unique_key, on_parquet)) }}
+{%- endmacro %}
+
+{% macro default__incremental_config(unique_key, on_parquet) -%}
+    {{ return({'materialized': 'incremental', 'unique_key': unique_key, 'incremental_strategy': 'delete+insert'}) }}
+{%- endmacro %}
+
+{% macro spark__incremental_config(unique_key, on_parquet) -%}
+    {%- if on_parquet == 'rebuild' -%}
+        {{ return({'materialized': 'table'}) }}
+    {%- elif on_parquet == 'append' -%}
+        {{ return({'materialized': 'incremental', 'incremental_strategy': 'append'}) }}
+    {%- elif on_parquet == 'insert_overwrite' -%}
+        {{ return({'materialized': 'incremental', 'incremental_strategy': 'insert_overwrite',
+                   'partition_by': unique_key}) }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("incremental_config: on_parquet must be rebuild, append or insert_overwrite, not " ~ on_parquet) }}
+    {%- endif -%}
+{%- endmacro %}
