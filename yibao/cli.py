@@ -18,8 +18,9 @@ def _generate(args) -> int:
     from .synth import generate
 
     out = Path(args.out) if args.out else paths.data_dir()
+    cities = tuple(c.strip() for c in args.cities.split(",") if c.strip())
     g = generate(args.persons, args.seed, args.start, args.end, args.days, args.defect_rate, out, args.force,
-                 progress=Steps())
+                 progress=Steps(), cities=cities)
     print(f"generated {len(g.deliveries)} deliveries under {g.landing} in {g.seconds:.1f} s")
     for name, n in g.rows.items():
         print(f"  {name:<12} {n:>12,} rows")
@@ -112,8 +113,10 @@ def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="yibao", description="City-level pooling medical-insurance warehouse (医保市级统筹)")
     sub = ap.add_subparsers(dest="command", required=True)
 
-    g = sub.add_parser("generate", help="write a synthetic city as daily deliveries under $YIBAO_DATA/landing")
-    g.add_argument("--persons", type=int, default=20000)
+    g = sub.add_parser("generate", help="write synthetic cities as daily deliveries under $YIBAO_DATA/landing")
+    g.add_argument("--persons", type=int, default=20000, help="persons per city")
+    g.add_argument("--cities", default="230800",
+                   help="pooling areas of Heilongjiang, comma-separated, e.g. 230800,231000 (seeds/region.csv)")
     g.add_argument("--seed", type=int, default=1)
     g.add_argument("--start", default="2024-01", help="first month of history, YYYY-MM")
     g.add_argument("--end", default="2025-12", help="last month in the full load, YYYY-MM")

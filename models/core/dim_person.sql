@@ -1,7 +1,8 @@
--- One row per person version (person_key x valid_from): SCD2 from the snapshot snp_person.
+-- One row per person version (person_key x valid_from): SCD2 from the snapshot snp_person
+-- (on Spark with plain Parquet: the current version only; see macros/person_versions.sql).
 -- No certno or name; age band is taken on the as-of date from the birth year.
 with versions as (
-    select * from {{ ref('snp_person') }}
+    {{ yibao.person_versions() }}
 ),
 
 as_of as (

@@ -1,8 +1,19 @@
--- One row per region: the city (230800) and its ten county-level units.
+-- One row per region in the data: each pooling area (city, e.g. 230800) the enrollment extract names,
+-- and its county-level units (seeds/region.csv holds the province's codes; cities not delivered stay out).
+with pooling_areas as (
+    select distinct poolarea_no as admdvs from {{ ref('stg_psn_insu') }}
+),
+
+regions as (
+    select * from {{ ref('region') }}
+)
+
 select
-    admdvs,
-    admdvs_name_zh,
-    admdvs_name_en,
-    parent_admdvs,
-    region_level
-from {{ ref('region') }}
+    regions.admdvs,
+    regions.admdvs_name_zh,
+    regions.admdvs_name_en,
+    regions.parent_admdvs,
+    regions.region_level
+from regions
+where regions.admdvs in (select admdvs from pooling_areas)
+   or regions.parent_admdvs in (select admdvs from pooling_areas)

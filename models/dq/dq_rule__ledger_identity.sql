@@ -1,7 +1,8 @@
 -- Sub-accounts whose balance identity fails (an error: it must never happen). For each county, fund and month:
 -- closing = opening + income - expenditure; closing = next month's opening; closing = every ledger amount so far.
 with balances as (
-    select * from {{ ref('rpt_fund_balance_monthly') }} where admdvs <> '230800'
+    select * from {{ ref('rpt_fund_balance_monthly') }}
+    where admdvs in (select admdvs from {{ ref('dim_region') }} where region_level = 'county')
 ),
 
 ledger_totals as (

@@ -13,11 +13,11 @@ with found as (
 select
     found.rule_id,
     rules.severity,
-    coalesce(found.admdvs, '230800') as admdvs,
+    coalesce(found.admdvs, '{{ var("home_city") }}') as admdvs,
     found.entity_key,
     min(found.detail) as detail,
     min(found.certno_masked) as certno_masked
 from found
 inner join {{ ref('dq_rule') }} as rules
     on found.rule_id = rules.rule_id
-group by found.rule_id, rules.severity, coalesce(found.admdvs, '230800'), found.entity_key
+group by found.rule_id, rules.severity, coalesce(found.admdvs, '{{ var("home_city") }}'), found.entity_key

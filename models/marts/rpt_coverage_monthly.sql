@@ -1,4 +1,4 @@
--- Coverage (参保率) per county and month, plus the city row (230800) summed from the counties.
+-- Coverage (参保率) per county and month, plus a row per city (its pooling area, e.g. 230800) summed from its counties.
 {% set class_columns = [('11', 'insured_employee_in_service'), ('12', 'insured_employee_retired'),
                         ('13', 'insured_employee_retired_cadre'), ('14', 'insured_resident_minor'),
                         ('15', 'insured_resident_adult'), ('16', 'insured_resident_elderly')] %}
@@ -90,7 +90,7 @@ county_rows as (
 
 city_rows as (
     select
-        '230800' as admdvs,
+        regions.parent_admdvs as admdvs,
         month_end,
         sum(insured_persons) as insured_persons,
         sum(insured_employee) as insured_employee,
@@ -102,7 +102,9 @@ city_rows as (
         sum(insured_left) as insured_left,
         sum(registered_population) as registered_population
     from county_rows
-    group by month_end
+    inner join {{ ref('dim_region') }} as regions
+        on regions.admdvs = county_rows.admdvs
+    group by regions.parent_admdvs, month_end
 ),
 
 all_rows as (

@@ -102,14 +102,16 @@ county_final as (
 
 city_final as (
     select
-        '230800' as admdvs, fund_type, year, max(months_reported) as months_reported,
+        regions.parent_admdvs as admdvs, fund_type, year, max(months_reported) as months_reported,
         sum(income) as income, sum(expenditure) as expenditure, sum(current_result) as current_result,
         sum(balance_at_start) as balance_at_start, sum(deficit) as deficit,
         sum(covered_by_own_balance) as covered_by_own_balance, sum(covered_by_city) as covered_by_city,
         sum(covered_by_county_government) as covered_by_county_government,
         sum(contribution_income) as contribution_income, sum(planned_income) as planned_income
     from county_final
-    group by fund_type, year
+    inner join {{ ref('dim_region') }} as regions
+        on regions.admdvs = county_final.admdvs
+    group by regions.parent_admdvs, fund_type, year
 ),
 
 all_rows as (

@@ -59,7 +59,7 @@ county_grid as (
 
 city_grid as (
     select
-        '230800' as admdvs,
+        regions.parent_admdvs as admdvs,
         fund_type,
         month_end,
         {% for col in ['income', 'expenditure', 'income_opening_transfer', 'income_contribution',
@@ -68,7 +68,9 @@ city_grid as (
         sum({{ col }}) as {{ col }}{{ "," if not loop.last }}
         {% endfor %}
     from county_grid
-    group by fund_type, month_end
+    inner join {{ ref('dim_region') }} as regions
+        on regions.admdvs = county_grid.admdvs
+    group by regions.parent_admdvs, fund_type, month_end
 ),
 
 grid as (
@@ -83,7 +85,7 @@ balances as (
         sum(income - expenditure) over (
             partition by admdvs, fund_type order by month_end rows between unbounded preceding and current row
         ) as closing_balance,
-        avg(expenditure_settlement) over (
+        avg(cast(expenditure_settlement as double)) over (
             partition by admdvs, fund_type order by month_end rows between 11 preceding and current row
         ) as avg_monthly_expenditure_12m
     from grid

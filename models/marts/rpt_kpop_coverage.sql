@@ -44,9 +44,11 @@ county_rows as (
 all_rows as (
     select * from county_rows
     union all
-    select '230800', month_end, sum(roster_persons), sum(enrolled_persons)
+    select regions.parent_admdvs, month_end, sum(roster_persons), sum(enrolled_persons)
     from county_rows
-    group by month_end
+    inner join {{ ref('dim_region') }} as regions
+        on regions.admdvs = county_rows.admdvs
+    group by regions.parent_admdvs, month_end
 )
 
 select

@@ -83,7 +83,7 @@ county_rows as (
 
 city_rows as (
     select
-        '230800' as admdvs, insutype, med_group, hosp_tier, month_end,
+        regions.parent_admdvs as admdvs, insutype, med_group, hosp_tier, month_end,
         sum(settlements) as settlements,
         sum(persons) as persons,
         {% for m in money %}
@@ -91,7 +91,9 @@ city_rows as (
         {% endfor %}
         sum(insured_persons) as insured_persons
     from county_rows
-    group by insutype, med_group, hosp_tier, month_end
+    inner join {{ ref('dim_region') }} as regions
+        on regions.admdvs = county_rows.admdvs
+    group by regions.parent_admdvs, insutype, med_group, hosp_tier, month_end
 ),
 
 all_rows as (
@@ -124,5 +126,5 @@ select
     cast(insurance_fund_pay + maf_pay as double) / nullif(cast(medfee_sumamt as double), 0) as three_tier_ratio,
     cast(medfee_sumamt as double) / nullif(settlements, 0) as avg_cost_per_settlement,
     cast(insured_persons as bigint) as insured_persons,
-    100.0 * settlements / nullif(insured_persons, 0) as settlements_per_100_insured
+    100.0 * cast(settlements as double) / nullif(insured_persons, 0) as settlements_per_100_insured
 from measured

@@ -1,4 +1,4 @@
--- Warehouse identity (error): on every mart, the city row's additive columns equal the sum of its county rows.
+-- Warehouse identity (error): on every mart, each city row's additive columns equal the sum of its county rows.
 {{ config(severity='error', tags=['warehouse_identity']) }}
 
 {% set checks = [
@@ -16,13 +16,18 @@ where 1 = 0
 {% for measure in measures %}
 union all
 select '{{ model }}', '{{ measure }}', abs(city.{{ measure }} - counties.total)
-from (select {{ grain | join(', ') }}, {{ measure }} from {{ ref(model) }} where admdvs = '230800') as city
+from (
+    select mart.admdvs, {% for g in grain %}mart.{{ g }}, {% endfor %}mart.{{ measure }}
+    from {{ ref(model) }} as mart
+    inner join {{ ref('dim_region') }} as regions on regions.admdvs = mart.admdvs and regions.region_level = 'city'
+) as city
 inner join (
-    select {{ grain | join(', ') }}, sum({{ measure }}) as total
-    from {{ ref(model) }} where admdvs <> '230800'
-    group by {{ grain | join(', ') }}
+    select regions.parent_admdvs as admdvs, {% for g in grain %}mart.{{ g }}, {% endfor %}sum(mart.{{ measure }}) as total
+    from {{ ref(model) }} as mart
+    inner join {{ ref('dim_region') }} as regions on regions.admdvs = mart.admdvs and regions.region_level = 'county'
+    group by regions.parent_admdvs{% for g in grain %}, mart.{{ g }}{% endfor %}
 ) as counties
-    on {% for g in grain %}city.{{ g }} = counties.{{ g }}{% if not loop.last %} and {% endif %}{% endfor %}
+    on city.admdvs = counties.admdvs{% for g in grain %} and city.{{ g }} = counties.{{ g }}{% endfor %}
 where abs(city.{{ measure }} - counties.total) > 0.005
 {% endfor %}
 {% if not loop.last %}union all{% endif %}

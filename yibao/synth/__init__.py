@@ -1,4 +1,6 @@
-"""`yibao generate`: a synthetic Jiamusi (230800) delivered as daily extract folders.
+"""`yibao generate`: synthetic cities of Heilongjiang - by default Jiamusi (230800) alone - delivered
+as daily extract folders. With --cities, each city is its own pooling area with its own persons,
+institutions and county sub-accounts; all cities' extracts share the delivery folders.
 
 The same seed gives byte-identical files. With --defect-rate R each DESIGN §6 source
 rule is broken at about rate R, and every defect is listed in landing/_truth/defects.csv.
@@ -29,6 +31,7 @@ from .defects import World, inject
 from .deliveries import Assembler, latest_per_delivery, to_arrow, write_part
 from .funds import FundInputs, make_fund_plan, make_fund_txn, make_pop_stat
 from .ids import format_ids
+from .cities import City, load_cities
 from .institutions import make_institutions
 from .people import People, make_cards, make_enrollment, make_people
 from .roster import DEPT, choose_key_group, make_roster
@@ -52,8 +55,9 @@ class Generated:
 
 @dataclass
 class Chunk:
-    """One chunk's job: persons lo..hi-1 of the city, with everything a worker needs."""
+    """One chunk's job: persons lo..hi-1 of a city, with everything a worker needs."""
     index: int
+    city: City
     people: People
     psn_no: np.ndarray
     inst: dict
@@ -70,9 +74,19 @@ class ChunkResult:
     truth: list
 
 
+@dataclass
+class CityPlan:
+    """One city's persons and institutions, its random stream for the fund series, and its chunks."""
+    city: City
+    rng: np.random.Generator
+    people: People
+    inst: dict
+    jobs: list
+
+
 def generate(persons: int, seed: int, start: str, end: str, days: int, defect_rate: float,
-             out: Path, force: bool = False, progress=None) -> Generated:
-    """progress, if given, is called as progress(label, count) after each step."""
+             out: Path, force: bool = False, progress=None, cities: tuple[str, ...] = ("230800",)) -> Generated:
+    """persons is per city. progress, if given, is called as progress(label, count) after each step."""
     t0 = time.perf_counter()
     if persons < 100:
         raise UserError(f"--persons {persons} is too small", "use at least 100 persons")
@@ -87,61 +101,46 @@ def generate(persons: int, seed: int, start: str, end: str, days: int, defect_ra
         shutil.rmtree(landing)
     years = max(round((tl.horizon_end - tl.hist_start) / 365.25, 1), 1.0)
     n_chunks = int(np.ceil(persons * years / PERSON_YEARS_PER_CHUNK))
-    if n_chunks > MAX_CHUNKS:
+    specs = load_cities(list(cities))
+    if n_chunks * len(specs) > MAX_CHUNKS:
         raise UserError(f"--persons {persons} over {years:.1f} years is more than one run makes",
                         f"keep persons x years under {MAX_CHUNKS * PERSON_YEARS_PER_CHUNK:,}")
 
     step = progress if progress else (lambda label, n=None: None)
-    city_stream, *chunk_streams = np.random.SeedSequence(seed).spawn(1 + n_chunks)
-    rng = np.random.default_rng(city_stream)
-    p = make_people(rng, persons, tl)
-    inst = make_institutions(rng, tl)
-    psn_no_of = 1_000_000 + rng.permutation(p.n).astype(np.int64)
-    step("persons and institutions", p.n)
-
     parts_dir = landing / "_parts"
     bounds = np.linspace(0, persons, n_chunks + 1).astype(np.int64)
-    jobs = [Chunk(k, p.rows(lo, hi), psn_no_of[lo:hi], inst, tl, defect_rate, chunk_streams[k], parts_dir / f"{k:03d}")
-            for k, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:]))]
+    plans, jobs = [], []
+    for ci, city in enumerate(specs):  # the first city keeps the plain seed: one city is as before
+        city_stream, *chunk_streams = np.random.SeedSequence(seed if ci == 0 else [seed, int(city.code)]).spawn(
+            1 + n_chunks)
+        rng = np.random.default_rng(city_stream)
+        p = make_people(rng, persons, tl, city)
+        inst = make_institutions(rng, tl, city)
+        psn_no_of = ci * 10**10 + 1_000_000 + rng.permutation(p.n).astype(np.int64)
+        city_jobs = [Chunk(len(jobs) + k, city, p.rows(lo, hi), psn_no_of[lo:hi], inst, tl, defect_rate,
+                           chunk_streams[k], parts_dir / f"{len(jobs) + k:03d}")
+                     for k, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:]))]
+        jobs += city_jobs
+        plans.append(CityPlan(city, rng, p, inst, city_jobs))
+        step(f"{city.name} ({city.code}): persons and institutions", p.n)
+
     assembler = Assembler(landing, tl)
     results, appended = [], []
     with ThreadPoolExecutor(max_workers=1) as appender:  # joins finished chunks while workers make the next
-        if n_chunks == 1:
+        if len(jobs) == 1:
             results.append(make_chunk(jobs[0]))
+            appended.append(appender.submit(assembler.append, jobs[0].part, results[0].rows))
         else:
             with multiprocessing.get_context("spawn").Pool(2) as pool:
                 for r in pool.imap(make_chunk, jobs):
                     results.append(r)
                     appended.append(appender.submit(assembler.append, jobs[len(results) - 1].part, r.rows))
-                    step(f"chunk {len(results)}/{n_chunks} made", sum(r.rows.values()))
-
-        fund_inputs = results[0].fund_inputs
-        for r in results[1:]:
-            fund_inputs = fund_inputs + r.fund_inputs
-        fund_txn = make_fund_txn(rng, fund_inputs, tl)
-        pop = make_pop_stat(rng, p, tl)
-        plan = make_fund_plan(rng, fund_inputs, tl)
-        city_tables = {
-            "medins": _full(to_arrow("medins", dict(
-                fixmedins_code=inst["code"], fixmedins_name=inst["name"], fixmedins_type=inst["type"],
-                hosp_lv=inst["hosp_lv"], admdvs=inst["county"], begndate=inst["begin"], enddate=inst["end"],
-                vali_flag=np.full(len(inst["code"]), "1")))),
-            "fund_txn": (to_arrow("fund_txn", dict(
-                txn_id=format_ids("txn_id", fund_txn["id"]), insu_admdvs=fund_txn["county"],
-                fund_type=fund_txn["fund"], txn_type=fund_txn["txn_type"], amount=fund_txn["amount"],
-                txn_date=fund_txn["day"], memo=fund_txn["memo"])), tl.delivery_index(fund_txn["day"])),
-            "pop_stat": _full(to_arrow("pop_stat", dict(admdvs=pop["county"], year=pop["year"],
-                                                        hsreg_pop=pop["hsreg"], resident_pop=pop["resident"]))),
-            "fund_plan": _full(to_arrow("fund_plan", dict(admdvs=plan["county"], fund_type=plan["fund"],
-                                                          year=plan["year"], planned_income=plan["income"],
-                                                          planned_expenditure=plan["expenditure"]))),
-        }
-        city_part = parts_dir / "city"
-        city_rows = write_part(city_part, tl, city_tables)
-        if n_chunks == 1:
-            appended.append(appender.submit(assembler.append, jobs[0].part, results[0].rows))
-        appended.append(appender.submit(assembler.append, city_part, city_rows))
-        step("fund transactions, population and plans", len(fund_txn["id"]))
+                    step(f"chunk {len(results)}/{len(jobs)} made", sum(r.rows.values()))
+        for ci, plan in enumerate(plans):
+            city_part = parts_dir / f"city_{plan.city.code}"
+            city_rows = write_part(city_part, tl, city_tables(plan, [results[j.index] for j in plan.jobs], tl, ci))
+            appended.append(appender.submit(assembler.append, city_part, city_rows))
+            step(f"{plan.city.name}: fund transactions, population and plans", sum(city_rows.values()))
     for done in appended:
         done.result()  # re-raises a failed append
     folders = assembler.finish()
@@ -156,6 +155,32 @@ def generate(persons: int, seed: int, start: str, end: str, days: int, defect_ra
         writer.writerows(truth)
     totals = {e: sum(n for (_, x), n in assembler.rows.items() if x == e) for e in EXTRACTS}
     return Generated(landing, folders, totals, len(truth), time.perf_counter() - t0)
+
+
+def city_tables(plan: CityPlan, results: list[ChunkResult], tl: Timeline, city_index: int) -> dict:
+    """The city-level extracts: institutions, and the fund series drawn from the chunks' summed inputs."""
+    inputs = results[0].fund_inputs
+    for r in results[1:]:
+        inputs = inputs + r.fund_inputs
+    counties, inst = plan.city.counties, plan.inst
+    fund_txn = make_fund_txn(plan.rng, inputs, tl, counties)
+    pop = make_pop_stat(plan.rng, plan.people, tl, counties)
+    fund_plan = make_fund_plan(plan.rng, inputs, tl, counties)
+    return {
+        "medins": _full(to_arrow("medins", dict(
+            fixmedins_code=inst["code"], fixmedins_name=inst["name"], fixmedins_type=inst["type"],
+            hosp_lv=inst["hosp_lv"], admdvs=inst["county"], begndate=inst["begin"], enddate=inst["end"],
+            vali_flag=np.full(len(inst["code"]), "1")))),
+        "fund_txn": (to_arrow("fund_txn", dict(
+            txn_id=format_ids("txn_id", city_index * 10**6 + fund_txn["id"]), insu_admdvs=fund_txn["county"],
+            fund_type=fund_txn["fund"], txn_type=fund_txn["txn_type"], amount=fund_txn["amount"],
+            txn_date=fund_txn["day"], memo=fund_txn["memo"])), tl.delivery_index(fund_txn["day"])),
+        "pop_stat": _full(to_arrow("pop_stat", dict(admdvs=pop["county"], year=pop["year"],
+                                                    hsreg_pop=pop["hsreg"], resident_pop=pop["resident"]))),
+        "fund_plan": _full(to_arrow("fund_plan", dict(admdvs=fund_plan["county"], fund_type=fund_plan["fund"],
+                                                      year=fund_plan["year"], planned_income=fund_plan["income"],
+                                                      planned_expenditure=fund_plan["expenditure"]))),
+    }
 
 
 def make_chunk(job: Chunk) -> ChunkResult:
@@ -173,15 +198,15 @@ def make_chunk(job: Chunk) -> ChunkResult:
     for table in (enr, cards, setl, clct, roster):
         table["id"] += base
     setl["init_setl_id"] = np.where(setl["init_setl_id"] >= 0, setl["init_setl_id"] + base, -1)
-    fund_inputs = FundInputs.of(setl, enr, clct, p, tl)
+    fund_inputs = FundInputs.of(setl, enr, clct, p, tl, job.city.counties)
 
     world = World(p, dict(psn_no_of=job.psn_no, certno=p.certno.copy()), cards, enr, setl, clct, roster, job.inst,
-                  number_base=job.index * (ID_STRIDE // 10))
+                  counties=job.city.counties, number_base=job.index * (ID_STRIDE // 10))
     inject(rng, world, tl, job.defect_rate, key_group)
     tables = {
         "psn_info": _psn_info(world, tl),
         "psn_card": _psn_card(world, tl),
-        "psn_insu": _psn_insu(world, tl),
+        "psn_insu": _psn_insu(world, tl, job.city.code),
         "clct": _resend(rng, _clct(world.clct), tl, "updt_time"),
         "setl": _resend(rng, _setl(world), tl, "updt_time"),
         "kpop_roster": _roster(world),
@@ -229,7 +254,7 @@ def _psn_card(w: World, tl: Timeline):
     return table, tl.delivery_index(day)
 
 
-def _psn_insu(w: World, tl: Timeline):
+def _psn_insu(w: World, tl: Timeline, poolarea: str):
     e = w.enr
     p = w.people
     ended = np.flatnonzero((e["end"] != NO_DAY) & (e["status"] != "3"))
@@ -249,7 +274,7 @@ def _psn_insu(w: World, tl: Timeline):
         psn_insu_rlts_id=format_ids("psn_insu_rlts_id", rows["id"]),
         psn_no=format_ids("psn_no", w.psn["psn_no_of"][person]), insutype=rows["insutype"],
         psn_type=rows["psn_type"], psn_insu_stas=rows["status"], psn_insu_date=rows["start"],
-        paus_insu_date=rows["end"], insu_admdvs=rows["county"], poolarea_no=np.full(n, "230800"),
+        paus_insu_date=rows["end"], insu_admdvs=rows["county"], poolarea_no=np.full(n, poolarea),
         emp_no=format_ids("emp_no", np.where(emp, p.employer[person], -1)),
         cvlserv_flag=np.where(emp & p.civil_servant[person], "1", "0"),
         flxempe_flag=np.where(emp & p.flexible[person], "1", "0"),

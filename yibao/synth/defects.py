@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import certno
 from .ids import format_list
-from .people import COUNTY_CODES, People, employee_psn_type, resident_psn_type
+from .people import People, employee_psn_type, resident_psn_type
 from .settlements import MONEY, concat, reversed_ids, take
 from .timeline import NO_DAY, Timeline, yyyymmdd
 
@@ -31,6 +31,7 @@ class World:
     clct: dict
     roster: dict
     inst: dict
+    counties: np.ndarray      # the city's county codes
     number_base: int = 0  # keeps invented psn_no values of different chunks apart
     truth: list = field(default_factory=list)
 
@@ -67,10 +68,10 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
         ins = w.enr["insutype"][row]
         cross_scheme = rule == "dup_enrollment_cross_scheme"
         new_ins = np.where(ins == "310", "390", "310") if cross_scheme else ins
-        shift = rng.integers(1, len(COUNTY_CODES), len(who))
+        codes = w.counties
+        shift = rng.integers(1, len(codes), len(who))
         county = w.enr["county"][row]
-        new_county = county if cross_scheme else \
-            COUNTY_CODES[(np.searchsorted(COUNTY_CODES, county) + shift) % len(COUNTY_CODES)]
+        new_county = county if cross_scheme else codes[(np.searchsorted(codes, county) + shift) % len(codes)]
         start = tl.hist_start + rng.integers(0, max(tl.full_date - tl.hist_start, 1), len(who))
         age = ((start - p.birth[who]) / 365.25).astype(np.int64)
         extra = dict(person=who, insutype=new_ins, county=new_county, start=start,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .contributions import _lookup, load_standards
-from .people import COUNTY_CODES, People
+from .people import People
 from .timeline import Timeline, date_of, day_of, month_index
 
 FUNDS = np.array(["310100", "310200", "320100", "330100", "390100", "390200", "510100", "610100"])
@@ -23,10 +23,10 @@ def _fund_index(code: str) -> int:
     return int(np.searchsorted(FUNDS, code))
 
 
-def settlement_spend(setl, tl: Timeline) -> np.ndarray:
+def settlement_spend(setl, tl: Timeline, counties: np.ndarray) -> np.ndarray:
     """Cents spent per [county, fund] over the history, from the DESIGN §4 fund mapping."""
-    grid = np.zeros((len(COUNTY_CODES), len(FUNDS)), dtype=np.int64)
-    ci = np.searchsorted(COUNTY_CODES, setl["insu_admdvs"])
+    grid = np.zeros((len(counties), len(FUNDS)), dtype=np.int64)
+    ci = np.searchsorted(counties, setl["insu_admdvs"])
     valid = setl["vali_flag"] == "1"
     pooled = np.array([_fund_index(POOLED_BY_INSUTYPE[i]) for i in ("310", "390", "510")])
     by_ins = pooled[np.searchsorted(np.array(["310", "390", "510"]), setl["insutype"])]
@@ -37,11 +37,11 @@ def settlement_spend(setl, tl: Timeline) -> np.ndarray:
     return grid
 
 
-def maternity_income(clct) -> np.ndarray:
+def maternity_income(clct, counties: np.ndarray) -> np.ndarray:
     """Cents of maternity (510) contributions per county over the history."""
     m = clct["insutype"] == "510"
-    return np.bincount(np.searchsorted(COUNTY_CODES, clct["county"][m]), weights=clct["amt"][m],
-                       minlength=len(COUNTY_CODES))
+    return np.bincount(np.searchsorted(counties, clct["county"][m]), weights=clct["amt"][m],
+                       minlength=len(counties))
 
 
 def reference_days(tl: Timeline) -> dict[int, int]:
@@ -58,16 +58,16 @@ class FundInputs:
     wages: dict                # year -> monthly wage base of working employees per county
 
     @classmethod
-    def of(cls, setl, enr, clct, p: People, tl: Timeline) -> "FundInputs":
-        ci = np.searchsorted(COUNTY_CODES, enr["county"])
+    def of(cls, setl, enr, clct, p: People, tl: Timeline, counties: np.ndarray) -> "FundInputs":
+        ci = np.searchsorted(counties, enr["county"])
         residents, wages = {}, {}
         for year, ref in reference_days(tl).items():
             live = (enr["status"] != "3") & (enr["start"] <= ref) & (ref < enr["end"])
-            residents[year] = np.bincount(ci[live & (enr["insutype"] == "390")], minlength=len(COUNTY_CODES))
+            residents[year] = np.bincount(ci[live & (enr["insutype"] == "390")], minlength=len(counties))
             working = live & (enr["insutype"] == "310") & (enr["psn_type"] == "11")
             wages[year] = np.bincount(ci[working], weights=p.wage[enr["person"][working]],
-                                      minlength=len(COUNTY_CODES))
-        return cls(settlement_spend(setl, tl), maternity_income(clct), residents, wages)
+                                      minlength=len(counties))
+        return cls(settlement_spend(setl, tl, counties), maternity_income(clct, counties), residents, wages)
 
     def __add__(self, other: "FundInputs") -> "FundInputs":
         return FundInputs(self.spend + other.spend, self.maternity + other.maternity,
@@ -79,7 +79,8 @@ def _months(tl: Timeline) -> int:
     return month_index(np.array([tl.horizon_end]))[0] - month_index(np.array([tl.hist_start]))[0] + 1
 
 
-def make_fund_txn(rng: np.random.Generator, inputs: FundInputs, tl: Timeline) -> dict[str, np.ndarray]:
+def make_fund_txn(rng: np.random.Generator, inputs: FundInputs, tl: Timeline,
+                  counties: np.ndarray) -> dict[str, np.ndarray]:
     months = _months(tl)
     monthly = inputs.spend / months  # cents per month per [county, fund]
     maternity_monthly = inputs.maternity / months
@@ -96,9 +97,9 @@ def make_fund_txn(rng: np.random.Generator, inputs: FundInputs, tl: Timeline) ->
         rows["memo"].append(memo)
 
     # Per county x fund: a fixed, small set of transactions, so a plain loop is over tens of items.
-    months_reserve = rng.uniform(5, 13, size=(len(COUNTY_CODES), len(FUNDS)))
+    months_reserve = rng.uniform(5, 13, size=(len(counties), len(FUNDS)))
     opening = np.maximum(np.round(monthly * months_reserve, -2), 1_000_000).astype(np.int64)
-    for ci, county in enumerate(COUNTY_CODES):
+    for ci, county in enumerate(counties):
         for fi, fund in enumerate(FUNDS):
             add(county, fund, "01", opening[ci, fi], tl.hist_start, "县级基金结余上划市级财政专户")
 
@@ -106,7 +107,7 @@ def make_fund_txn(rng: np.random.Generator, inputs: FundInputs, tl: Timeline) ->
     for year in reference_days(tl):
         per_county = inputs.residents[year]
         subsidy = _lookup(std, np.array([year]), "resident_fiscal_subsidy")[0]
-        for ci, county in enumerate(COUNTY_CODES):
+        for ci, county in enumerate(counties):
             total = per_county[ci] * subsidy * 100
             for month in (2, 5, 8, 11):
                 for code, share in SUBSIDY_LEVELS:
@@ -133,21 +134,21 @@ def make_fund_txn(rng: np.random.Generator, inputs: FundInputs, tl: Timeline) ->
                     add(county, fund, "21", round(opening[ci, fi] * 0.0035), day_of(dt.date(year, month, 21)),
                         "专户存款利息")
         # City adjustment of the resident fund: two counties receive, the others pay, summing to zero.
-        receivers = rng.choice(len(COUNTY_CODES), size=2, replace=False)
+        receivers = rng.choice(len(counties), size=2, replace=False)
         amounts = [round(monthly[r, _fund_index("390100")] * 0.5, -2) for r in receivers]
-        payers = [c for c in range(len(COUNTY_CODES)) if c not in receivers]
+        payers = [c for c in range(len(counties)) if c not in receivers]
         total = sum(amounts)
         shares = [round(total / len(payers), -2)] * (len(payers) - 1)
         shares.append(total - sum(shares))
         dec20 = day_of(dt.date(year, 12, 20))
         for r, amt in zip(receivers, amounts):
-            add(COUNTY_CODES[r], "390100", "31", amt, dec20, "市级调剂金调入")
+            add(counties[r], "390100", "31", amt, dec20, "市级调剂金调入")
         for c, amt in zip(payers, shares):
-            add(COUNTY_CODES[c], "390100", "32", -amt, dec20, "市级调剂金调出")
+            add(counties[c], "390100", "32", -amt, dec20, "市级调剂金调出")
         # A county government tops up last year's resident-fund deficit.
         if year > date_of(tl.hist_start).year:
-            c = rng.integers(0, len(COUNTY_CODES))
-            add(COUNTY_CODES[c], "390100", "41", round(monthly[c, _fund_index("390100")] * 0.8, -2),
+            c = rng.integers(0, len(counties))
+            add(counties[c], "390100", "41", round(monthly[c, _fund_index("390100")] * 0.8, -2),
                 day_of(dt.date(year, 3, 31)), f"{year - 1}年度县级政府补亏")
 
     out = {k: np.array(v) for k, v in rows.items()}
@@ -157,19 +158,20 @@ def make_fund_txn(rng: np.random.Generator, inputs: FundInputs, tl: Timeline) ->
     return out
 
 
-def make_pop_stat(rng: np.random.Generator, p: People, tl: Timeline) -> dict[str, np.ndarray]:
+def make_pop_stat(rng: np.random.Generator, p: People, tl: Timeline, counties: np.ndarray) -> dict[str, np.ndarray]:
     rows = {k: [] for k in ("county", "year", "hsreg", "resident")}
     for year, ref in reference_days(tl).items():
         alive = (p.birth <= ref) & (p.death > ref)
-        counts = np.bincount(np.searchsorted(COUNTY_CODES, p.county[alive]), minlength=len(COUNTY_CODES))
-        rows["county"].append(COUNTY_CODES)
-        rows["year"].append(np.full(len(COUNTY_CODES), year))
+        counts = np.bincount(np.searchsorted(counties, p.county[alive]), minlength=len(counties))
+        rows["county"].append(counties)
+        rows["year"].append(np.full(len(counties), year))
         rows["hsreg"].append(counts)
         rows["resident"].append(np.round(counts * rng.uniform(0.88, 0.98, len(counts))).astype(np.int64))
     return {k: np.concatenate(v) for k, v in rows.items()}
 
 
-def make_fund_plan(rng: np.random.Generator, inputs: FundInputs, tl: Timeline) -> dict[str, np.ndarray]:
+def make_fund_plan(rng: np.random.Generator, inputs: FundInputs, tl: Timeline,
+                   counties: np.ndarray) -> dict[str, np.ndarray]:
     """Planned income: the expected contribution income of the year, give or take a few per cent,
     so some counties meet their revenue plan and some miss it."""
     std = load_standards()
@@ -184,11 +186,11 @@ def make_fund_plan(rng: np.random.Generator, inputs: FundInputs, tl: Timeline) -
             "510100": wages * 12 * _lookup(std, y, "maternity_rate")[0],
         }
         for fund, income in expected.items():
-            factor = rng.uniform(0.95, 1.06, len(COUNTY_CODES))
-            rows["county"].append(COUNTY_CODES)
-            rows["fund"].append(np.full(len(COUNTY_CODES), fund))
-            rows["year"].append(np.full(len(COUNTY_CODES), year))
+            factor = rng.uniform(0.95, 1.06, len(counties))
+            rows["county"].append(counties)
+            rows["fund"].append(np.full(len(counties), fund))
+            rows["year"].append(np.full(len(counties), year))
             rows["income"].append(np.round(income * factor * 100, -4).astype(np.int64))
-            spend = yearly_spend[:, _fund_index(fund)] * rng.uniform(0.97, 1.05, len(COUNTY_CODES))
+            spend = yearly_spend[:, _fund_index(fund)] * rng.uniform(0.97, 1.05, len(counties))
             rows["expenditure"].append(np.round(spend, -4).astype(np.int64))
     return {k: np.concatenate(v) for k, v in rows.items()}

@@ -1,50 +1,53 @@
-"""Designated medical institutions and pharmacies (定点医药机构) of the synthetic city."""
+"""Designated medical institutions and pharmacies (定点医药机构) of a synthetic city."""
 from __future__ import annotations
 
 import numpy as np
 
-from ..contract import COUNTIES
-from .people import COUNTY_CODES
+from .cities import City
 from .timeline import NO_DAY, Timeline
 
 TIERS = ("tier3", "tier2", "tier1", "none", "pharmacy")
-URBAN = np.array([230803, 230804, 230805])
 
-# (county filter, hosp_lv, tier, name suffix, how many per county)
+# (where, hosp_lv, tier, name suffix, how many): where is "district1" / "district2" (the city's first
+# two urban districts, where tier-3 care is) or "each" (every county-level unit).
 LAYOUT = [
-    ([230803], "02", "tier3", "市中心医院", 1),
-    ([230803], "03", "tier3", "市中医医院", 1),
-    ([230804], "02", "tier3", "大学附属第一医院", 1),
-    (list(COUNTIES), "05", "tier2", "人民医院", 1),
-    (list(COUNTIES), "06", "tier2", "中医院", 1),
-    (list(COUNTIES), "08", "tier1", "社区医院", 3),
-    (list(COUNTIES), "09", "tier1", "骨科医院", 2),
-    (list(COUNTIES), "11", "none", "乡镇卫生院", 6),
-    (list(COUNTIES), "11", "pharmacy", "大药房", 6),
+    ("district1", "02", "tier3", "市中心医院", 1),
+    ("district1", "03", "tier3", "市中医医院", 1),
+    ("district2", "02", "tier3", "大学附属第一医院", 1),
+    ("each", "05", "tier2", "人民医院", 1),
+    ("each", "06", "tier2", "中医院", 1),
+    ("each", "08", "tier1", "社区医院", 3),
+    ("each", "09", "tier1", "骨科医院", 2),
+    ("each", "11", "none", "乡镇卫生院", 6),
+    ("each", "11", "pharmacy", "大药房", 6),
 ]
 
 
-def make_institutions(rng: np.random.Generator, tl: Timeline) -> dict[str, np.ndarray]:
+def make_institutions(rng: np.random.Generator, tl: Timeline, city: City) -> dict[str, np.ndarray]:
+    codes = [str(c) for c in city.counties]
+    where = {"district1": codes[:1], "district2": codes[1:2], "each": codes}
     county, hosp_lv, tier, name = [], [], [], []
-    for counties, lv, t, suffix, k in LAYOUT:
-        for c in counties:
+    for place, lv, t, suffix, k in LAYOUT:
+        for c in where[place]:
             for i in range(k):
                 county.append(int(c))
                 hosp_lv.append(lv)
                 tier.append(t)
-                name.append(f"{COUNTIES[str(c)]}{suffix}" + (f"第{i + 1}分院" if k > 1 and t != "pharmacy"
-                                                         else f"第{i + 1}店" if t == "pharmacy" else ""))
-    # Two clinics that closed early in the history: no clean settlement uses them.
+                name.append(f"{city.names[c]}{suffix}" + (f"第{i + 1}分院" if k > 1 and t != "pharmacy"
+                                                          else f"第{i + 1}店" if t == "pharmacy" else ""))
+    # Two clinics that closed early in the history, in the first county (not district): no clean
+    # settlement uses them.
+    first_county = next(c for c in codes if int(c[4:]) >= 21)
     for i in range(2):
-        county.append(230822)
+        county.append(int(first_county))
         hosp_lv.append("10")
         tier.append("closed")
-        name.append(f"桦南县已注销诊所{i + 1}")
+        name.append(f"{city.names[first_county]}已注销诊所{i + 1}")
     n = len(county)
     county = np.array(county, dtype=np.int64)
     tier = np.array(tier)
     serial = np.zeros(n, dtype=np.int64)
-    for c in COUNTY_CODES:  # numbering within county
+    for c in city.counties:  # numbering within county
         mask = county == c
         serial[mask] = np.arange(1, mask.sum() + 1)
     prefix = np.where(tier == "pharmacy", "P", "H")
@@ -72,14 +75,15 @@ def pick(rng: np.random.Generator, inst: dict[str, np.ndarray], tier: np.ndarray
             out[rows] = cand_all[rng.integers(0, len(cand_all), len(rows))]
             continue
         # candidates per county as a padded table: [county_index, k]
-        ci = np.searchsorted(COUNTY_CODES, inst["county"][cand_all])
-        counts = np.bincount(ci, minlength=len(COUNTY_CODES))
-        table = np.full((len(COUNTY_CODES), counts.max()), -1, dtype=np.int64)
-        fill = np.zeros(len(COUNTY_CODES), dtype=np.int64)
+        codes = np.unique(inst["county"])  # every county has institutions of each local tier
+        ci = np.searchsorted(codes, inst["county"][cand_all])
+        counts = np.bincount(ci, minlength=len(codes))
+        table = np.full((len(codes), counts.max()), -1, dtype=np.int64)
+        fill = np.zeros(len(codes), dtype=np.int64)
         for idx, c in zip(cand_all, ci):  # a few hundred institutions, not rows
             table[c, fill[c]] = idx
             fill[c] += 1
-        pc = np.searchsorted(COUNTY_CODES, county[rows])
+        pc = np.searchsorted(codes, county[rows])
         k = (rng.random(len(rows)) * counts[pc]).astype(np.int64)
         out[rows] = table[pc, k]
     return out

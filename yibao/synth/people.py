@@ -9,12 +9,9 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from .. import certno
-from ..contract import COUNTIES
+from .cities import City
 from .timeline import NO_DAY, Timeline, yyyymmdd
 
-COUNTY_CODES = np.array(sorted(COUNTIES), dtype=np.int64)
-# Illustrative shares of the 2020 census population (2,156,505); see seeds/region.csv.
-COUNTY_SHARES = np.array([0.09, 0.06, 0.05, 0.09, 0.17, 0.10, 0.09, 0.08, 0.20, 0.07])
 
 SURNAMES = list("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎")
 GIVEN = list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂兰玉华红梅建国志文斌宇浩凯鹏欣怡晨雪宁博子轩琳雅鑫丹")
@@ -52,8 +49,9 @@ class People:
         return People(**{f.name: getattr(self, f.name)[lo:hi] for f in fields(self)})
 
 
-def make_people(rng: np.random.Generator, n: int, tl: Timeline) -> People:
-    county = COUNTY_CODES[rng.choice(len(COUNTY_CODES), size=n, p=COUNTY_SHARES)]
+def make_people(rng: np.random.Generator, n: int, tl: Timeline, city: City) -> People:
+    codes = city.counties
+    county = codes[rng.choice(len(codes), size=n, p=city.shares)]
     band = rng.choice(3, size=n, p=[0.15, 0.60, 0.25])
     age = np.select([band == 0, band == 1], [rng.integers(0, 18, n), rng.integers(18, 60, n)],
                     np.minimum(60 + rng.exponential(11.0, n).astype(np.int64), 99))
@@ -106,9 +104,8 @@ def make_people(rng: np.random.Generator, n: int, tl: Timeline) -> People:
     switch_kind = np.select([to_job, moves], [1, 2], 0)
     switch_day = np.where(switch_kind > 0, tl.hist_start + 1 + (rng.random(n) * (span - 1)).astype(np.int64),
                           NO_DAY)
-    shift = rng.integers(1, len(COUNTY_CODES), n)
-    switch_county = COUNTY_CODES[(np.searchsorted(COUNTY_CODES, county) + np.where(moves, shift, 0))
-                                 % len(COUNTY_CODES)]
+    shift = rng.integers(1, len(codes), n)
+    switch_county = codes[(np.searchsorted(codes, county) + np.where(moves, shift, 0)) % len(codes)]
 
     becomes_employee = employee | to_job
     civil_servant = becomes_employee & (rng.random(n) < 0.08)
