@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 
 export YIBAO_DATA ?= $(CURDIR)/data
 
-.PHONY: demo test venv clean gx-suites docs
+.PHONY: demo test spark-test bench venv clean gx-suites docs
 
 venv: $(STAMP)
 
@@ -25,6 +25,20 @@ demo: $(STAMP)
 ## test: the whole test suite on small generated data
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## spark-test: the same dbt project on a local Spark (dbt-spark session; needs Java 17) against DuckDB, on two small cities
+SPARK_STAMP := $(VENV)/.spark-installed
+
+$(SPARK_STAMP): $(STAMP) requirements-spark.lock
+	$(BIN)/pip install --quiet -r requirements-spark.lock
+	touch $(SPARK_STAMP)
+
+spark-test: $(SPARK_STAMP)
+	$(BIN)/python -m pytest tests/spark -s
+
+## bench: time every stage on a full-size city (2 M persons; about an hour) and update docs/PERFORMANCE.md
+bench: $(STAMP)
+	$(BIN)/yibao bench --write-doc
 
 clean:
 	rm -rf $(VENV) target logs data
