@@ -95,3 +95,45 @@ def test_id_numbers_are_unique_per_person(tmp_path):
     people = pd.read_csv(g.landing / "20250131" / "psn_info.csv", dtype=str)
     assert len(people) > 28000
     assert people["certno"].is_unique
+
+
+def _extract(landing: Path, name: str) -> pd.DataFrame:
+    return pd.concat(pd.read_csv(f, dtype=str).assign(_delivery=f.parent.name)
+                     for f in sorted(landing.glob(f"*/{name}.csv")))
+
+
+def test_a_city_made_in_chunks_keeps_keys_unique(tmp_path, monkeypatch):
+    import yibao.synth as synth
+
+    monkeypatch.setattr(synth, "PERSON_YEARS_PER_CHUNK", 1000)  # 3,000 persons -> three worker chunks
+    g = generate(persons=3000, seed=5, start="2025-01", end="2025-06", days=1, defect_rate=0.01, out=tmp_path)
+    for key, extract in ((["psn_no"], "psn_info"), (["psn_insu_rlts_id"], "psn_insu"), (["setl_id"], "setl"),
+                         (["clct_id"], "clct"), (["roster_id"], "kpop_roster"), (["card_no", "psn_no"], "psn_card")):
+        rows = _extract(g.landing, extract)
+        assert not rows.duplicated(key + ["_delivery"]).any(), extract
+    people = _extract(g.landing, "psn_info")
+    assert people["psn_no"].str[4:].astype("int64").max() < 10**10  # one city: no city offset
+    assert len(people) > 2800 and people.drop_duplicates("psn_no")["certno"].nunique() > 2800
+    for folder in g.deliveries:  # the joined parts match each manifest
+        for line in (folder / "manifest.csv").read_text(encoding="utf-8").splitlines()[1:]:
+            name, rows, _ = line.split(",")
+            assert sum(1 for _ in open(folder / name, encoding="utf-8")) - 1 == int(rows), (folder.name, name)
+    truth = pd.read_csv(g.landing / "_truth" / "defects.csv")
+    assert truth["rule_id"].nunique() == 11 and not truth.duplicated().any()
+
+
+def test_several_cities_each_keep_their_own_counties(tmp_path):
+    g = generate(persons=800, seed=6, start="2025-01", end="2025-03", days=1, defect_rate=0.0, out=tmp_path,
+                 cities=("230800", "231000"))
+    enrollment = _extract(g.landing, "psn_insu")
+    assert set(enrollment["poolarea_no"]) == {"230800", "231000"}
+    assert (enrollment["insu_admdvs"].str[:4] == enrollment["poolarea_no"].str[:4]).all()
+    people = _extract(g.landing, "psn_info")
+    assert people["psn_no"].is_unique and people["certno"].is_unique
+    for extract, column in (("medins", "admdvs"), ("fund_txn", "insu_admdvs"), ("pop_stat", "admdvs")):
+        assert set(_extract(g.landing, extract)[column].str[:4]) == {"2308", "2310"}, extract
+    from yibao.errors import UserError
+
+    with pytest.raises(UserError, match="not a city"):
+        generate(persons=800, seed=6, start="2025-01", end="2025-03", days=1, defect_rate=0.0,
+                 out=tmp_path / "x", cities=("239900",))
