@@ -71,7 +71,7 @@ class Bench:
             shutil.rmtree(data)
         data.mkdir(parents=True)
         run = SizeRun(persons)
-        self.echo(f"{persons:,} persons, {self.years} year(s) to {END_YEAR}-12, then {self.days} daily deliveries "
+        self.echo(f"{persons:,} persons, {self.years} year(s) to {END_YEAR}-12, then {self.days} daily delivery(ies) "
                   f"(data in {data})")
         self.stage(run, "generate", ["generate", "--persons", str(persons), "--seed", str(self.seed),
                                      "--start", f"{END_YEAR - self.years + 1}-01", "--end", f"{END_YEAR}-12",

@@ -6,6 +6,7 @@ OUT_DIR as Parquet so they can be compared with the marts.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -15,12 +16,12 @@ SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "baseline.sql"
 RESULTS = ("baseline_coverage", "baseline_fund_balance", "baseline_reimbursement")
 
 
-def run(db: Path, out: Path, threads: int | None = None) -> None:
+def run(db: Path, out: Path) -> None:
+    """Under the warehouse's own memory limit and threads, so the comparison with dbt is fair."""
     out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect()
+    con = duckdb.connect(config={"memory_limit": os.environ.get("YIBAO_MEMORY_LIMIT", "6GB"),
+                                 "threads": int(os.environ.get("YIBAO_THREADS", "2"))})
     try:
-        if threads:
-            con.execute(f"set threads = {threads}")
         con.execute(f"attach '{db}' as wh (read_only)")
         con.execute("use wh")
         con.execute(SCRIPT.read_text(encoding="utf-8"))
