@@ -103,9 +103,18 @@ def _extract(landing: Path, name: str) -> pd.DataFrame:
 
 
 def test_a_city_made_in_chunks_keeps_keys_unique(tmp_path, monkeypatch):
+    import sys
+    import types
+
     import yibao.synth as synth
 
     monkeypatch.setattr(synth, "PERSON_YEARS_PER_CHUNK", 1000)  # 3,000 persons -> three worker chunks
+    # As Streamlit's script runner does: some script installed as __main__. Spawned workers must not run it.
+    script = tmp_path / "page.py"
+    script.write_text("raise SystemExit('a worker imported __main__')\n", encoding="utf-8")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
     g = generate(persons=3000, seed=5, start="2025-01", end="2025-06", days=1, defect_rate=0.01, out=tmp_path)
     for key, extract in ((["psn_no"], "psn_info"), (["psn_insu_rlts_id"], "psn_insu"), (["setl_id"], "setl"),
                          (["clct_id"], "clct"), (["roster_id"], "kpop_roster"), (["card_no", "psn_no"], "psn_card")):

@@ -16,8 +16,10 @@ from __future__ import annotations
 import csv
 import multiprocessing
 import shutil
+import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,8 +133,8 @@ def generate(persons: int, seed: int, start: str, end: str, days: int, defect_ra
             results.append(make_chunk(jobs[0]))
             appended.append(appender.submit(assembler.append, jobs[0].part, results[0].rows))
         else:
-            with multiprocessing.get_context("spawn").Pool(2) as pool:
-                for r in pool.imap(make_chunk, jobs):
+            with _workers_without_main(), ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+                for r in pool.map(make_chunk, jobs):  # in order; a worker that dies raises BrokenProcessPool
                     results.append(r)
                     appended.append(appender.submit(assembler.append, jobs[len(results) - 1].part, r.rows))
                     step(f"chunk {len(results)}/{len(jobs)} made", sum(r.rows.values()))
@@ -155,6 +157,23 @@ def generate(persons: int, seed: int, start: str, end: str, days: int, defect_ra
         writer.writerows(truth)
     totals = {e: sum(n for (_, x), n in assembler.rows.items() if x == e) for e in EXTRACTS}
     return Generated(landing, folders, totals, len(truth), time.perf_counter() - t0)
+
+
+@contextmanager
+def _workers_without_main():
+    """Spawned workers re-import the parent's __main__ module. They need nothing from it, and it may
+    be anything: Streamlit's script runner, for one, leaves a dashboard page installed as __main__.
+    So the workers start without it."""
+    main = sys.modules["__main__"]
+    saved = {name: getattr(main, name) for name in ("__spec__", "__file__") if hasattr(main, name)}
+    main.__spec__ = None
+    if hasattr(main, "__file__"):
+        del main.__file__
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(main, name, value)
 
 
 def city_tables(plan: CityPlan, results: list[ChunkResult], tl: Timeline, city_index: int) -> dict:
