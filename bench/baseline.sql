@@ -19,6 +19,12 @@ select * exclude (rn) from (
     from raw.clct
 ) where rn = 1;
 
+-- The counties of the pooling areas delivered, each with its city (several cities in a province run).
+create temp table b_counties as
+select admdvs, parent_admdvs as city from raw.region
+where region_level = 'county'
+  and parent_admdvs in (select distinct poolarea_no from raw.psn_insu);
+
 create temp table b_months as
 with as_of as (
     select max(d) as as_of_date from (
@@ -77,9 +83,9 @@ pop as (  -- the month's year, or the latest earlier year delivered
 select c.admdvs, c.month_end, c.insured_persons, cast(c.insured_persons as double) / p.hsreg_pop as coverage_rate
 from county c left join pop p using (admdvs, month_end)
 union all
-select '230800', c.month_end, sum(c.insured_persons), sum(c.insured_persons) / sum(p.hsreg_pop)
-from county c left join pop p using (admdvs, month_end)
-group by c.month_end;
+select k.city, c.month_end, sum(c.insured_persons), sum(c.insured_persons) / sum(p.hsreg_pop)
+from county c join b_counties k using (admdvs) left join pop p using (admdvs, month_end)
+group by k.city, c.month_end;
 
 -- Fund balance: every booked movement per county sub-account, cumulated to each month end.
 create temp table baseline_fund_balance as
@@ -116,7 +122,7 @@ monthly as (
 grid as (
     select c.admdvs, f.fund_type, m.month_end
     from b_months m,
-         (select admdvs from raw.region where region_level = 'county') c,
+         b_counties c,
          (select distinct fund_type from raw.fund_type) f
 ),
 county as (
@@ -127,7 +133,7 @@ county as (
 )
 select * from county
 union all
-select '230800', fund_type, month_end, sum(closing_balance) from county group by all;
+select k.city, fund_type, month_end, sum(closing_balance) from county join b_counties k using (admdvs) group by all;
 
 -- Reimbursement: fund payments over policy-scope cost per county, scheme, medical group and month.
 create temp table baseline_reimbursement as
@@ -144,6 +150,6 @@ select admdvs, insutype, med_group, month_end, insurance_fund_pay, inscp_scp_amt
        cast(insurance_fund_pay as double) / nullif(inscp_scp_amt, 0) as policy_scope_ratio
 from cells
 union all
-select '230800', insutype, med_group, month_end, sum(insurance_fund_pay), sum(inscp_scp_amt),
+select k.city, insutype, med_group, month_end, sum(insurance_fund_pay), sum(inscp_scp_amt),
        cast(sum(insurance_fund_pay) as double) / nullif(sum(inscp_scp_amt), 0)
-from cells group by all;
+from cells join b_counties k using (admdvs) group by all;
