@@ -38,9 +38,8 @@ def write_lake(db: Path, lake: Path) -> dict[str, int]:
             staging = folder.with_name(name + ".new")
             shutil.rmtree(staging, ignore_errors=True)
             staging.mkdir(parents=True)
-            con.execute(f"copy (select * from {table}) to '{staging / 'part-0.parquet'}' "
-                        "(format parquet, compression zstd)")
-            rows[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
+            rows[table] = con.execute(f"copy (select * from {table}) to '{staging / 'part-0.parquet'}' "
+                                      "(format parquet, compression zstd)").fetchone()[0]  # COPY returns its row count
             shutil.rmtree(folder, ignore_errors=True)
             staging.rename(folder)
     finally:

@@ -71,12 +71,17 @@ OPS_DDL = [
 ]
 
 
+def memory_limit() -> str:
+    """DuckDB's memory limit for every connection yibao opens, as for dbt in profiles.yml."""
+    return os.environ.get("YIBAO_MEMORY_LIMIT", "6GB")
+
+
 def connect(db: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """The warehouse, with the same memory limit as dbt's profile (profiles.yml), so a full-city load
     stays within bounds and spills to DuckDB's default folder (<file>.tmp) rather than taking the machine."""
     db.parent.mkdir(parents=True, exist_ok=True)
     return duckdb.connect(str(db), read_only=read_only,
-                          config={"memory_limit": os.environ.get("YIBAO_MEMORY_LIMIT", "6GB")})
+                          config={"memory_limit": memory_limit()})
 
 
 def raw_ddl(extract: str) -> str:

@@ -34,12 +34,18 @@ city_years as (
        and rules.year = annual.year
 ),
 
-requests as (
+deficits as (
     select
         city_years.*,
-        greatest(expenditure - (income - amount_drawn), 0) as deficit,
-        round(greatest(expenditure - (income - amount_drawn), 0) * deficit_share_rate, 2) as share_requested
+        greatest(expenditure - (income - amount_drawn), 0) as deficit
     from city_years
+),
+
+requests as (
+    select
+        deficits.*,
+        round(deficit * deficit_share_rate, 2) as share_requested
+    from deficits
 ),
 
 province_years as (

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from ..warehouse import memory_limit
+
 SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "baseline.sql"
 RESULTS = ("baseline_coverage", "baseline_fund_balance", "baseline_reimbursement")
 
@@ -19,7 +21,7 @@ RESULTS = ("baseline_coverage", "baseline_fund_balance", "baseline_reimbursement
 def run(db: Path, out: Path) -> None:
     """Under the warehouse's own memory limit and threads, so the comparison with dbt is fair."""
     out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(config={"memory_limit": os.environ.get("YIBAO_MEMORY_LIMIT", "6GB"),
+    con = duckdb.connect(config={"memory_limit": memory_limit(),
                                  "threads": int(os.environ.get("YIBAO_THREADS", "2"))})
     try:
         con.execute(f"attach '{db}' as wh (read_only)")

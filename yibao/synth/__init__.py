@@ -32,8 +32,8 @@ from .contributions import make_contributions
 from .defects import World, inject
 from .deliveries import Assembler, latest_per_delivery, to_arrow, write_part
 from .funds import FundInputs, make_fund_plan, make_fund_txn, make_pop_stat
-from .ids import format_ids
 from .cities import City, load_cities
+from .ids import format_ids
 from .institutions import make_institutions
 from .people import People, make_cards, make_enrollment, make_people
 from .roster import DEPT, choose_key_group, make_roster

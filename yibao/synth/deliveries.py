@@ -1,6 +1,6 @@
 """Writing extracts as daily delivery folders: <landing>/<YYYYMMDD>/<extract>.csv + manifest.csv.
 
-Each chunk of persons writes its own part files; assemble() joins them into the delivery folders."""
+Each chunk of persons writes its own part files (write_part); an Assembler joins them into the delivery folders."""
 from __future__ import annotations
 
 import hashlib
