@@ -93,8 +93,9 @@ EXTRACTS: dict[str, Extract] = {
         ),
         Extract(
             "fund_plan", "年度基金收支计划", ("admdvs", "fund_type", "year"),
-            _cols("admdvs fund_type year planned_income planned_expenditure",
-                  {"year": INT, "planned_income": MONEY, "planned_expenditure": MONEY}),
+            _cols("admdvs fund_type year planned_contribution_income planned_subsidy_income planned_expenditure",
+                  {"year": INT, "planned_contribution_income": MONEY, "planned_subsidy_income": MONEY,
+                   "planned_expenditure": MONEY}),
         ),
     ]
 }

@@ -117,9 +117,10 @@ RULES: dict[str, Rules] = {
         non_negative={"hsreg_pop": None, "resident_pop": None},
     ),
     "fund_plan": Rules(
-        required=("admdvs", "fund_type", "year", "planned_income"),
+        required=("admdvs", "fund_type", "year", "planned_contribution_income", "planned_subsidy_income"),
         code_sets=(CodeSet("admdvs", "region", "admdvs"), CodeSet("fund_type", "fund_type", "fund_type")),
-        non_negative={"planned_income": None, "planned_expenditure": None},
+        non_negative={"planned_contribution_income": None, "planned_subsidy_income": None,
+                      "planned_expenditure": None},
     ),
 }
 CERTNO_PATTERN = r"^\d{17}[\dX]$"

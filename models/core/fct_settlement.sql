@@ -1,6 +1,7 @@
 -- grain: one valid-or-void settlement row (setl_id): originals and reversals are separate rows
 -- money is booked in the month of each row's own setl_time, so summing money nets a reversal in its own month;
 -- counts use is_counted, which excludes both a reversed original and its reversal (DESIGN §4)
+-- med_group rolls the raw med_type up by its first two digits, so 26 or a local 2101 is inpatient (DESIGN §2)
 {{ config(**yibao.incremental_config('setl_id')) }}
 
 with all_settlements as (
@@ -95,6 +96,6 @@ left join reversed
 left join persons
     on settlements.psn_no = persons.psn_no
 left join med_types
-    on settlements.med_type = med_types.med_type
+    on substr(settlements.med_type, 1, 2) = med_types.med_type
 left join levels
     on settlements.hosp_lv = levels.hosp_lv

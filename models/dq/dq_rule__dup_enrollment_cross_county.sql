@@ -1,30 +1,40 @@
--- 重复参保（跨区县）: one person with active enrollments in the same scheme in two counties that overlap.
+-- 重复参保（跨区县）: one person (certno, as person_key) with active enrollments in the same scheme in two counties
+-- that overlap in time, under one psn_no or several.
 with spans as (
-    select psn_no, insutype, insu_admdvs, span_start, coalesce(span_end, cast('9999-12-31' as date)) as span_end
+    select person_key, psn_no, insutype, insu_admdvs, span_start,
+           coalesce(span_end, cast('9999-12-31' as date)) as span_end
     from {{ ref('fct_enrollment_span') }}
 ),
 
 overlapping as (
     select
-        one.psn_no,
+        one.person_key,
         min(one.insu_admdvs) as admdvs,
-        min({{ dbt.concat(["one.insutype", "' 险种，区县 '", "one.insu_admdvs", "' 与 '", "other.insu_admdvs"]) }}) as detail
+        min(least(one.psn_no, other.psn_no)) as first_enrolled_psn_no,
+        min({{ dbt.concat(["one.insutype", "' 险种，区县 '", "one.insu_admdvs", "' 与 '", "other.insu_admdvs",
+                           "case when one.psn_no <> other.psn_no then '（分属不同人员编号）' else '' end"]) }}) as detail
     from spans as one
     inner join spans as other
-        on one.psn_no = other.psn_no
+        on one.person_key = other.person_key
        and one.insutype = other.insutype
        and one.insu_admdvs < other.insu_admdvs
        and one.span_start < other.span_end
        and other.span_start < one.span_end
-    group by one.psn_no
+    group by one.person_key
+),
+
+persons as (
+    select person_key, min(first_psn_no) as first_psn_no, min(certno_masked) as certno_masked
+    from {{ ref('int_person__numbers') }}
+    group by person_key
 )
 
 select
     'dup_enrollment_cross_county' as rule_id,
     overlapping.admdvs,
-    overlapping.psn_no as entity_key,
+    coalesce(persons.first_psn_no, overlapping.first_enrolled_psn_no) as entity_key,
     {{ dbt.concat(["'跨区县重叠参保：'", "overlapping.detail"]) }} as detail,
     persons.certno_masked
 from overlapping
-left join {{ ref('stg_psn_info') }} as persons
-    on overlapping.psn_no = persons.psn_no
+left join persons
+    on overlapping.person_key = persons.person_key

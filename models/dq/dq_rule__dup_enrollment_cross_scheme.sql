@@ -1,32 +1,43 @@
--- 重复参保: one person (psn_no) with active 310 and 390 enrollments that overlap in time.
+-- 重复参保: one person (certno, as person_key) with active 310 and 390 enrollments that overlap in time, under one
+-- psn_no or several. The commonest real case is one certno enrolled under two psn_no, once in each scheme.
 -- Half-open spans: a move with the old row ending on the day the new one starts is not an overlap.
 with spans as (
-    select psn_no, insutype, insu_admdvs, span_start, coalesce(span_end, cast('9999-12-31' as date)) as span_end
+    select person_key, psn_no, insutype, insu_admdvs, span_start,
+           coalesce(span_end, cast('9999-12-31' as date)) as span_end
     from {{ ref('fct_enrollment_span') }}
     where insutype in ('310', '390')
 ),
 
 overlapping as (
     select
-        employee.psn_no,
+        employee.person_key,
         min(employee.insu_admdvs) as admdvs,
-        min(greatest(employee.span_start, resident.span_start)) as overlap_from
+        min(greatest(employee.span_start, resident.span_start)) as overlap_from,
+        min(least(employee.psn_no, resident.psn_no)) as first_enrolled_psn_no,
+        max(case when employee.psn_no <> resident.psn_no then 1 else 0 end) as across_numbers
     from spans as employee
     inner join spans as resident
-        on employee.psn_no = resident.psn_no
+        on employee.person_key = resident.person_key
        and employee.insutype = '310'
        and resident.insutype = '390'
        and employee.span_start < resident.span_end
        and resident.span_start < employee.span_end
-    group by employee.psn_no
+    group by employee.person_key
+),
+
+persons as (
+    select person_key, min(first_psn_no) as first_psn_no, min(certno_masked) as certno_masked
+    from {{ ref('int_person__numbers') }}
+    group by person_key
 )
 
 select
     'dup_enrollment_cross_scheme' as rule_id,
     overlapping.admdvs,
-    overlapping.psn_no as entity_key,
-    {{ dbt.concat(["'职工医保与居民医保参保重叠，起始于 '", "cast(overlapping.overlap_from as " ~ dbt.type_string() ~ ")"]) }} as detail,
+    coalesce(persons.first_psn_no, overlapping.first_enrolled_psn_no) as entity_key,
+    {{ dbt.concat(["'职工医保与居民医保参保重叠，起始于 '", "cast(overlapping.overlap_from as " ~ dbt.type_string() ~ ")",
+                   "case when overlapping.across_numbers = 1 then '（分属不同人员编号）' else '' end"]) }} as detail,
     persons.certno_masked
 from overlapping
-left join {{ ref('stg_psn_info') }} as persons
-    on overlapping.psn_no = persons.psn_no
+left join persons
+    on overlapping.person_key = persons.person_key

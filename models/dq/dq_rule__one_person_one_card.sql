@@ -1,23 +1,32 @@
--- 一人一卡: a person with more than one active card of a type, or one card number held by more than one
--- person. Every card_no involved is listed; only active cards (card_stas = 1) count.
+-- 一人一卡: one person (certno, as person_key) with more than one active card of a type across all their psn_no,
+-- or one card number held by more than one person. Every card_no involved is listed; only active cards
+-- (card_stas = 1) count, judged on the as-of date (DESIGN §6).
 with active as (
-    select card_no, psn_no, card_type from {{ ref('stg_psn_card') }} where card_stas = '1'
+    select
+        cards.card_no,
+        cards.psn_no,
+        cards.card_type,
+        coalesce(numbers.person_key, {{ person_key('null', 'cards.psn_no') }}) as person_key
+    from {{ ref('stg_psn_card') }} as cards
+    left join {{ ref('int_person__numbers') }} as numbers
+        on cards.psn_no = numbers.psn_no
+    where cards.card_stas = '1'
 ),
 
 several_per_person as (
-    select active.card_no, active.psn_no, '持卡人持有多张同类有效卡' as detail
+    select active.card_no, active.psn_no, '持卡人（含其全部人员编号）持有多张同类有效卡' as detail
     from active
     inner join (
-        select psn_no, card_type from active group by psn_no, card_type having count(*) > 1
+        select person_key, card_type from active group by person_key, card_type having count(distinct card_no) > 1
     ) as dup
-        on active.psn_no = dup.psn_no and active.card_type = dup.card_type
+        on active.person_key = dup.person_key and active.card_type = dup.card_type
 ),
 
 several_holders as (
     select active.card_no, min(active.psn_no) as psn_no, '同一卡号对应多名人员' as detail
     from active
     inner join (
-        select card_no from active group by card_no having count(distinct psn_no) > 1
+        select card_no from active group by card_no having count(distinct person_key) > 1
     ) as dup
         on active.card_no = dup.card_no
     group by active.card_no

@@ -2,7 +2,7 @@
 {% set rules = ['dup_enrollment_cross_scheme', 'dup_enrollment_cross_county', 'one_person_one_number',
                 'one_person_one_card', 'certno_invalid', 'setl_without_enrollment', 'setl_arithmetic',
                 'setl_unknown_medins', 'setl_orphan_reversal', 'kpop_not_enrolled', 'clct_unknown_person',
-                'ledger_identity', 'quarantined'] %}
+                'ledger_outside_pool', 'plan_missing', 'ledger_identity', 'quarantined'] %}
 with found as (
     {% for rule in rules %}
     select rule_id, admdvs, entity_key, detail, certno_masked from {{ ref('dq_rule__' ~ rule) }}

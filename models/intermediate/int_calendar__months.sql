@@ -1,6 +1,8 @@
 -- One row per reporting month, from the first month with booked money to the as-of month.
 -- period_end is the day stock figures are taken on: the month end, or the as-of date
 -- (the latest delivery of any extract) for the unfinished current month.
+-- is_complete: the as-of date is on or after the month's last day (DESIGN §4 Periods). A month that is not
+-- complete has only part of its data, and no figure that needs the whole month is computed for it.
 with deliveries as (
     {% for extract in ['psn_info', 'psn_card', 'psn_insu', 'clct', 'setl', 'medins', 'kpop_roster', 'fund_txn',
                        'pop_stat', 'fund_plan'] %}
@@ -42,7 +44,9 @@ select
     months.month_end,
     case when months.month_end > bounds.as_of_date then bounds.as_of_date else months.month_end end as period_end,
     cast({{ dbt.date_trunc('month', 'months.month_end') }} as date) as month_start,
-    bounds.as_of_date
+    bounds.as_of_date,
+    months.month_end <= bounds.as_of_date as is_complete,
+    bounds.first_month
 from months
 cross join bounds
 where months.month_end >= bounds.first_month

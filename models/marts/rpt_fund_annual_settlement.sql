@@ -1,17 +1,34 @@
 -- Annual settlement of responsibility (年度基金决算与责任分担) per county, pooled fund and year, plus city rows.
--- 1. current_result = income - expenditure, where income leaves out the opening transfer, city adjustments
---    and government top-ups, and expenditure leaves out city adjustments (they are how deficits get covered).
+-- DESIGN §4, for each county, pooled fund (310100, 390100) and complete year:
+-- 1. current_result = income - expenditure. Income is contributions, fiscal subsidies, interest and other income;
+--    it leaves out the opening transfer, city adjustments and government top-ups (how deficits get covered).
+--    Expenditure leaves out city adjustments out.
 -- 2. A deficit is covered first by the sub-account's balance at the start of the year, as far as it is positive.
--- 3. The remainder is covered by the city pooled balance if the county met its revenue plan (>= 100 %),
---    otherwise by the county government. This mart reports; it posts nothing into the ledger.
-with years as (
-    select extract(year from month_end) as year, count(*) as months_reported
-    from {{ ref('int_calendar__months') }}
+-- 3. The county government owes the part of the remainder its income shortfall explains:
+--    min(remainder, planned income - actual income), both counting contributions plus fiscal subsidies (policy 001).
+-- 4. The city's pooled balance covers the rest. Where the counties' positive year-end balances cannot,
+--    city_balance_shortfall says how much falls to the local government (policy 000), shared pro rata.
+-- 5. No plan: status plan_missing, no responsibility. An open year (status year_open) or a year the data does not
+--    cover from its January (status year_partial) is not settled either. This mart reports; it posts nothing.
+with months as (
+    select month_end, is_complete, first_month from {{ ref('int_calendar__months') }}
+),
+
+years as (
+    select
+        extract(year from month_end) as year,
+        count(*) as months_reported,
+        -- the year's December is in the calendar and complete
+        max(case when extract(month from month_end) = 12 and is_complete then 1 else 0 end) = 1 as is_over,
+        -- the data covers the year from its January: the first booked month is not later than it
+        min(case when extract(month from first_month) = 1 or extract(year from first_month) < extract(year from month_end)
+                 then 1 else 0 end) = 1 as is_covered
+    from months
     group by extract(year from month_end)
 ),
 
 counties as (
-    select admdvs from {{ ref('dim_region') }} where region_level = 'county'
+    select admdvs, parent_admdvs from {{ ref('dim_region') }} where region_level = 'county'
 ),
 
 pooled_funds as (
@@ -30,7 +47,8 @@ ledger as (
 ),
 
 grid as (
-    select counties.admdvs, pooled_funds.fund_type, years.year, years.months_reported
+    select counties.admdvs, counties.parent_admdvs, pooled_funds.fund_type, years.year, years.months_reported,
+           years.is_over, years.is_covered
     from years
     cross join counties
     cross join pooled_funds
@@ -39,9 +57,12 @@ grid as (
 per_year as (
     select
         grid.admdvs,
+        grid.parent_admdvs,
         grid.fund_type,
         grid.year,
         grid.months_reported,
+        grid.is_over,
+        grid.is_covered,
         coalesce(sum(case when ledger.year = grid.year and ledger.direction = 'in'
                           and ledger.entry_type not in ('opening_transfer', 'adjustment_in', 'government_topup')
                           then ledger.amount end), 0) as income,
@@ -50,6 +71,8 @@ per_year as (
                            then ledger.amount end), 0) as expenditure,
         coalesce(sum(case when ledger.year = grid.year and ledger.entry_type = 'contribution_pooled'
                           then ledger.amount end), 0) as contribution_income,
+        coalesce(sum(case when ledger.year = grid.year and ledger.entry_type like 'subsidy_%'
+                          then ledger.amount end), 0) as subsidy_income,
         coalesce(sum(case when ledger.year < grid.year
                             or (ledger.year = grid.year and ledger.entry_type = 'opening_transfer')
                           then ledger.amount end), 0) as balance_at_start
@@ -58,13 +81,22 @@ per_year as (
         on ledger.admdvs = grid.admdvs
        and ledger.fund_type = grid.fund_type
        and ledger.year <= grid.year
-    group by grid.admdvs, grid.fund_type, grid.year, grid.months_reported
+    group by grid.admdvs, grid.parent_admdvs, grid.fund_type, grid.year, grid.months_reported, grid.is_over,
+             grid.is_covered
 ),
 
 with_plan as (
     select
         per_year.*,
-        plans.planned_income
+        plans.planned_contribution_income,
+        plans.planned_subsidy_income,
+        plans.planned_income,
+        case
+            when not per_year.is_over then 'year_open'
+            when not per_year.is_covered then 'year_partial'
+            when plans.admdvs is null then 'plan_missing'
+            else 'settled'
+        end as status
     from per_year
     left join {{ ref('fct_fund_plan') }} as plans
         on plans.admdvs = per_year.admdvs
@@ -72,46 +104,125 @@ with_plan as (
        and plans.year = per_year.year
 ),
 
-county_rows as (
+county_steps as (
     select
         with_plan.*,
         income - expenditure as current_result,
-        case when income - expenditure < 0 then expenditure - income else 0 end as deficit,
-        cast(contribution_income as double) / nullif(cast(planned_income as double), 0) as revenue_plan_completion
+        case when income < expenditure then expenditure - income else 0 end as deficit,
+        -- what the counties hold at year end from their own business, before adjustments and top-ups
+        case when balance_at_start + income - expenditure > 0 then balance_at_start + income - expenditure else 0 end
+            as balance_available,
+        case when planned_income > contribution_income + subsidy_income
+             then planned_income - (contribution_income + subsidy_income) else 0 end as income_shortfall
     from with_plan
+),
+
+county_own as (
+    select
+        county_steps.*,
+        case when deficit < balance_at_start then deficit when balance_at_start > 0 then balance_at_start else 0 end
+            as own_cover
+    from county_steps
 ),
 
 county_shares as (
     select
-        county_rows.*,
-        least(deficit, greatest(balance_at_start, 0)) as covered_by_own_balance,
-        deficit - least(deficit, greatest(balance_at_start, 0)) as remainder
-    from county_rows
+        county_own.*,
+        deficit - own_cover as remainder,
+        case when deficit - own_cover < income_shortfall then deficit - own_cover else income_shortfall end
+            as county_government_cover
+    from county_own
+),
+
+county_city as (
+    select
+        county_shares.*,
+        remainder - county_government_cover as city_cover,
+        -- step 4: the city covers from the counties' positive year-end balances; what they cannot is the shortfall
+        sum(case when status = 'settled' then remainder - county_government_cover else 0 end)
+            over (partition by parent_admdvs, fund_type, year) as city_cover_total,
+        sum(case when status = 'settled' then balance_available else 0 end)
+            over (partition by parent_admdvs, fund_type, year) as city_balance_available
+    from county_shares
 ),
 
 county_final as (
     select
-        admdvs, fund_type, year, months_reported, income, expenditure, current_result, balance_at_start, deficit,
-        covered_by_own_balance,
-        case when revenue_plan_completion >= 1 then remainder else 0 end as covered_by_city,
-        case when revenue_plan_completion >= 1 then 0 else remainder end as covered_by_county_government,
+        admdvs,
+        parent_admdvs,
+        fund_type,
+        year,
+        status,
+        months_reported,
+        income,
+        expenditure,
+        current_result,
+        balance_at_start,
+        deficit,
+        case when status = 'settled' then own_cover end as covered_by_own_balance,
+        case when status = 'settled' then city_cover end as covered_by_city,
+        case when status = 'settled' then county_government_cover end as covered_by_county_government,
+        case when status = 'settled' then
+            case when city_cover_total > city_balance_available and city_cover_total > 0
+                 then round((city_cover_total - city_balance_available) * city_cover / city_cover_total, 2)
+                 else 0 end
+        end as city_balance_shortfall,
         contribution_income,
+        subsidy_income,
+        planned_contribution_income,
+        planned_subsidy_income,
         planned_income
-    from county_shares
+    from county_city
+),
+
+city_status as (
+    select
+        parent_admdvs,
+        fund_type,
+        year,
+        case
+            when max(case when status = 'year_open' then 1 else 0 end) = 1 then 'year_open'
+            when max(case when status = 'year_partial' then 1 else 0 end) = 1 then 'year_partial'
+            when max(case when status = 'plan_missing' then 1 else 0 end) = 1 then 'plan_missing'
+            else 'settled'
+        end as status
+    from county_final
+    group by parent_admdvs, fund_type, year
 ),
 
 city_final as (
     select
-        regions.parent_admdvs as admdvs, fund_type, year, max(months_reported) as months_reported,
-        sum(income) as income, sum(expenditure) as expenditure, sum(current_result) as current_result,
-        sum(balance_at_start) as balance_at_start, sum(deficit) as deficit,
-        sum(covered_by_own_balance) as covered_by_own_balance, sum(covered_by_city) as covered_by_city,
-        sum(covered_by_county_government) as covered_by_county_government,
-        sum(contribution_income) as contribution_income, sum(planned_income) as planned_income
+        county_final.parent_admdvs as admdvs,
+        county_final.parent_admdvs,
+        county_final.fund_type,
+        county_final.year,
+        city_status.status,
+        max(county_final.months_reported) as months_reported,
+        sum(county_final.income) as income,
+        sum(county_final.expenditure) as expenditure,
+        sum(county_final.current_result) as current_result,
+        sum(county_final.balance_at_start) as balance_at_start,
+        sum(county_final.deficit) as deficit,
+        case when city_status.status = 'settled' then sum(county_final.covered_by_own_balance) end
+            as covered_by_own_balance,
+        case when city_status.status = 'settled' then sum(county_final.covered_by_city) end as covered_by_city,
+        case when city_status.status = 'settled' then sum(county_final.covered_by_county_government) end
+            as covered_by_county_government,
+        case when city_status.status = 'settled' then sum(county_final.city_balance_shortfall) end
+            as city_balance_shortfall,
+        sum(county_final.contribution_income) as contribution_income,
+        sum(county_final.subsidy_income) as subsidy_income,
+        case when city_status.status = 'settled' then sum(county_final.planned_contribution_income) end
+            as planned_contribution_income,
+        case when city_status.status = 'settled' then sum(county_final.planned_subsidy_income) end
+            as planned_subsidy_income,
+        case when city_status.status = 'settled' then sum(county_final.planned_income) end as planned_income
     from county_final
-    inner join {{ ref('dim_region') }} as regions
-        on regions.admdvs = county_final.admdvs
-    group by regions.parent_admdvs, fund_type, year
+    inner join city_status
+        on city_status.parent_admdvs = county_final.parent_admdvs
+       and city_status.fund_type = county_final.fund_type
+       and city_status.year = county_final.year
+    group by county_final.parent_admdvs, county_final.fund_type, county_final.year, city_status.status
 ),
 
 all_rows as (
@@ -124,6 +235,7 @@ select
     cast(admdvs as {{ dbt.type_string() }}) as admdvs,
     cast(fund_type as {{ dbt.type_string() }}) as fund_type,
     cast(year as integer) as year,
+    cast(status as {{ dbt.type_string() }}) as status,
     cast(months_reported as integer) as months_reported,
     cast(income as decimal(18, 2)) as income,
     cast(expenditure as decimal(18, 2)) as expenditure,
@@ -133,11 +245,26 @@ select
     cast(covered_by_own_balance as decimal(18, 2)) as covered_by_own_balance,
     cast(covered_by_city as decimal(18, 2)) as covered_by_city,
     cast(covered_by_county_government as decimal(18, 2)) as covered_by_county_government,
+    cast(city_balance_shortfall as decimal(18, 2)) as city_balance_shortfall,
     cast(contribution_income as decimal(18, 2)) as contribution_income,
-    cast(planned_income as decimal(18, 2)) as planned_income,
-    cast(contribution_income as double) / nullif(cast(planned_income as double), 0) as revenue_plan_completion,
+    cast(subsidy_income as decimal(18, 2)) as subsidy_income,
+    cast(case when status = 'settled' then planned_contribution_income end as decimal(18, 2))
+        as planned_contribution_income,
+    cast(case when status = 'settled' then planned_subsidy_income end as decimal(18, 2)) as planned_subsidy_income,
+    cast(case when status = 'settled' then planned_income end as decimal(18, 2)) as planned_income,
+    case when status = 'settled' then
+        cast(contribution_income + subsidy_income as double) / nullif(cast(planned_income as double), 0)
+    end as revenue_plan_completion,
+    case when status = 'settled' then
+        cast(contribution_income as double) / nullif(cast(planned_contribution_income as double), 0)
+    end as contribution_plan_completion,
+    case when status = 'settled' then
+        cast(subsidy_income as double) / nullif(cast(planned_subsidy_income as double), 0)
+    end as subsidy_plan_completion,
     cast(case
+        when status <> 'settled' then null
         when deficit = 0 then 'none'
+        when covered_by_county_government > 0 and covered_by_city > 0 then 'county_government_and_city'
         when covered_by_county_government > 0 then 'county_government'
         when covered_by_city > 0 then 'city'
         else 'own_balance'

@@ -1,7 +1,9 @@
 -- Fund balance per county sub-account, fund and month (基金收支月报), plus city rows summed from the counties.
--- closing = opening + income - expenditure, and closing is the next month's opening (DESIGN §4).
+-- closing_balance is every ledger amount up to the month; opening_balance is the previous month's closing
+-- (DESIGN §4). Months of payment divide by every outflow of the fund except city adjustments out, averaged
+-- over the trailing 12 complete months, and are null for an incomplete month (DESIGN §4 Periods, §5).
 with months as (
-    select month_end from {{ ref('int_calendar__months') }}
+    select month_end, is_complete from {{ ref('int_calendar__months') }}
 ),
 
 counties as (
@@ -82,21 +84,28 @@ grid as (
 balances as (
     select
         grid.*,
+        months.is_complete,
         sum(income - expenditure) over (
-            partition by admdvs, fund_type order by month_end rows between unbounded preceding and current row
+            partition by admdvs, fund_type order by grid.month_end rows between unbounded preceding and current row
         ) as closing_balance,
-        avg(cast(expenditure_settlement as double)) over (
-            partition by admdvs, fund_type order by month_end rows between 11 preceding and current row
-        ) as avg_monthly_expenditure_12m
+        -- the premium transfer to 大病保险, maternity allowance and other expenditure are outflows too;
+        -- a city adjustment out is the pooling itself, not the fund's spending
+        avg(cast(expenditure_settlement + expenditure_other as double)) over (
+            partition by admdvs, fund_type order by grid.month_end rows between 11 preceding and current row
+        ) as avg_outflow_12m
     from grid
+    inner join months
+        on grid.month_end = months.month_end
 ),
 
 payable as (
     select
         balances.*,
-        closing_balance - income + expenditure as opening_balance,
-        case when avg_monthly_expenditure_12m > 0
-             then cast(closing_balance as double) / cast(avg_monthly_expenditure_12m as double)
+        coalesce(lag(closing_balance) over (partition by admdvs, fund_type order by month_end), 0) as opening_balance,
+        -- only the last reporting month can be incomplete, so a complete month's window holds complete months only
+        case when is_complete then avg_outflow_12m end as avg_monthly_expenditure_12m,
+        case when is_complete and avg_outflow_12m > 0
+             then cast(closing_balance as double) / cast(avg_outflow_12m as double)
         end as months_payable
     from balances
 ),
@@ -125,7 +134,8 @@ select
     cast(payable.expenditure_other as decimal(18, 2)) as expenditure_other,
     cast(payable.avg_monthly_expenditure_12m as decimal(18, 2)) as avg_monthly_expenditure_12m,
     payable.months_payable,
-    cast(thresholds.warning_level as {{ dbt.type_string() }}) as warning_level
+    cast(thresholds.warning_level as {{ dbt.type_string() }}) as warning_level,
+    payable.is_complete
 from payable
 left join thresholds
     on payable.months_payable is not null

@@ -57,5 +57,10 @@ select
     cast(roster_persons as bigint) as roster_persons,
     cast(enrolled_persons as bigint) as enrolled_persons,
     cast(roster_persons - enrolled_persons as bigint) as not_enrolled_persons,
-    cast(enrolled_persons as double) / nullif(roster_persons, 0) as kpop_coverage_rate
+    cast(enrolled_persons as double) / nullif(roster_persons, 0) as kpop_coverage_rate,
+    calendar.is_complete
 from all_rows
+inner join (
+    select month_end as calendar_month_end, is_complete from {{ ref('int_calendar__months') }}
+) as calendar
+    on calendar.calendar_month_end = all_rows.month_end

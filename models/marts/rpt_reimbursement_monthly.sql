@@ -126,5 +126,10 @@ select
     cast(insurance_fund_pay + maf_pay as double) / nullif(cast(medfee_sumamt as double), 0) as three_tier_ratio,
     cast(medfee_sumamt as double) / nullif(settlements, 0) as avg_cost_per_settlement,
     cast(insured_persons as bigint) as insured_persons,
-    100.0 * cast(settlements as double) / nullif(insured_persons, 0) as settlements_per_100_insured
+    100.0 * cast(settlements as double) / nullif(insured_persons, 0) as settlements_per_100_insured,
+    calendar.is_complete
 from measured
+inner join (
+    select month_end as calendar_month_end, is_complete from {{ ref('int_calendar__months') }}
+) as calendar
+    on calendar.calendar_month_end = measured.month_end

@@ -29,10 +29,10 @@ import pyarrow as pa
 from ..contract import EXTRACTS
 from ..errors import UserError
 from .contributions import make_contributions
-from .defects import World, inject
+from .defects import World, city_defects, inject
 from .deliveries import Assembler, latest_per_delivery, to_arrow, write_part
 from .funds import FundInputs, make_fund_plan, make_fund_txn, make_pop_stat
-from .cities import City, load_cities
+from .cities import City, all_city_codes, load_cities
 from .ids import format_ids
 from .institutions import make_institutions
 from .people import People, make_cards, make_enrollment, make_people
@@ -67,6 +67,7 @@ class Chunk:
     defect_rate: float
     stream: np.random.SeedSequence
     part: Path
+    outside_codes: tuple = ()   # admdvs codes outside every delivered pooling area, for ledger_outside_pool
 
 
 @dataclass
@@ -112,6 +113,7 @@ def generate(persons: int, seed: int, start: str, end: str, days: int, defect_ra
     parts_dir = landing / "_parts"
     bounds = np.linspace(0, persons, n_chunks + 1).astype(np.int64)
     plans, jobs = [], []
+    outside = outside_codes(specs)
     for ci, city in enumerate(specs):  # the first city keeps the plain seed: one city is as before
         city_stream, *chunk_streams = np.random.SeedSequence(seed if ci == 0 else [seed, int(city.code)]).spawn(
             1 + n_chunks)
@@ -120,7 +122,7 @@ def generate(persons: int, seed: int, start: str, end: str, days: int, defect_ra
         inst = make_institutions(rng, tl, city)
         psn_no_of = ci * 10**10 + 1_000_000 + rng.permutation(p.n).astype(np.int64)
         city_jobs = [Chunk(len(jobs) + k, city, p.rows(lo, hi), psn_no_of[lo:hi], inst, tl, defect_rate,
-                           chunk_streams[k], parts_dir / f"{len(jobs) + k:03d}")
+                           chunk_streams[k], parts_dir / f"{len(jobs) + k:03d}", (int(city.code), *outside))
                      for k, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:]))]
         jobs += city_jobs
         plans.append(CityPlan(city, rng, p, inst, city_jobs))
@@ -138,9 +140,13 @@ def generate(persons: int, seed: int, start: str, end: str, days: int, defect_ra
                     results.append(r)
                     appended.append(appender.submit(assembler.append, jobs[len(results) - 1].part, r.rows))
                     step(f"chunk {len(results)}/{len(jobs)} made", sum(r.rows.values()))
+        city_truth = []
         for ci, plan in enumerate(plans):
             city_part = parts_dir / f"city_{plan.city.code}"
-            city_rows = write_part(city_part, tl, city_tables(plan, [results[j.index] for j in plan.jobs], tl, ci))
+            tables, truth = city_tables(plan, [results[j.index] for j in plan.jobs], tl, ci, defect_rate,
+                                        (int(plan.city.code), *outside))
+            city_truth += truth
+            city_rows = write_part(city_part, tl, tables)
             appended.append(appender.submit(assembler.append, city_part, city_rows))
             step(f"{plan.city.name}: fund transactions, population and plans", sum(city_rows.values()))
     for done in appended:
@@ -150,7 +156,7 @@ def generate(persons: int, seed: int, start: str, end: str, days: int, defect_ra
     step("delivery folders assembled", len(folders))
     truth_dir = landing / "_truth"
     truth_dir.mkdir(parents=True, exist_ok=True)
-    truth = sorted({t for r in results for t in r.truth})
+    truth = sorted({t for r in results for t in r.truth} | set(city_truth))
     with open(truth_dir / "defects.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(["rule_id", "entity_key"])
@@ -176,30 +182,45 @@ def _workers_without_main():
             setattr(main, name, value)
 
 
-def city_tables(plan: CityPlan, results: list[ChunkResult], tl: Timeline, city_index: int) -> dict:
-    """The city-level extracts: institutions, and the fund series drawn from the chunks' summed inputs."""
+def outside_codes(cities: list[City]) -> tuple[int, ...]:
+    """A county of a city the run does not deliver, if the region seed has one: money booked there is
+    outside every delivered pooling area (ledger_outside_pool)."""
+    delivered = {c.code for c in cities}
+    others = [code for city in load_cities([c for c in all_city_codes() if c not in delivered])[:1]
+              for code in city.counties.tolist()]
+    return tuple(others[:1])
+
+
+def city_tables(plan: CityPlan, results: list[ChunkResult], tl: Timeline, city_index: int, defect_rate: float,
+                outside: tuple[int, ...]) -> tuple[dict, list]:
+    """The city-level extracts: institutions, and the fund series drawn from the chunks' summed inputs;
+    with the city-level defects (plan_missing, fund transactions outside the pool) and their truth."""
     inputs = results[0].fund_inputs
     for r in results[1:]:
         inputs = inputs + r.fund_inputs
     counties, inst = plan.city.counties, plan.inst
-    fund_txn = make_fund_txn(plan.rng, inputs, tl, counties)
+    fund_txn = make_fund_txn(plan.rng, inputs, tl, plan.city)
     pop = make_pop_stat(plan.rng, plan.people, tl, counties)
-    fund_plan = make_fund_plan(plan.rng, inputs, tl, counties)
+    fund_plan = make_fund_plan(plan.rng, inputs, tl, plan.city)
+    txn_ids = city_index * 10**6 + fund_txn["id"]
+    fund_txn, fund_plan, truth = city_defects(plan.rng, fund_txn, txn_ids, fund_plan, tl, defect_rate, outside)
     return {
         "medins": _full(to_arrow("medins", dict(
             fixmedins_code=inst["code"], fixmedins_name=inst["name"], fixmedins_type=inst["type"],
             hosp_lv=inst["hosp_lv"], admdvs=inst["county"], begndate=inst["begin"], enddate=inst["end"],
             vali_flag=np.full(len(inst["code"]), "1")))),
         "fund_txn": (to_arrow("fund_txn", dict(
-            txn_id=format_ids("txn_id", city_index * 10**6 + fund_txn["id"]), insu_admdvs=fund_txn["county"],
+            txn_id=format_ids("txn_id", txn_ids), insu_admdvs=fund_txn["county"],
             fund_type=fund_txn["fund"], txn_type=fund_txn["txn_type"], amount=fund_txn["amount"],
             txn_date=fund_txn["day"], memo=fund_txn["memo"])), tl.delivery_index(fund_txn["day"])),
         "pop_stat": _full(to_arrow("pop_stat", dict(admdvs=pop["county"], year=pop["year"],
                                                     hsreg_pop=pop["hsreg"], resident_pop=pop["resident"]))),
         "fund_plan": _full(to_arrow("fund_plan", dict(admdvs=fund_plan["county"], fund_type=fund_plan["fund"],
-                                                      year=fund_plan["year"], planned_income=fund_plan["income"],
+                                                      year=fund_plan["year"],
+                                                      planned_contribution_income=fund_plan["contribution"],
+                                                      planned_subsidy_income=fund_plan["subsidy"],
                                                       planned_expenditure=fund_plan["expenditure"]))),
-    }
+    }, truth
 
 
 def make_chunk(job: Chunk) -> ChunkResult:
@@ -209,7 +230,8 @@ def make_chunk(job: Chunk) -> ChunkResult:
     enr = make_enrollment(rng, p, tl)
     key_group = choose_key_group(rng, p, tl)
     cards = make_cards(rng, p, tl)
-    setl = add_void_rows(rng, add_reversals(rng, make_settlements(rng, p, enr, job.inst, tl, key_group), tl))
+    setl = add_void_rows(rng, add_reversals(rng, make_settlements(rng, p, enr, job.inst, tl, key_group,
+                                                               job.city.counties, job.city.profile("care_use")), tl))
     setl["fixmedins_code"] = job.inst["code"][setl["inst"]]
     clct = make_contributions(rng, p, enr, tl, key_group)
     clct["psn_no"] = job.psn_no[clct["person"]]
@@ -220,7 +242,8 @@ def make_chunk(job: Chunk) -> ChunkResult:
     fund_inputs = FundInputs.of(setl, enr, clct, p, tl, job.city.counties)
 
     world = World(p, dict(psn_no_of=job.psn_no, certno=p.certno.copy()), cards, enr, setl, clct, roster, job.inst,
-                  counties=job.city.counties, number_base=job.index * (ID_STRIDE // 10))
+                  counties=job.city.counties, number_base=job.index * (ID_STRIDE // 10),
+                  outside_codes=job.outside_codes)
     inject(rng, world, tl, job.defect_rate, key_group)
     tables = {
         "psn_info": _psn_info(world, tl),
@@ -241,8 +264,10 @@ def _full(table: pa.Table) -> tuple[pa.Table, np.ndarray]:
 def _psn_info(w: World, tl: Timeline):
     p = w.people
     who = np.flatnonzero(p.enrolled)
-    dead = who[p.death[who] != NO_DAY]
-    extra_who, extra_no = w.psn.get("extra_numbers", (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)))
+    dead = who[(p.death[who] != NO_DAY) & ~p.emigrated[who]]
+    extras = w.psn.get("extra_numbers", [])
+    extra_who = np.concatenate([who_ for who_, _ in extras] or [np.zeros(0, dtype=np.int64)])
+    extra_no = np.concatenate([no for _, no in extras] or [np.zeros(0, dtype=np.int64)])
     person = np.concatenate([who, dead, extra_who])
     psn_no = np.concatenate([w.psn["psn_no_of"][who], w.psn["psn_no_of"][dead], extra_no])
     surv = np.concatenate([np.full(len(who), "1"), np.full(len(dead), "2"), np.full(len(extra_who), "1")])
@@ -260,6 +285,12 @@ def _psn_info(w: World, tl: Timeline):
     return table, deliv
 
 
+def _numbers(w: World, rows: dict) -> np.ndarray:
+    """The psn_no each enrollment or card row is delivered under: the person's own, or a second number."""
+    own = w.psn["psn_no_of"][rows["person"]]
+    return np.where(rows["alias"] >= 0, rows["alias"], own) if "alias" in rows else own
+
+
 def _psn_card(w: World, tl: Timeline):
     c = w.cards
     day = np.maximum(c["issue"], w.people.first_start[c["person"]])
@@ -267,7 +298,7 @@ def _psn_card(w: World, tl: Timeline):
     c = take(c, np.flatnonzero(keep))
     day = day[keep]
     table = to_arrow("psn_card", dict(
-        card_no=format_ids("card_no", c["id"]), psn_no=format_ids("psn_no", w.psn["psn_no_of"][c["person"]]),
+        card_no=format_ids("card_no", c["id"]), psn_no=format_ids("psn_no", _numbers(w, c)),
         card_type=c["card_type"], card_stas=c["card_stas"], issue_date=np.minimum(c["issue"], day),
         updt_time=day * 86400 + 9 * H))
     return table, tl.delivery_index(day)
@@ -291,7 +322,7 @@ def _psn_insu(w: World, tl: Timeline, poolarea: str):
     n = len(person)
     table = to_arrow("psn_insu", dict(
         psn_insu_rlts_id=format_ids("psn_insu_rlts_id", rows["id"]),
-        psn_no=format_ids("psn_no", w.psn["psn_no_of"][person]), insutype=rows["insutype"],
+        psn_no=format_ids("psn_no", _numbers(w, rows)), insutype=rows["insutype"],
         psn_type=rows["psn_type"], psn_insu_stas=rows["status"], psn_insu_date=rows["start"],
         paus_insu_date=rows["end"], insu_admdvs=rows["county"], poolarea_no=np.full(n, poolarea),
         emp_no=format_ids("emp_no", np.where(emp, p.employer[person], -1)),

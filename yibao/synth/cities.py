@@ -19,11 +19,52 @@ class City:
     counties: np.ndarray      # int64 county codes, sorted
     names: dict               # county code (str) -> Chinese name
     shares: np.ndarray        # population share per county, summing to 1
+    kinds: np.ndarray         # per county: district, county or county_city (seeds/region.csv county_kind)
+
+    def profile(self, field: str) -> np.ndarray:
+        """One illustrative county profile value per county (PROFILES, cycled in code order)."""
+        values = np.array([row[field] for row in PROFILES], dtype=float)
+        return values[np.arange(len(self.counties)) % len(values)]
 
     @property
     def prefix(self) -> str:
         """The first four digits, as in its person numbers."""
         return self.code[:4]
+
+
+# Illustrative county profiles (not real figures), so that the synthetic counties differ as a northeastern
+# city's do (DESIGN §5 plausibility): the share of residents never enrolled (coverage from about 92 % to 99 %),
+# the yearly share who move away (a shrinking population), how much inpatient care they use, the months of
+# expenditure their pooled funds held when they were transferred up (上划结余), the share of the county's
+# own fiscal subsidy paid in during the last complete year (未按规定出资到位), and how ambitious the revenue plan is.
+PROFILES = [
+    dict(never_enrolled=0.010, leave_rate=0.000, care_use=0.95, reserve_resident=9.0, reserve_employee=16.0,
+         county_subsidy_paid=1.0, plan_factor=0.98),
+    dict(never_enrolled=0.018, leave_rate=0.004, care_use=0.95, reserve_resident=8.0, reserve_employee=15.0,
+         county_subsidy_paid=1.0, plan_factor=1.01),
+    dict(never_enrolled=0.024, leave_rate=0.008, care_use=1.00, reserve_resident=7.0, reserve_employee=14.0,
+         county_subsidy_paid=1.0, plan_factor=0.99),
+    dict(never_enrolled=0.030, leave_rate=0.005, care_use=0.95, reserve_resident=10.0, reserve_employee=17.0,
+         county_subsidy_paid=1.0, plan_factor=1.02),
+    dict(never_enrolled=0.026, leave_rate=0.012, care_use=1.00, reserve_resident=9.0, reserve_employee=15.0,
+         county_subsidy_paid=1.0, plan_factor=0.97),
+    dict(never_enrolled=0.055, leave_rate=0.020, care_use=1.30, reserve_resident=1.5, reserve_employee=9.0,
+         county_subsidy_paid=0.3, plan_factor=1.00),
+    dict(never_enrolled=0.040, leave_rate=0.015, care_use=1.00, reserve_resident=8.0, reserve_employee=14.0,
+         county_subsidy_paid=1.0, plan_factor=1.03),
+    dict(never_enrolled=0.048, leave_rate=0.018, care_use=1.25, reserve_resident=2.0, reserve_employee=12.0,
+         county_subsidy_paid=1.0, plan_factor=0.96),
+    dict(never_enrolled=0.022, leave_rate=0.006, care_use=0.95, reserve_resident=10.0, reserve_employee=16.0,
+         county_subsidy_paid=1.0, plan_factor=1.00),
+    dict(never_enrolled=0.065, leave_rate=0.025, care_use=1.05, reserve_resident=6.0, reserve_employee=13.0,
+         county_subsidy_paid=1.0, plan_factor=1.02),
+]
+
+
+def all_city_codes() -> list[str]:
+    """Every pooling area (city) of the region seed, in seed order."""
+    with open(seed_path("region"), encoding="utf-8") as f:
+        return [r["admdvs"] for r in csv.DictReader(f) if r["region_level"] == "city"]
 
 
 def load_cities(codes: list[str]) -> list[City]:
@@ -40,5 +81,6 @@ def load_cities(codes: list[str]) -> list[City]:
         shares = np.array([float(r["population_share"]) for r in counties])
         out.append(City(code, cities[code]["admdvs_name_zh"],
                         np.array([int(r["admdvs"]) for r in counties], dtype=np.int64),
-                        {r["admdvs"]: r["admdvs_name_zh"] for r in counties}, shares / shares.sum()))
+                        {r["admdvs"]: r["admdvs_name_zh"] for r in counties}, shares / shares.sum(),
+                        np.array([r["county_kind"] for r in counties])))
     return out

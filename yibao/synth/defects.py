@@ -17,7 +17,9 @@ from .timeline import NO_DAY, Timeline, yyyymmdd
 
 RULES = ("dup_enrollment_cross_scheme", "dup_enrollment_cross_county", "one_person_one_number",
          "one_person_one_card", "certno_invalid", "setl_without_enrollment", "setl_arithmetic",
-         "setl_unknown_medins", "setl_orphan_reversal", "kpop_not_enrolled", "clct_unknown_person")
+         "setl_unknown_medins", "setl_orphan_reversal", "kpop_not_enrolled", "clct_unknown_person",
+         "ledger_outside_pool", "plan_missing")
+# plan_missing and the fund-transaction part of ledger_outside_pool are injected at city level (city_defects).
 
 
 @dataclass
@@ -33,7 +35,15 @@ class World:
     inst: dict
     counties: np.ndarray      # the city's county codes
     number_base: int = 0  # keeps invented psn_no values of different chunks apart
+    outside_codes: tuple = ()  # admdvs codes that are no county of a delivered pooling area
     truth: list = field(default_factory=list)
+    numbers_made: int = 0
+
+    def new_numbers(self, k: int) -> np.ndarray:
+        """k psn_no values no real person has (above the city's own numbers)."""
+        out = 9_000_000_000 + self.number_base + self.numbers_made + np.arange(k, dtype=np.int64)
+        self.numbers_made += k
+        return out
 
     def record(self, rule: str, kind: str, ids) -> None:
         self.truth.extend((rule, key) for key in format_list(kind, ids))
@@ -60,10 +70,20 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
 
     enr_row = np.full(p.n, -1, dtype=np.int64)
     enr_row[w.enr["person"]] = np.arange(len(w.enr["person"]))
+    w.enr["alias"] = np.full(len(w.enr["person"]), -1, dtype=np.int64)
+    w.cards["alias"] = np.full(len(w.cards["person"]), -1, dtype=np.int64)
+    w.psn["extra_numbers"] = []
+    active_card = np.full(p.n, -1, dtype=np.int64)  # each person's active social-security card
+    mask = (w.cards["card_stas"] == "1") & (w.cards["card_type"] == "1")
+    active_card[w.cards["person"][mask]] = w.cards["id"][mask]
 
-    # 重复参保: an overlapping active enrollment in the other scheme, or in another county.
+    # 重复参保: an overlapping active enrollment in the other scheme, or in another county. Half of the cases
+    # are the commonest real one: the person holds a second psn_no (一人多号), enrolled under it, with a
+    # social-security card under it too, so the same person also breaks 一人一号 and 一人一卡.
     for rule in ("dup_enrollment_cross_scheme", "dup_enrollment_cross_county"):
         who = persons()
+        second = np.arange(len(who)) % 2 == 1
+        aliases = np.where(second, w.new_numbers(len(who)), -1)
         row = enr_row[who]
         ins = w.enr["insutype"][row]
         cross_scheme = rule == "dup_enrollment_cross_scheme"
@@ -77,14 +97,21 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
         extra = dict(person=who, insutype=new_ins, county=new_county, start=start,
                      end=np.full(len(who), NO_DAY), status=np.full(len(who), "1"),
                      psn_type=np.where(new_ins == "310", employee_psn_type(age), resident_psn_type(age)),
-                     id=w.enr["id"].max() + 1 + np.arange(len(who), dtype=np.int64))
+                     id=w.enr["id"].max() + 1 + np.arange(len(who), dtype=np.int64), alias=aliases)
         w.enr = concat(w.enr, extra)
-        w.record(rule, "psn_no", psn_no_of[who])
+        w.record(rule, "psn_no", psn_no_of[who])  # the person's smallest psn_no: their own, not the new one
+        two = who[second]
+        w.psn["extra_numbers"].append((two, aliases[second]))
+        w.record("one_person_one_number", "psn_no", np.concatenate([psn_no_of[two], aliases[second]]))
+        card_ids = w.cards["id"].max() + 1 + np.arange(len(two), dtype=np.int64)
+        w.cards = concat(w.cards, dict(person=two, card_type=np.full(len(two), "1"), card_stas=np.full(len(two), "1"),
+                                       issue=extra["start"][second], id=card_ids, alias=aliases[second]))
+        w.record("one_person_one_card", "card_no", np.concatenate([active_card[two], card_ids]))
 
     # 一人一号: the same certno under a second psn_no.
     who = persons()
-    new_no = 9_000_000_000 + w.number_base + np.arange(len(who), dtype=np.int64)
-    w.psn["extra_numbers"] = (who, new_no)
+    new_no = w.new_numbers(len(who))
+    w.psn["extra_numbers"].append((who, new_no))
     w.record("one_person_one_number", "psn_no", np.concatenate([psn_no_of[who], new_no]))
 
     # 一人一卡: half get a second active social-security card (both cards are involved); for the other
@@ -108,7 +135,7 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
         card_type=np.concatenate([np.full(len(second), "1"), np.full(k, "2")]),
         card_stas=np.full(len(second) + k, "1"),
         issue=tl.hist_start + rng.integers(0, max(tl.full_date - tl.hist_start, 1), len(second) + k),
-        id=np.concatenate([new_ids, donated])))
+        id=np.concatenate([new_ids, donated]), alias=np.full(len(second) + k, -1, dtype=np.int64)))
     w.record("one_person_one_card", "card_no", np.concatenate([card_of["1"][second], new_ids, donated]))
 
     # Invalid ID numbers: wrong check character, 17 characters, wrong birth date, wrong gender digit.
@@ -166,6 +193,13 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
                                          w.inst["code"][closed[np.arange(len(rows)) % len(closed)]])
     w.record("setl_unknown_medins", "setl_id", s["id"][rows])
 
+    # Money outside the pooling area: a settlement booked to the city's own code or to a county of a city
+    # not delivered. Nothing else about it is wrong.
+    rows = settlements()
+    if w.outside_codes:
+        s["insu_admdvs"][rows] = np.array(w.outside_codes, dtype=np.int64)[np.arange(len(rows)) % len(w.outside_codes)]
+        w.record("ledger_outside_pool", "setl_id", s["id"][rows])
+
     # Orphan reversal: a reversal whose original was never delivered.
     rows = settlements()
     orphan = take(s, rows)
@@ -200,3 +234,41 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
     extra["acct"] = np.abs(extra["acct"])
     w.clct = concat(c, extra)
     w.record("clct_unknown_person", "clct_id", extra["id"])
+
+    # Contributions booked outside the pooling area (to the city's own code, or another city's county).
+    c = w.clct
+    k = rng.binomial(len(c["id"]), rate)
+    if w.outside_codes and k:
+        known = np.flatnonzero((c["revs_flag"] == "0") & ~np.isin(c["id"], extra["id"]))
+        rows = rng.choice(known, size=min(k, len(known)), replace=False)
+        c["county"][rows] = np.array(w.outside_codes, dtype=np.int64)[np.arange(len(rows)) % len(w.outside_codes)]
+        w.record("ledger_outside_pool", "clct_id", c["id"][rows])
+
+
+def city_defects(rng: np.random.Generator, fund_txn: dict, txn_ids: np.ndarray, fund_plan: dict, tl: Timeline,
+                 rate: float, outside: tuple[int, ...]) -> tuple[dict, dict, list]:
+    """The city-level defects: interest booked to a code outside the pooling area (ledger_outside_pool),
+    and annual plans of complete years not delivered (plan_missing; at least one when rate > 0, since a
+    city has only tens of county x fund x year plans)."""
+    from .funds import complete_years
+    from .ids import format_list
+
+    truth = []
+    if rate <= 0:
+        return fund_txn, fund_plan, truth
+    interest = np.flatnonzero(fund_txn["txn_type"] == "21")
+    k = min(max(1, rng.binomial(len(fund_txn["county"]), rate)), len(interest))
+    rows = rng.choice(interest, size=k, replace=False)
+    fund_txn["county"][rows] = np.array(outside, dtype=np.int64)[np.arange(k) % len(outside)]
+    truth += [("ledger_outside_pool", key) for key in format_list("txn_id", txn_ids[rows])]
+
+    years = complete_years(tl)
+    eligible = np.flatnonzero(np.isin(fund_plan["year"], years) & np.isin(fund_plan["fund"], ["310100", "390100"]))
+    if len(eligible):
+        k = min(max(1, rng.binomial(len(eligible), rate)), len(eligible))
+        dropped = rng.choice(eligible, size=k, replace=False)
+        truth += [("plan_missing", f"{fund_plan['county'][i]}|{fund_plan['fund'][i]}|{fund_plan['year'][i]}")
+                  for i in dropped]
+        keep = np.setdiff1d(np.arange(len(fund_plan["year"])), dropped)
+        fund_plan = {key: v[keep] for key, v in fund_plan.items()}
+    return fund_txn, fund_plan, truth

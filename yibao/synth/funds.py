@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .contributions import _lookup, load_standards
+from .cities import City
 from .people import People
 from .timeline import Timeline, date_of, day_of, month_index
 
@@ -42,6 +43,13 @@ def maternity_income(clct, counties: np.ndarray) -> np.ndarray:
     m = clct["insutype"] == "510"
     return np.bincount(np.searchsorted(counties, clct["county"][m]), weights=clct["amt"][m],
                        minlength=len(counties))
+
+
+def complete_years(tl: Timeline) -> list[int]:
+    """Years the deliveries cover whole: from 1 January (on or after the history start) to 31 December
+    (on or before the as-of date). Only these are settled (DESIGN §4 Periods)."""
+    return [y for y in tl.years() if day_of(dt.date(y, 1, 1)) >= tl.hist_start
+            and day_of(dt.date(y, 12, 31)) <= tl.horizon_end]
 
 
 def reference_days(tl: Timeline) -> dict[int, int]:
@@ -80,7 +88,8 @@ def _months(tl: Timeline) -> int:
 
 
 def make_fund_txn(rng: np.random.Generator, inputs: FundInputs, tl: Timeline,
-                  counties: np.ndarray) -> dict[str, np.ndarray]:
+                  city: City) -> dict[str, np.ndarray]:
+    counties = city.counties
     months = _months(tl)
     monthly = inputs.spend / months  # cents per month per [county, fund]
     maternity_monthly = inputs.maternity / months
@@ -97,7 +106,14 @@ def make_fund_txn(rng: np.random.Generator, inputs: FundInputs, tl: Timeline,
         rows["memo"].append(memo)
 
     # Per county x fund: a fixed, small set of transactions, so a plain loop is over tens of items.
+    # The pooled funds' reserves follow the county profile: a county with a thin reserve runs into deficit.
     months_reserve = rng.uniform(5, 13, size=(len(counties), len(FUNDS)))
+    months_reserve[:, _fund_index("390100")] = city.profile("reserve_resident")
+    months_reserve[:, _fund_index("310100")] = city.profile("reserve_employee")
+    # A county that did not pay in its own subsidy in full (未按规定出资到位) in the last complete year.
+    years_complete = complete_years(tl)
+    arrears_year = years_complete[-1] if years_complete else None
+    county_paid = city.profile("county_subsidy_paid")
     opening = np.maximum(np.round(monthly * months_reserve, -2), 1_000_000).astype(np.int64)
     for ci, county in enumerate(counties):
         for fi, fund in enumerate(FUNDS):
@@ -111,7 +127,8 @@ def make_fund_txn(rng: np.random.Generator, inputs: FundInputs, tl: Timeline,
             total = per_county[ci] * subsidy * 100
             for month in (2, 5, 8, 11):
                 for code, share in SUBSIDY_LEVELS:
-                    add(county, "390100", code, round(total * share / 4), day_of(dt.date(year, month, 15)),
+                    paid = county_paid[ci] if code == "14" and year == arrears_year else 1.0
+                    add(county, "390100", code, round(total * share * paid / 4), day_of(dt.date(year, month, 15)),
                         f"{year}年城乡居民医保财政补助")
             for month in (1, 4, 7, 10):
                 day = day_of(dt.date(year, month, 10))
@@ -170,27 +187,31 @@ def make_pop_stat(rng: np.random.Generator, p: People, tl: Timeline, counties: n
     return {k: np.concatenate(v) for k, v in rows.items()}
 
 
-def make_fund_plan(rng: np.random.Generator, inputs: FundInputs, tl: Timeline,
-                   counties: np.ndarray) -> dict[str, np.ndarray]:
-    """Planned income: the expected contribution income of the year, give or take a few per cent,
-    so some counties meet their revenue plan and some miss it."""
+def make_fund_plan(rng: np.random.Generator, inputs: FundInputs, tl: Timeline, city: City) -> dict[str, np.ndarray]:
+    """The annual plan (DESIGN §2 fund_plan): planned contribution income (征缴计划) and planned fiscal subsidy
+    (财政补助计划) from the year's insured and the standards, scaled by the county's plan factor and a little
+    noise, so some counties meet their revenue plan and some miss it; planned expenditure from the spending."""
+    counties = city.counties
     std = load_standards()
     yearly_spend = inputs.spend / _months(tl) * 12
-    rows = {k: [] for k in ("county", "fund", "year", "income", "expenditure")}
+    factor = city.profile("plan_factor")
+    rows = {k: [] for k in ("county", "fund", "year", "contribution", "subsidy", "expenditure")}
     for year in reference_days(tl):
         res, wages = inputs.residents[year], inputs.wages[year]
         y = np.array([year])
         expected = {
-            "390100": res * _lookup(std, y, "resident_individual")[0],
-            "310100": wages * 12 * _lookup(std, y, "employer_rate")[0],
-            "510100": wages * 12 * _lookup(std, y, "maternity_rate")[0],
+            "390100": (res * _lookup(std, y, "resident_individual")[0],
+                       res * _lookup(std, y, "resident_fiscal_subsidy")[0]),
+            "310100": (wages * 12 * _lookup(std, y, "employer_rate")[0], np.zeros(len(counties))),
+            "510100": (wages * 12 * _lookup(std, y, "maternity_rate")[0], np.zeros(len(counties))),
         }
-        for fund, income in expected.items():
-            factor = rng.uniform(0.95, 1.06, len(counties))
+        for fund, (contribution, subsidy) in expected.items():
+            f = factor * rng.uniform(0.995, 1.005, len(counties))
             rows["county"].append(counties)
             rows["fund"].append(np.full(len(counties), fund))
             rows["year"].append(np.full(len(counties), year))
-            rows["income"].append(np.round(income * factor * 100, -4).astype(np.int64))
+            rows["contribution"].append(np.round(contribution * f * 100, -4).astype(np.int64))
+            rows["subsidy"].append(np.round(subsidy * 100, -4).astype(np.int64))
             spend = yearly_spend[:, _fund_index(fund)] * rng.uniform(0.97, 1.05, len(counties))
             rows["expenditure"].append(np.round(spend, -4).astype(np.int64))
     return {k: np.concatenate(v) for k, v in rows.items()}

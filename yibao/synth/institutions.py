@@ -53,7 +53,9 @@ def make_institutions(rng: np.random.Generator, tl: Timeline, city: City) -> dic
     prefix = np.where(tier == "pharmacy", "P", "H")
     code = np.char.add(np.char.add(prefix, county.astype(str)), np.char.zfill(serial.astype(str), 5))
     end = np.where(tier == "closed", tl.hist_start + 20, NO_DAY)
-    return dict(code=code, name=np.array(name), county=county, hosp_lv=np.array(hosp_lv), tier=tier,
+    kind = dict(zip(city.counties.tolist(), city.kinds.tolist()))
+    district = np.array([kind[c] == "district" for c in county.tolist()])
+    return dict(code=code, name=np.array(name), county=county, hosp_lv=np.array(hosp_lv), tier=tier, district=district,
                 type=np.where(tier == "pharmacy", "2", "1"),
                 begin=tl.hist_start - rng.integers(365, 6000, n), end=end)
 

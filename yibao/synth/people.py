@@ -31,7 +31,8 @@ class People:
     enrolled: np.ndarray    # bool: ever in the platform
     employee: np.ndarray    # bool: first enrollment is 310
     first_start: np.ndarray  # day the first enrollment starts (NO_DAY if never enrolled)
-    death: np.ndarray       # day of death or NO_DAY
+    death: np.ndarray       # day of death or of moving away, or NO_DAY
+    emigrated: np.ndarray   # bool: death is the day the person moved away (a shrinking county), not a death
     switch_day: np.ndarray  # day of a scheme or county transition, or NO_DAY
     switch_kind: np.ndarray  # 0 none, 1 resident -> employee, 2 move county
     switch_county: np.ndarray
@@ -51,7 +52,8 @@ class People:
 
 def make_people(rng: np.random.Generator, n: int, tl: Timeline, city: City) -> People:
     codes = city.counties
-    county = codes[rng.choice(len(codes), size=n, p=city.shares)]
+    county_index = rng.choice(len(codes), size=n, p=city.shares)
+    county = codes[county_index]
     band = rng.choice(3, size=n, p=[0.15, 0.60, 0.25])
     age = np.select([band == 0, band == 1], [rng.integers(0, 18, n), rng.integers(18, 60, n)],
                     np.minimum(60 + rng.exponential(11.0, n).astype(np.int64), 99))
@@ -80,25 +82,30 @@ def make_people(rng: np.random.Generator, n: int, tl: Timeline, city: City) -> P
     name = np.where(two, np.char.add(name, np.array(GIVEN)[rng.integers(0, len(GIVEN), n)]), name)
     naty = NATY[rng.choice(len(NATY), size=n, p=NATY_P)]
 
-    # Enrollment: about 3.2 % never enrol, 1.2 % enrol during the history, the rest before it.
+    # Enrollment: a county's share never enrols (its profile: 1 % to 6.5 %), 1.2 % enrol during the history,
+    # the rest before it.
     u = rng.random(n)
-    enrolled = u >= 0.032
-    late = enrolled & (u < 0.044)
+    never = city.profile("never_enrolled")[county_index]
+    enrolled = u >= never
+    late = enrolled & (u < never + 0.012)
     span = tl.horizon_end - tl.hist_start
     first_start = np.where(late, tl.hist_start + 1 + (rng.random(n) * span).astype(np.int64),
                            np.maximum(birth, tl.hist_start - rng.integers(30, 3650, n)))
     first_start = np.where(enrolled, first_start, NO_DAY)
-    employee = enrolled & (age >= 18) & (rng.random(n) < 0.30)
+    # An old industrial city: many retirees in the employee scheme, about 1.5 working members per retiree.
+    employee = enrolled & (age >= 18) & (rng.random(n) < np.where(age >= 60, 0.42, 0.25))
 
     # Deaths over the horizon, by age.
     years = span / 365.25
     mortality = np.select([age >= 75, age >= 60], [0.04, 0.012], 0.001) * years
     dies = enrolled & ~late & (rng.random(n) < mortality)
-    death = np.where(dies, tl.hist_start + 1 + (rng.random(n) * span).astype(np.int64), NO_DAY)
+    # Moving away (a shrinking county): the county's yearly leave rate over the horizon.
+    leaves = enrolled & ~late & ~dies & (rng.random(n) < city.profile("leave_rate")[county_index] * years)
+    death = np.where(dies | leaves, tl.hist_start + 1 + (rng.random(n) * span).astype(np.int64), NO_DAY)
 
     # Transitions: residents of working age who find a job, and moves to another county.
     r = rng.random(n)
-    can_switch = enrolled & ~late & ~dies
+    can_switch = enrolled & ~late & ~dies & ~leaves
     to_job = can_switch & ~employee & (age >= 18) & (age < 55) & (r < 0.02)
     moves = can_switch & ~to_job & (r > 0.99)
     switch_kind = np.select([to_job, moves], [1, 2], 0)
@@ -112,7 +119,7 @@ def make_people(rng: np.random.Generator, n: int, tl: Timeline, city: City) -> P
     flexible = becomes_employee & ~civil_servant & (rng.random(n) < 0.15)
     wage = np.round(np.clip(rng.lognormal(np.log(5000), 0.35, n), 3000, 30000))
     employer = rng.integers(1, max(n // 40, 2), n)
-    return People(county, birth, age, male, cert, name, naty, enrolled, employee, first_start, death,
+    return People(county, birth, age, male, cert, name, naty, enrolled, employee, first_start, death, leaves,
                   switch_day, switch_kind, switch_county, civil_servant, flexible, wage, employer)
 
 
@@ -147,7 +154,9 @@ def make_enrollment(rng: np.random.Generator, p: People, tl: Timeline) -> dict[s
     status = np.where(rows["end"] == NO_DAY, "1", "4")
     status[len(who) + len(sw):] = "3"
     rows["status"] = status
-    age_at_start = ((rows["start"] - p.birth[rows["person"]]) / 365.25).astype(np.int64)
+    # The person type as of the later of the row's start and the history start (the full load's view), so
+    # a member who has reached 60 by then is delivered as retired.
+    age_at_start = ((np.maximum(rows["start"], tl.hist_start) - p.birth[rows["person"]]) / 365.25).astype(np.int64)
     rows["psn_type"] = np.where(rows["insutype"] == "310", employee_psn_type(age_at_start),
                                 resident_psn_type(age_at_start))
     order = np.lexsort((rows["person"], rows["start"]))

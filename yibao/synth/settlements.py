@@ -18,8 +18,11 @@ TIER_NAMES = ("tier3", "tier2", "tier1", "none")
 # category: med_type choices, clr_type, base mean cost (yuan), cost sigma,
 #           tier probabilities (tier3, tier2, tier1, none) for employees / residents, pharmacy flag
 CATEGORIES = {
-    "inpatient": dict(med=(["21", "22", "23", "24", "25", "28"], [0.85, 0.04, 0.015, 0.05, 0.015, 0.03]),
-                      clr="21", sigma=0.75, tiers_emp=[0.5, 0.35, 0.1, 0.05], tiers_res=[0.25, 0.35, 0.25, 0.15]),
+    # Inpatient codes include 26, 27, 29 and the longer local codes a province adds (2101, 2801): all roll up
+    # to inpatient by their first two digits (DESIGN §2).
+    "inpatient": dict(med=(["21", "22", "23", "24", "25", "26", "27", "28", "29", "2101", "2801"],
+                           [0.80, 0.04, 0.015, 0.045, 0.015, 0.01, 0.01, 0.03, 0.01, 0.015, 0.01]),
+                      clr="21", sigma=0.75, tiers_emp=[0.5, 0.35, 0.1, 0.05], tiers_res=[0.15, 0.40, 0.30, 0.15]),
     "outpatient": dict(med=(["11"], [1.0]), clr="11", sigma=0.6, mean=160,
                        tiers_emp=[0.15, 0.25, 0.3, 0.3], tiers_res=[0.1, 0.2, 0.3, 0.4]),
     "chronic": dict(med=(["14"], [1.0]), clr="11", sigma=0.5, mean=520,
@@ -53,10 +56,10 @@ DISEASES = {"inpatient": ["I63.900", "J18.900", "I25.103", "E11.900", "K80.100",
 
 
 def annual_rates(cat: str, age: np.ndarray, is_emp: np.ndarray, male: np.ndarray,
-                 key_group: np.ndarray) -> np.ndarray:
+                 key_group: np.ndarray, care_use: np.ndarray) -> np.ndarray:
     if cat == "inpatient":
         r = np.select([age < 18, age < 45, age < 60, age < 75], [0.06, 0.08, 0.15, 0.28], 0.42)
-        return r * np.where(key_group, 1.3, 1.0) * np.where(is_emp, 1.3, 1.0)
+        return r * np.where(key_group, 1.3, 1.0) * np.where(is_emp, 1.3, 1.0) * care_use
     if cat == "outpatient":
         return np.where(is_emp, 6.0, 1.5)
     if cat == "chronic":
@@ -69,23 +72,53 @@ def annual_rates(cat: str, age: np.ndarray, is_emp: np.ndarray, male: np.ndarray
     return np.where(fertile, 0.06 if cat == "maternity_in" else 0.25, 0.0)
 
 
-def policy_lookup(year: np.ndarray, employee: np.ndarray, tier_idx: np.ndarray):
-    """Deductible, fund ratio and cap (yuan) from the benefit-policy seed, by year, scheme and tier.
-    Years outside the seed take the nearest year; pharmacy (tier index 4) gets zeros."""
+BANDS = ("price_class_1", "price_class_2_city", "price_class_2_county", "price_class_3")
+
+
+def benefit_band(tier_idx: np.ndarray, in_district: np.ndarray) -> np.ndarray:
+    """Band index into BANDS (DESIGN §3): price class 1 for tier 3; class 2 for tier 2, city level when the
+    institution is in a city district and county level otherwise; class 3 for tier 1 and unrated."""
+    return np.select([tier_idx == 0, (tier_idx == 1) & in_district, tier_idx == 1], [0, 1, 2], 3)
+
+
+def policy_lookup(year: np.ndarray, employee: np.ndarray, band: np.ndarray) -> dict[str, np.ndarray]:
+    """Deductible, fund ratio, retiree uplift, ratio ceiling and annual cap (yuan) from the benefit-policy
+    seed, by year, scheme and band. Years outside the seed take the nearest year."""
     with open(seed_path("benefit_policy"), encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
+    fields = ("deductible", "fund_ratio", "retiree_ratio_uplift", "max_fund_ratio", "annual_cap")
     years = sorted({int(r["year"]) for r in rows})
-    table = np.zeros((len(years), 2, 5, 3))
+    table = np.zeros((len(years), 2, len(BANDS), len(fields)))
     for r in rows:
-        table[years.index(int(r["year"])), int(r["insutype"] == "390"), TIER_NAMES.index(r["hosp_tier"])] = (
-            float(r["deductible"]), float(r["fund_ratio"]), float(r["annual_cap"]))
+        table[years.index(int(r["year"])), int(r["insutype"] == "390"), BANDS.index(r["benefit_band"])] = [
+            float(r[k]) for k in fields]
     yi = np.clip(year - years[0], 0, len(years) - 1)
-    found = table[yi, (~employee).astype(np.int64), tier_idx.astype(np.int64)]
-    return found[:, 0], found[:, 1], found[:, 2]
+    found = table[yi, (~employee).astype(np.int64), band.astype(np.int64)]
+    return {k: found[:, i] for i, k in enumerate(fields)}
+
+
+def capped_by_person_year(pool: np.ndarray, group: np.ndarray, order_key: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    """What the pooled fund pays when a person-year's payments may not exceed its annual cap: each settlement
+    in time order gets min(its amount, what is left of the cap). group identifies the person-year (-1 for
+    settlements the cap does not apply to, which keep their amount)."""
+    out = pool.copy()
+    idx = np.flatnonzero(group >= 0)
+    if not len(idx):
+        return out
+    idx = idx[np.lexsort((order_key[idx], group[idx]))]
+    g, amount, limit = group[idx], pool[idx], cap[idx]
+    running = np.cumsum(amount)
+    first = np.r_[True, g[1:] != g[:-1]]
+    base = np.maximum.accumulate(np.where(first, running - amount, 0))  # total before each group's start
+    after = running - base
+    before = after - amount
+    out[idx] = np.maximum(np.minimum(after, limit) - np.minimum(before, limit), 0)
+    return out
 
 
 def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndarray],
-                     inst: dict[str, np.ndarray], tl: Timeline, key_group: np.ndarray) -> dict[str, np.ndarray]:
+                     inst: dict[str, np.ndarray], tl: Timeline, key_group: np.ndarray,
+                     counties: np.ndarray, county_care_use: np.ndarray) -> dict[str, np.ndarray]:
     valid = enr["status"] != "3"
     a = np.maximum(enr["start"], tl.hist_start)
     b = np.minimum(enr["end"], tl.horizon_end + 1)
@@ -95,8 +128,9 @@ def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndar
     person = enr["person"][spans]
     is_emp = enr["insutype"][spans] == "310"
     parts = []
+    care_use = county_care_use[np.searchsorted(counties, enr["county"][spans])]
     for cat, spec in CATEGORIES.items():
-        rate = annual_rates(cat, p.age[person], is_emp, p.male[person], key_group[person])
+        rate = annual_rates(cat, p.age[person], is_emp, p.male[person], key_group[person], care_use)
         n = rng.poisson(rate * dur / 365.25)
         idx = np.repeat(np.arange(len(spans)), n)
         if not len(idx):
@@ -118,7 +152,7 @@ def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndar
     is_maternity = cat >= cat_names.index("maternity_in")
     insutype = np.where(is_maternity, "510", scheme)
 
-    med_type = np.empty(n, dtype="<U2")
+    med_type = np.empty(n, dtype="<U4")
     tier_idx = np.full(n, 4, dtype=np.int8)  # 0..3 = TIER_NAMES, 4 = pharmacy
     base = np.zeros(n)
     sigma = np.zeros(n)
@@ -162,20 +196,24 @@ def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndar
     pre = np.where(is_pharmacy, 0, pre)
     inscp = medfee - ful - pre
 
-    # Fund ratio and deductible from the benefit-policy seed for inpatient care.
+    # Deductible, ratio, retiree uplift and annual cap from the benefit-policy seed, by the band of the
+    # institution (DESIGN §3); the cap accumulates over the person-year in setl_time order (DESIGN §5).
     is_in = cat == cat_names.index("inpatient")
     year = year_of(rows["day"])
-    dedc_yuan, in_ratio, cap_yuan = policy_lookup(year, emp_row, tier_idx)
+    band = benefit_band(tier_idx, inst["district"][inst_idx])
+    policy = policy_lookup(year, emp_row, band)
+    retired = np.isin(enr["psn_type"][span], ["12", "13"])
+    in_ratio = np.where(retired, np.minimum(policy["fund_ratio"] + policy["retiree_ratio_uplift"],
+                                            policy["max_fund_ratio"]), policy["fund_ratio"])
     ratio = np.where(is_in, in_ratio, ratio)
-    dedc_yuan = np.where(is_in, dedc_yuan, 0.0)
-    cap_yuan = np.where(is_in, cap_yuan, 1e12)
-    retired = enr["psn_type"][span] == "12"
-    ratio = np.where(is_in & retired, np.minimum(ratio + 0.05, 0.97), ratio)
+    dedc_yuan = np.where(is_in, policy["deductible"], 0.0)
 
     dedc = np.minimum(np.round(dedc_yuan * 100).astype(np.int64), inscp)
-    pool_raw = np.round((inscp - dedc) * ratio).astype(np.int64)
-    cap = np.round(cap_yuan * 100).astype(np.int64)
-    hifp = np.minimum(pool_raw, cap)
+    pool_raw = np.round((inscp - dedc) * np.round(ratio, 4)).astype(np.int64)
+    cap = np.round(policy["annual_cap"] * 100).astype(np.int64)
+    seconds = rows["day"] * 86400 + 8 * 3600 + rng.integers(0, 9 * 3600, n)
+    person_year = np.where(is_in, person.astype(np.int64) * 10_000 + year, -1)
+    hifp = capped_by_person_year(pool_raw, person_year, seconds, cap)
     hifob = np.where(emp_row, np.round((pool_raw - hifp) * 0.9).astype(np.int64), 0)
     selfpay_scope = inscp - hifp - hifob
     hifmi = np.where(is_in & ~emp_row,
@@ -192,7 +230,6 @@ def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndar
     acct = np.where(has_acct, np.round(psn_part * acct_share).astype(np.int64), 0)
     acct = np.where(has_acct & is_in, np.minimum(psn_part, rng.integers(0, 80000, n)), acct)
 
-    seconds = rows["day"] * 86400 + 8 * 3600 + rng.integers(0, 9 * 3600, n)
     order = np.lexsort((person, seconds))
     setl = dict(
         person=person, span=span, insutype=insutype, psn_type=enr["psn_type"][span], med_type=med_type,
