@@ -143,7 +143,7 @@ with cells as (
            sum(s.hifp_pay + s.hifob_pay + s.hifmi_pay + s.cvlserv_pay) as insurance_fund_pay,
            sum(s.inscp_scp_amt) as inscp_scp_amt
     from b_setl s
-    left join raw.med_type t on t.med_type = s.med_type
+    left join raw.med_type t on t.med_type = substr(s.med_type, 1, 2)  -- roll-up by the first two digits (DESIGN §2)
     group by all
 )
 select admdvs, insutype, med_group, month_end, insurance_fund_pay, inscp_scp_amt,

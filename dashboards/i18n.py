@@ -37,6 +37,10 @@ TEXT = {
     "open_exceptions": ("待整改数据问题", "Open data-quality exceptions"),
     "target": ("目标", "target"),
     "vs_previous": ("较上月", "vs previous month"),
+    "incomplete_mark": ("（未完结）", " (incomplete)"),
+    "incomplete_month": ("{month} 月份尚未结束：数据截至 {as_of}，只含部分数据，不能作为完整月份使用；可支付月数与预警等级不计算。",
+                         "{month} is not over: the data runs to {as_of} and holds only part of the month, so it is not a "
+                         "whole month's figure; months of payment and the warning level are not computed."),
     "source_note": ("数据来源：已发布的数据仓库（marts、dq、ops）。人员与金额均为合成数据，仅供演示。",
                     "Source: the published warehouse (marts, dq, ops). People and money are synthetic, for demonstration."),
 }

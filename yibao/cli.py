@@ -43,11 +43,14 @@ def _build(args) -> int:
 
 
 def _export(args) -> int:
-    if args.period:
-        from .export import export_period
+    if args.period or not args.dq:
+        from .export import export_period, latest_complete_month
 
-        written = export_period(paths.db_path(), paths.exports_dir(), args.period)
-        print(f"wrote {len(written)} report files for {args.period} to {written[0].parent}")
+        period = args.period or latest_complete_month(paths.db_path())
+        written = export_period(paths.db_path(), paths.exports_dir(), period)
+        partial = any("_partial_" in p.name for p in written)
+        print(f"wrote {len(written)} report files for {period}{' (PARTIAL: the period is not over)' if partial else ''}"
+              f" to {written[0].parent}")
         for path in written:
             print(f"  {path.name}")
     if args.dq:
@@ -55,9 +58,6 @@ def _export(args) -> int:
 
         paths_written = export_dq(paths.db_path(), paths.exports_dir())
         print(f"wrote {len(paths_written)} county correction lists (整改清单) to {paths_written[0].parent}")
-    if not (args.period or args.dq):
-        raise UserError("nothing to export", "pass --period 2025-06|2025Q2|2025 for the province reports, "
-                                             "or --dq for the county correction lists")
     return 0
 
 
@@ -134,7 +134,8 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(func=_build)
 
     e = sub.add_parser("export", help="write report files: --dq for the county correction lists")
-    e.add_argument("--period", help="report files for the province: a month 2025-06, a quarter 2025Q2 or a year 2025")
+    e.add_argument("--period", help="report files for the province: a month 2025-06, a quarter 2025Q2 or a year 2025 "
+                                    "(default: the latest complete month; a period not yet over is marked partial)")
     e.add_argument("--dq", action="store_true", help="one xlsx per county with its open data-quality exceptions")
     e.set_defaults(func=_export)
 

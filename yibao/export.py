@@ -9,6 +9,10 @@ Three forms, for the city and each county, read from the published marts:
   scheme x medical-type group x hospital tier.
 Written to $YIBAO_DATA/exports/<period>/ as 230800_<period>_<form>.csv (UTF-8 with BOM), one xlsx
 with a cover sheet and a sheet per form, and manifest.json. The same data gives byte-identical CSVs.
+
+A period whose last month is not complete on the as-of date (DESIGN §4 Periods) is never published as a
+whole one: its files are named 230800_<period>_partial_<form>, the manifest says is_complete false and up
+to which day the data runs, and the cover sheet says so. Without --period, the latest complete month.
 """
 from __future__ import annotations
 
@@ -69,7 +73,7 @@ FORMS = {
         ("income_other_sources", "其他收入（上划、调剂、补亏等）", "money"), ("expenditure", "本期支出", "money"),
         ("expenditure_settlement", "其中：待遇支出", "money"), ("current_result", "本期结余", "money"),
         ("closing_balance", "期末累计结余", "money"), ("months_payable", "可支付月数", "months"),
-        ("revenue_plan_completion", "征缴计划完成率（年初至期末）", "ratio")]),
+        ("revenue_plan_completion", "收入计划完成率（已决算年度）", "ratio")]),
     "benefits": ("待遇享受", [
         ("admdvs", "区划代码", "text"), ("area", "区域", "text"), ("insutype", "险种", "text"),
         ("med_group", "医疗类别", "text"), ("hosp_tier", "医院级别", "text"), ("settlements", "结算人次", "int"),
@@ -153,6 +157,22 @@ def _text(value, kind: str) -> str:
     return str(value)
 
 
+def latest_complete_month(db: Path) -> str:
+    """The latest month complete on the as-of date, as YYYY-MM: what `yibao export` writes by default."""
+    source = current(db) or db
+    if not source.exists():
+        raise UserError(f"no warehouse at {db}", "run `yibao ingest` and `yibao build` first")
+    con = connect(source, read_only=True)
+    try:
+        month = con.execute("select max(month_end) from marts.rpt_coverage_monthly where is_complete").fetchone()[0]
+    finally:
+        con.close()
+    if month is None:
+        raise UserError("no month is complete yet", "wait for a delivery dated on or after a month's last day, "
+                                                    "or pass --period to export a partial period, marked as such")
+    return f"{month:%Y-%m}"
+
+
 def export_period(db: Path, exports: Path, period: str) -> list[Path]:
     first, last = parse_period(period)
     source = current(db) or db
@@ -164,18 +184,25 @@ def export_period(db: Path, exports: Path, period: str) -> list[Path]:
         if months[0] is None or last < months[0] or first > months[1]:
             raise UserError(f"period {period} is outside the data ({months[0]} to {months[1]})",
                             "choose a period the warehouse covers")
-        as_of = con.execute("select max(day) from dq.dq_summary").fetchone()[0] or months[1]
+        as_of = con.execute("select max(period_end) from marts.rpt_coverage_monthly").fetchone()[0]
+        complete = con.execute("select bool_and(is_complete) from marts.rpt_coverage_monthly "
+                               "where month_end between ? and ?", [first, last]).fetchone()[0]
+        complete = bool(complete) and last <= months[1]
         data = {form: _rows(con, form, first, last) for form in FORMS}
     finally:
         con.close()
 
     folder = exports / period
     folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{CITY}_{period}" if complete else f"{CITY}_{period}_partial"
     written, manifest = [], {"city": CITY, "period": period, "period_start": str(first), "period_end": str(last),
-                             "data_as_of": str(as_of), "files": []}
+                             "data_as_of": str(as_of), "is_complete": complete, "files": []}
+    if not complete:
+        manifest["note"] = (f"partial period: the data runs to {as_of}, before the period ends on {last}; "
+                            "not a whole period's figures")
     digest = hashlib.sha256()
     for form, (title, columns) in FORMS.items():
-        path = folder / f"{CITY}_{period}_{form}.csv"
+        path = folder / f"{stem}_{form}.csv"
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow([f"{zh}({name})" for name, zh, _ in columns])
@@ -186,8 +213,8 @@ def export_period(db: Path, exports: Path, period: str) -> list[Path]:
         digest.update(payload)
         written.append(path)
     generated = dt.datetime.now().replace(microsecond=0)
-    xlsx = folder / f"{CITY}_{period}_report.xlsx"
-    _workbook(period, first, last, as_of, generated, digest.hexdigest(), data).save(xlsx)
+    xlsx = folder / f"{stem}_report.xlsx"
+    _workbook(period, first, last, as_of, generated, digest.hexdigest(), data, complete).save(xlsx)
     written.append(xlsx)
     for path in written:
         form = next((f for f in FORMS if path.name.endswith(f"_{f}.csv")), "all forms")
@@ -198,14 +225,17 @@ def export_period(db: Path, exports: Path, period: str) -> list[Path]:
     return [*written, folder / "manifest.json"]
 
 
-def _workbook(period, first, last, as_of, generated, checksum, data) -> Workbook:
+def _workbook(period, first, last, as_of, generated, checksum, data, complete: bool = True) -> Workbook:
     wb = Workbook()
     cover = wb.active
     cover.title = "封面"
     cover.append([f"{CITY_NAME}（{CITY}）基本医疗保险统计报表"])
     cover["A1"].font = Font(bold=True, size=14)
     for label, value in (("统筹区", f"{CITY_NAME} {CITY}"), ("报告期", f"{period}（{first} 至 {last}）"),
-                         ("数据截止日期", str(as_of)), ("生成时间", generated.isoformat(sep=" ")),
+                         ("数据截止日期", str(as_of)),
+                         ("期间状态", "完整期间" if complete else
+                          f"未完结的部分期间：数据只到 {as_of}，报告期到 {last} 才结束，不能作为完整期间使用"),
+                         ("生成时间", generated.isoformat(sep=" ")),
                          ("校验值（CSV sha256）", checksum),
                          ("说明", "人员与金额为合成演示数据；证件号码不出现在任何报表中。")):
         cover.append([label, value])

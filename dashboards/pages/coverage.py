@@ -11,7 +11,7 @@ from labels import CITY, pct, persons, region_name
 user, data, f = page_setup("coverage")
 name = lambda a: region_name(a, lang())  # noqa: E731
 
-cov = data.frame("marts.rpt_coverage_monthly", order="month_end, admdvs")
+cov = data.frame("marts.rpt_coverage_monthly", "month_end <= ?", (f.month_end,), order="month_end, admdvs")
 cov["area"] = cov["admdvs"].map(name)
 counties = cov[(cov["admdvs"] != CITY) & (cov["month_end"].astype(str).str[:7] == f.month)]
 counties = counties.sort_values("coverage_rate")

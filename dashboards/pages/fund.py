@@ -17,7 +17,8 @@ fund = st.radio(pick("基金", "Fund"), ["310100", "390100"], index=["310100", "
                 format_func=lambda x: {"310100": pick("职工统筹基金", "Employee pooled fund"),
                                        "390100": pick("居民基本医保基金", "Resident fund")}[x])
 
-bal = data.frame("marts.rpt_fund_balance_monthly", "fund_type = ?", (fund,), order="month_end, admdvs")
+bal = data.frame("marts.rpt_fund_balance_monthly", "fund_type = ? and month_end <= ?", (fund, f.month_end),
+                 order="month_end, admdvs")
 bal["area"] = bal["admdvs"].map(name)
 for col in ("opening_balance", "income", "expenditure", "closing_balance"):
     bal[col] = bal[col].astype(float)
@@ -53,24 +54,41 @@ annual = data.frame("marts.rpt_fund_annual_settlement", "fund_type = ?", (fund,)
 annual[pick("区域", "Area")] = annual["admdvs"].map(name)
 annual["responsible_party"] = annual["responsible_party"].map({
     "none": pick("无赤字", "no deficit"), "own_balance": pick("本级累计结余", "own balance"),
-    "city": pick("市级统筹基金", "city pooled balance"), "county_government": pick("县级政府", "county government")})
+    "city": pick("市级统筹基金", "city pooled balance"), "county_government": pick("县级政府", "county government"),
+    "county_government_and_city": pick("县级政府与市级统筹基金", "county government and city")})
+annual["status"] = annual["status"].map({
+    "settled": pick("已决算", "settled"), "year_open": pick("年度未结束", "year not over"),
+    "year_partial": pick("数据未覆盖全年", "year not covered whole"), "plan_missing": pick("缺少年度计划", "plan missing")})
 money_cols = ["income", "expenditure", "current_result", "balance_at_start", "covered_by_own_balance",
-              "covered_by_city", "covered_by_county_government"]
-view = annual[[pick("区域", "Area"), "year", "months_reported", *money_cols, "revenue_plan_completion", "responsible_party"]]
+              "covered_by_county_government", "covered_by_city", "city_balance_shortfall"]
+view = annual[[pick("区域", "Area"), "year", "status", "months_reported", *money_cols, "revenue_plan_completion",
+               "contribution_plan_completion", "subsidy_plan_completion", "responsible_party"]]
 view = view.rename(columns={
-    "year": pick("年度", "Year"), "months_reported": pick("报告月数", "Months"), "income": pick("当年收入", "Income"),
-    "expenditure": pick("当年支出", "Expenditure"), "current_result": pick("当期结余", "Result"),
-    "balance_at_start": pick("年初累计结余", "Balance at start"), "covered_by_own_balance": pick("本级结余弥补", "Own balance"),
-    "covered_by_city": pick("市级统筹弥补", "City"), "covered_by_county_government": pick("县级政府弥补", "County government"),
-    "revenue_plan_completion": pick("征缴计划完成率", "Revenue plan"), "responsible_party": pick("责任主体", "Who covers")})
+    "year": pick("年度", "Year"), "status": pick("决算状态", "Status"), "months_reported": pick("报告月数", "Months"),
+    "income": pick("当年收入", "Income"), "expenditure": pick("当年支出", "Expenditure"),
+    "current_result": pick("当期结余", "Result"), "balance_at_start": pick("年初累计结余", "Balance at start"),
+    "covered_by_own_balance": pick("本级结余弥补", "Own balance"),
+    "covered_by_county_government": pick("县级政府弥补", "County government"),
+    "covered_by_city": pick("市级统筹弥补", "City"), "city_balance_shortfall": pick("市级结余不足部分", "City shortfall"),
+    "revenue_plan_completion": pick("收入计划完成率", "Revenue plan"),
+    "contribution_plan_completion": pick("征缴计划完成率", "Contribution plan"),
+    "subsidy_plan_completion": pick("财政补助计划完成率", "Subsidy plan"),
+    "responsible_party": pick("责任主体", "Who covers")})
+percent = st.column_config.NumberColumn(format="percent")
 st.dataframe(view, hide_index=True, width="stretch",
-             column_config={pick("征缴计划完成率", "Revenue plan"): st.column_config.NumberColumn(format="percent")})
+             column_config={pick(zh, en): percent for zh, en in (("收入计划完成率", "Revenue plan"),
+                                                                 ("征缴计划完成率", "Contribution plan"),
+                                                                 ("财政补助计划完成率", "Subsidy plan"))})
+st.caption(pick("只有已结束且数据覆盖全年的年度才做决算；未结束年度的收支为年初至今数，不计算完成率和责任分担。",
+                "Only a year that is over and that the data covers whole is settled; an open year's income and "
+                "expenditure are year to date, with no completion or responsibility."))
 
-latest = annual[annual["year"] == annual["year"].max()]
+settled = annual[annual["revenue_plan_completion"].notna()]
+latest = settled[settled["year"] == settled["year"].max()]
 plan = px.bar(latest[latest["admdvs"] != CITY], x=pick("区域", "Area"), y="revenue_plan_completion",
-              labels={"revenue_plan_completion": pick("征缴计划完成率", "Revenue-plan completion")},
-              title=pick(f"{int(annual['year'].max()) if not annual.empty else ''} 年征缴计划完成率（年初至今）",
-                         "Revenue-plan completion, year to date"))
+              labels={"revenue_plan_completion": pick("收入计划完成率", "Revenue-plan completion")},
+              title=pick(f"{int(latest['year'].max()) if not latest.empty else ''} 年收入计划完成率（征缴与财政补助，已决算年度）",
+                         f"Revenue-plan completion, contributions and subsidies, {int(latest['year'].max()) if not latest.empty else ''} (last settled year)"))
 plan.add_hline(y=1.0, line_dash="dash", line_color="#d62728")
 plan.update_yaxes(tickformat=".0%")
 st.plotly_chart(plan, width="stretch")

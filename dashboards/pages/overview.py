@@ -25,7 +25,10 @@ exceptions = data.frame("dq.dq_exceptions", "admdvs = ? or ? = '230800'", (f.are
 
 
 def delta(series: pd.Series, fmt) -> str | None:
-    return None if len(series) < 2 else fmt(series.iloc[-1] - series.iloc[-2])
+    """The change against the previous month, or None where either month has no figure."""
+    if len(series) < 2 or pd.isna(series.iloc[-1]) or pd.isna(series.iloc[-2]):
+        return None
+    return fmt(series.iloc[-1] - series.iloc[-2])
 
 
 def trend(series: pd.Series) -> list[float]:

@@ -32,8 +32,9 @@ def ratios(frame):
 
 
 scheme_name = {"310": t("employee"), "390": t("resident"), "510": t("maternity")}
-monthly = ratios(data.frame("marts.rpt_reimbursement_monthly", f"admdvs = ? and med_group = ? and insutype in ({marks})",
-                            (f.area, group, *schemes), columns=f"insutype, month_end, {SUMS}",
+monthly = ratios(data.frame("marts.rpt_reimbursement_monthly",
+                            f"admdvs = ? and med_group = ? and insutype in ({marks}) and month_end <= ?",
+                            (f.area, group, *schemes, f.month_end), columns=f"insutype, month_end, {SUMS}",
                             group="insutype, month_end", order="month_end"))
 monthly["scheme"] = monthly["insutype"].map(scheme_name)
 long = monthly.melt(id_vars=["month_end", "scheme"], value_vars=["policy_scope_ratio", "actual_ratio", "three_tier_ratio"],

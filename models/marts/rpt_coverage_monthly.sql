@@ -126,9 +126,10 @@ select
     cast({{ name }} as bigint) as {{ name }},
     {% endfor %}
     cast(insured_persons as double) / nullif(registered_population, 0) as coverage_rate,
-    calendar.is_complete
+    calendar.is_complete,
+    calendar.period_end
 from all_rows
 inner join (
-    select month_end as calendar_month_end, is_complete from {{ ref('int_calendar__months') }}
+    select month_end as calendar_month_end, is_complete, period_end from {{ ref('int_calendar__months') }}
 ) as calendar
     on calendar.calendar_month_end = all_rows.month_end

@@ -71,7 +71,8 @@ def demo_city(tmp_path_factory) -> Path:
     return data
 
 
-DEFECTS = dict(persons=8000, seed=1, start="2025-01", end="2025-06", days=3, defect_rate=0.005)
+# A whole year (2024) is complete, so plan_missing can be injected; 2025-01 is a partial year.
+DEFECTS = dict(persons=6000, seed=1, start="2024-01", end="2025-01", days=3, defect_rate=0.005)
 
 
 @pytest.fixture(scope="session")

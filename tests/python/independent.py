@@ -76,10 +76,115 @@ def closing_balances(data, months: list) -> pd.DataFrame:
 def inpatient_policy_ratio(data) -> pd.DataFrame:
     """Policy-scope inpatient ratio per county (and city), scheme and month, net of reversals."""
     s = settlements(data)
-    s = s[s["med_type"].str.match(r"^2\d$")].copy()
+    # DESIGN §2: inpatient is every med_type whose first two digits are 21-29, local longer codes included
+    s = s[s["med_type"].str[:2].astype(int).between(21, 29)].copy()
     s["num"] = s["hifp_pay"] + s["hifob_pay"] + s["hifmi_pay"] + s["cvlserv_pay"]
     county = s.groupby(["insu_admdvs", "insutype", "month_end"], as_index=False)[["num", "inscp_scp_amt"]].sum()
     city = county.groupby(["insutype", "month_end"], as_index=False)[["num", "inscp_scp_amt"]].sum()
     out = pd.concat([county.rename(columns={"insu_admdvs": "admdvs"}), city.assign(admdvs="230800")])
     out["ratio"] = out["num"] / out["inscp_scp_amt"]
     return out
+
+
+# fund_txn codes by what they are (DESIGN §2 txn_type), written out here rather than read from the seed's entry_type
+OPENING, ADJUST_IN, ADJUST_OUT, TOPUP, OTHER_OUT = "01", "31", "32", "41", "52"
+SUBSIDIES = ("11", "12", "13", "14")
+
+
+def as_of(data):
+    """DESIGN §4: the as-of date is the latest delivery date."""
+    con = duck(data)
+    try:
+        return max(con.execute(f"select max(_delivery_date) from raw.{t}").fetchone()[0] or pd.Timestamp.min.date()
+                   for t in ("psn_info", "psn_insu", "clct", "setl", "fund_txn", "medins", "kpop_roster", "psn_card"))
+    finally:
+        con.close()
+
+
+def fund_flows(data) -> pd.DataFrame:
+    """Every money movement of the pooled and other funds, one row per source row and fund, with what it is:
+    kind in contribution, subsidy, interest_other_in, opening, adjust_in, adjust_out, topup, settlement, other_out."""
+    c = latest(raw(data, "clct"), ["clct_id"], ["updt_time", "_delivery_date", "_row_number"])
+    c["day"] = pd.to_datetime(c["arvl_date"])
+    pooled = c[c["insutype"].isin(POOLED)]
+    parts = [pd.DataFrame({"admdvs": pooled["insu_admdvs"], "fund_type": pooled["insutype"].map(POOLED),
+                           "day": pooled["day"], "kind": "contribution",
+                           "amount": pooled["clct_amt"].astype(float) - pooled["acct_crdt_amt"].astype(float)}),
+             pd.DataFrame({"admdvs": c["insu_admdvs"], "fund_type": "310200", "day": c["day"], "kind": "contribution",
+                           "amount": c["acct_crdt_amt"].astype(float)})]
+    t = latest(raw(data, "fund_txn"), ["txn_id"], ["_delivery_date", "_row_number"])
+    kind = t["txn_type"].map({OPENING: "opening", ADJUST_IN: "adjust_in", ADJUST_OUT: "adjust_out", TOPUP: "topup",
+                              OTHER_OUT: "other_out"})
+    kind = kind.where(kind.notna(), t["txn_type"].map(lambda x: "subsidy" if x in SUBSIDIES else "interest_other_in"))
+    parts.append(pd.DataFrame({"admdvs": t["insu_admdvs"], "fund_type": t["fund_type"],
+                               "day": pd.to_datetime(t["txn_date"]), "kind": kind, "amount": t["amount"].astype(float)}))
+    s = settlements(data)
+    day = pd.to_datetime(s["setl_time"])
+    hifp = s[s["insutype"].isin(POOLED)]
+    parts.append(pd.DataFrame({"admdvs": hifp["insu_admdvs"], "fund_type": hifp["insutype"].map(POOLED),
+                               "day": day[hifp.index], "kind": "settlement", "amount": -hifp["hifp_pay"]}))
+    for col, fund in MAPPED.items():
+        parts.append(pd.DataFrame({"admdvs": s["insu_admdvs"], "fund_type": fund, "day": day, "kind": "settlement",
+                                   "amount": -s[col]}))
+    flows = pd.concat(parts, ignore_index=True)
+    flows["month_end"] = (flows["day"] + pd.offsets.MonthEnd(0)).dt.date
+    flows["year"] = flows["day"].dt.year
+    return flows
+
+
+def months_payable(data, counties: list[str], city: str) -> pd.DataFrame:
+    """DESIGN §5: balance ÷ the average monthly outflow (settlements and other expenditure, not a city
+    adjustment out) over the trailing 12 complete months; none for an incomplete month or zero outflow."""
+    flows = fund_flows(data)
+    flows = flows[flows["admdvs"].isin(counties)]
+    last_day = as_of(data)
+    months = pd.period_range(flows["day"].min(), pd.Timestamp(last_day), freq="M")
+    ends = [m.end_time.date() for m in months]
+    rows = []
+    for area, sel in [(a, flows["admdvs"] == a) for a in counties] + [(city, flows["admdvs"].isin(counties))]:
+        for fund, g in flows[sel].groupby("fund_type"):
+            net = g.groupby("month_end")["amount"].sum().reindex(ends, fill_value=0.0).cumsum()
+            out = -g[g["kind"].isin(["settlement", "other_out"])].groupby("month_end")["amount"].sum()
+            out = out.reindex(ends, fill_value=0.0)
+            for i, end in enumerate(ends):
+                window = out.iloc[max(0, i - 11): i + 1].mean()
+                complete = end <= last_day
+                value = net.iloc[i] / window if complete and window > 0 else None
+                rows.append((area, fund, end, value))
+    return pd.DataFrame(rows, columns=["admdvs", "fund_type", "month_end", "months_payable"])
+
+
+def annual_settlement(data, counties: list[str]) -> pd.DataFrame:
+    """DESIGN §4 annual settlement, steps 1-5, per county x pooled fund x year the data covers whole and that is over:
+    result = income (contributions, subsidies, interest, other income) - expenditure (settlements, other
+    expenditure); the balance at the start of the year covers first; the county government owes
+    min(remainder, planned income - actual contributions and subsidies); the city the rest."""
+    flows = fund_flows(data)
+    flows = flows[flows["admdvs"].isin(counties) & flows["fund_type"].isin(["310100", "390100"])]
+    plans = latest(raw(data, "fund_plan"), ["admdvs", "fund_type", "year"], ["_delivery_date", "_row_number"])
+    plans = {(r.admdvs, r.fund_type, int(r.year)): float(r.planned_contribution_income) + float(r.planned_subsidy_income)
+             for r in plans.itertuples()}
+    last_day, first_day = as_of(data), flows["day"].min().date()
+    rows = []
+    for year in range(first_day.year, last_day.year + 1):
+        if not (first_day <= pd.Timestamp(year, 1, 31).date() and pd.Timestamp(year, 12, 31).date() <= last_day):
+            continue
+        for area in counties:
+            for fund in ("310100", "390100"):
+                g = flows[(flows["admdvs"] == area) & (flows["fund_type"] == fund)]
+                this = g[g["year"] == year]
+                income = this.loc[this["kind"].isin(["contribution", "subsidy", "interest_other_in"]), "amount"].sum()
+                spent = -this.loc[this["kind"].isin(["settlement", "other_out"]), "amount"].sum()
+                start = g.loc[g["year"] < year, "amount"].sum() + this.loc[this["kind"] == "opening", "amount"].sum()
+                deficit = max(spent - income, 0.0)
+                plan = plans.get((area, fund, year))
+                if plan is None:
+                    rows.append((area, fund, year, "plan_missing", deficit, None, None, None, None))
+                    continue
+                own = min(deficit, max(start, 0.0))
+                actual = this.loc[this["kind"].isin(["contribution", "subsidy"]), "amount"].sum()
+                government = min(deficit - own, max(plan - actual, 0.0))
+                rows.append((area, fund, year, "settled", deficit, own, government, deficit - own - government,
+                             actual / plan if plan else None))
+    return pd.DataFrame(rows, columns=["admdvs", "fund_type", "year", "status", "deficit", "covered_by_own_balance",
+                                       "covered_by_county_government", "covered_by_city", "revenue_plan_completion"])

@@ -1,4 +1,5 @@
-"""The demo city's figures sit in DESIGN §5's plausibility ranges, as the marts give them."""
+"""The demo city's figures sit in DESIGN §5's plausibility ranges, as the marts give them: the national bulletin
+figures, and a city that looks like Jiamusi (many retirees, counties that differ, deficits)."""
 from __future__ import annotations
 
 from conftest import duck
@@ -17,8 +18,24 @@ def test_coverage_and_scheme_mix(demo_city):
                         "from marts.rpt_coverage_monthly where admdvs = '230800'")
     assert len(rows) == 25
     for coverage, employee_share in rows:
-        assert 0.95 <= coverage <= 0.97
+        assert 0.95 <= coverage <= 0.98  # DESIGN §5: coverage is 95 % or more
         assert 0.22 <= employee_share <= 0.28
+
+
+def test_counties_differ_in_coverage(demo_city):
+    """DESIGN §5: county coverage from about 92 % to 99 %."""
+    (low, high), = q(demo_city, """
+        select min(coverage_rate), max(coverage_rate) from marts.rpt_coverage_monthly
+        where admdvs <> '230800' and month_end = '2025-12-31'""")
+    assert 0.90 <= low <= 0.935 and 0.975 <= high <= 0.995
+
+
+def test_a_northeastern_employee_scheme_has_under_two_workers_per_retiree(demo_city):
+    """DESIGN §5: well under 2 working members per retiree (the national figure is about 2.7)."""
+    for working, retired in q(demo_city, """
+            select insured_employee_in_service, insured_employee_retired from marts.rpt_coverage_monthly
+            where admdvs = '230800' and is_complete"""):
+        assert 1.2 <= working / retired < 2.0
 
 
 def test_inpatient_ratios_and_costs_near_the_national_bulletin(demo_city):
@@ -32,6 +49,16 @@ def test_inpatient_ratios_and_costs_near_the_national_bulletin(demo_city):
     assert abs(emp_ratio - 0.846) < 0.03 and abs(res_ratio - 0.681) < 0.03
     assert abs(emp_cost / 12175 - 1) < 0.10 and abs(res_cost / 7674 - 1) < 0.10
     assert emp_n > 1000 and res_n > 1000
+
+
+def test_resident_inpatient_ratio_falls_from_tier_1_to_tier_3(demo_city):
+    """Policy 003: the 100-yuan / 85 % band is for tier 1 and unrated institutions, the 1,000-yuan / 60 % band for
+    tier 3, so the policy-scope ratio falls as the tier rises."""
+    ratio = dict(q(demo_city, """
+        select hosp_tier, sum(insurance_fund_pay) / sum(inscp_scp_amt) from marts.rpt_reimbursement_monthly
+        where admdvs = '230800' and med_group = 'inpatient' and insutype = '390' group by hosp_tier"""))
+    assert ratio["tier1"] > ratio["tier2"] > ratio["tier3"]
+    assert ratio["tier1"] - ratio["tier3"] > 0.15
 
 
 def test_inpatient_rate_per_100_insured_per_year(demo_city):
@@ -48,9 +75,19 @@ def test_inpatient_rate_per_100_insured_per_year(demo_city):
 def test_pooled_funds_are_neither_exhausted_nor_hoarded(demo_city):
     rows = q(demo_city, """
         select fund_type, months_payable from marts.rpt_fund_balance_monthly
-        where admdvs = '230800' and fund_type in ('310100', '390100') and month_end >= '2024-12-31'
-          -- complete months only: a month three days old has little expenditure yet, which inflates the ratio
-          and month_end <= (select max(as_of_date) from core.int_calendar__months)""")
-    assert rows
+        where admdvs = '230800' and fund_type in ('310100', '390100') and month_end >= '2024-12-31' and is_complete""")
+    assert len(rows) == 2 * 13
     for fund_type, months in rows:
         assert 6 <= months <= 18, (fund_type, months)
+
+
+def test_deficits_exercise_every_branch_of_the_responsibility_rule(demo_city):
+    """DESIGN §5: over the demo period a county runs a deficit, and across the years the own-balance, the
+    county-government and the city branches all occur."""
+    rows = q(demo_city, """
+        select covered_by_own_balance > 0, covered_by_county_government > 0, covered_by_city > 0
+        from marts.rpt_fund_annual_settlement where admdvs <> '230800' and status = 'settled' and deficit > 0""")
+    assert rows
+    assert any(own for own, _, _ in rows)
+    assert any(government for _, government, _ in rows)
+    assert any(city for _, _, city in rows)

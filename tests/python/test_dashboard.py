@@ -61,20 +61,23 @@ def test_overview_kpis_equal_the_marts(in_env):
     metrics = {m.label: m.value for m in at.metric}
     con = duck(in_env)
     try:
+        # DESIGN §4 Periods: the overview opens on the latest complete month, not on the month still running
+        month = con.execute("select max(month_end) from marts.rpt_coverage_monthly where is_complete").fetchone()[0]
+        assert month < con.execute("select max(month_end) from marts.rpt_coverage_monthly").fetchone()[0]
         rate, insured = con.execute("select coverage_rate, insured_persons from marts.rpt_coverage_monthly "
-                                    "where admdvs = '230800' order by month_end desc limit 1").fetchone()
+                                    "where admdvs = '230800' and month_end = ?", [month]).fetchone()
         ratios = dict(con.execute("""
             select insutype, sum(insurance_fund_pay) / sum(inscp_scp_amt) from marts.rpt_reimbursement_monthly
-            where admdvs = '230800' and med_group = 'inpatient' and insutype in ('310', '390')
-              and month_end = (select max(month_end) from marts.rpt_reimbursement_monthly)
-            group by insutype""").fetchall())
+            where admdvs = '230800' and med_group = 'inpatient' and insutype in ('310', '390') and month_end = ?
+            group by insutype""", [month]).fetchall())
         months = dict(con.execute("""
             select fund_type, months_payable from marts.rpt_fund_balance_monthly
-            where admdvs = '230800' and fund_type in ('310100', '390100')
-              and month_end = (select max(month_end) from marts.rpt_fund_balance_monthly)""").fetchall())
+            where admdvs = '230800' and fund_type in ('310100', '390100') and month_end = ?""", [month]).fetchall())
         exceptions = con.execute("select count(*) from dq.dq_exceptions").fetchone()[0]
     finally:
         con.close()
+    assert at.subheader[0].value.endswith(f"{month:%Y-%m}")
+    assert not at.warning  # a complete month carries no incomplete-month mark
     assert metrics["参保率"] == f"{rate * 100:.1f}%"
     assert metrics["参保人数"] == (f"{insured / 10000:.2f} 万人" if insured >= 10000 else f"{insured:,} 人")
     shown = lambda r: "—" if r is None or r != r else f"{float(r) * 100:.1f}%"  # noqa: E731  (NaN: no admissions)
@@ -83,6 +86,28 @@ def test_overview_kpis_equal_the_marts(in_env):
     assert metrics["职工统筹基金可支付月数"] == f"{months['310100']:.1f}"
     assert metrics["居民基金可支付月数"] == f"{months['390100']:.1f}"
     assert metrics["待整改数据问题"] == f"{exceptions:,}"
+
+
+def test_an_incomplete_month_is_shown_only_with_its_mark(in_env):
+    """The month still running can be chosen, but the page says it is incomplete, and months of payment are not
+    computed for it."""
+    con = duck(in_env)
+    try:
+        running = con.execute("select max(month_end) from marts.rpt_coverage_monthly where not is_complete").fetchone()[0]
+    finally:
+        con.close()
+    assert running is not None
+    at = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=120)
+    at.session_state["user"] = CITY_USER
+    at.query_params.update({"month": f"{running:%Y-%m}"})
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception
+    assert at.warning and "尚未结束" in at.warning[0].value
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["职工统筹基金可支付月数"] == "—"
+    month_box = at.sidebar.selectbox[0]
+    assert f"{running:%Y-%m}（未完结）" in month_box.options
+    assert sum(option.endswith("（未完结）") for option in month_box.options) == 1
 
 
 def test_filters_live_in_the_url_and_english_works(in_env):

@@ -24,14 +24,19 @@ def read_csv(path) -> list[dict]:
     return [{k.split("(")[-1].rstrip(")"): v for k, v in r.items()} for r in rows]
 
 
-@pytest.mark.parametrize("period", ["2025-03", "2025Q1", "2025"])
-def test_totals_reconcile_with_the_marts(clean_city, period):
+@pytest.mark.parametrize("period,complete", [("2025-03", True), ("2025Q1", True), ("2025", False)])
+def test_totals_reconcile_with_the_marts(clean_city, period, complete):
     first, last = parse_period(period)
     written = export_period(clean_city / "warehouse" / "yibao.duckdb", clean_city / "exports", period)
     names = {p.name for p in written}
-    assert {f"230800_{period}_coverage.csv", f"230800_{period}_fund.csv", f"230800_{period}_benefits.csv",
-            f"230800_{period}_report.xlsx", "manifest.json"} == names
+    stem = f"230800_{period}" if complete else f"230800_{period}_partial"  # 2025 is not over on the as-of date
+    assert {f"{stem}_coverage.csv", f"{stem}_fund.csv", f"{stem}_benefits.csv",
+            f"{stem}_report.xlsx", "manifest.json"} == names
     folder = clean_city / "exports" / period
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["is_complete"] is complete
+    cover = {r[0]: r[1] for r in load_workbook(folder / f"{stem}_report.xlsx")["封面"].iter_rows(values_only=True)}
+    assert cover["期间状态"] == "完整期间" if complete else cover["期间状态"].startswith("未完结的部分期间")
     con = duck(clean_city)
     try:
         last_month = con.execute("select max(month_end) from marts.rpt_coverage_monthly where month_end <= ?",
@@ -45,19 +50,19 @@ def test_totals_reconcile_with_the_marts(clean_city, period):
                                "and month_end between ? and ?", [first, last]).fetchone()
     finally:
         con.close()
-    coverage = read_csv(folder / f"230800_{period}_coverage.csv")
+    coverage = read_csv(folder / f"{stem}_coverage.csv")
     city = next(r for r in coverage if r["admdvs"] == "230800")
     assert int(city["insured_persons"]) == insured
     assert sum(int(r["insured_persons"]) for r in coverage if r["admdvs"] != "230800") == insured
-    fund = [r for r in read_csv(folder / f"230800_{period}_fund.csv") if r["admdvs"] == "230800"]
+    fund = [r for r in read_csv(folder / f"{stem}_fund.csv") if r["admdvs"] == "230800"]
     assert sum(Decimal(r["income"]) for r in fund) == income[0]
     assert sum(Decimal(r["expenditure"]) for r in fund) == income[1]
-    rows = [r for r in read_csv(folder / f"230800_{period}_benefits.csv") if r["admdvs"] == "230800"]
+    rows = [r for r in read_csv(folder / f"{stem}_benefits.csv") if r["admdvs"] == "230800"]
     assert sum(int(r["settlements"]) for r in rows) == benefits[0]
     assert sum(Decimal(r["medfee_sumamt"]) for r in rows) == benefits[1]
     assert sum(Decimal(r["insurance_fund_pay"]) for r in rows) == benefits[2]
 
-    wb = load_workbook(folder / f"230800_{period}_report.xlsx")
+    wb = load_workbook(folder / f"{stem}_report.xlsx")
     assert wb.sheetnames == ["封面", "参保情况", "基金收支", "待遇享受"]
     cover = dict(r[:2] for r in wb["封面"].iter_rows(min_row=2, values_only=True))
     assert cover["报告期"].startswith(period) and cover["数据截止日期"] and cover["生成时间"]

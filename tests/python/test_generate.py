@@ -59,7 +59,7 @@ def test_resident_contributions_follow_the_standard(clean_city):
 
 def test_injected_defects_track_the_rate(tmp_path):
     rate = 0.01
-    g = generate(persons=6000, seed=3, start="2025-01", end="2025-06", days=1, defect_rate=rate, out=tmp_path)
+    g = generate(persons=6000, seed=3, start="2024-01", end="2025-01", days=1, defect_rate=rate, out=tmp_path)
     truth = pd.read_csv(g.landing / "_truth" / "defects.csv")
     counts = truth["rule_id"].value_counts().to_dict()
     enrolled = g.rows["psn_info"] - counts["one_person_one_number"] // 2
@@ -69,11 +69,15 @@ def test_injected_defects_track_the_rate(tmp_path):
         "setl_without_enrollment": g.rows["setl"], "setl_arithmetic": g.rows["setl"],
         "setl_unknown_medins": g.rows["setl"], "setl_orphan_reversal": g.rows["setl"],
         "kpop_not_enrolled": g.rows["kpop_roster"], "clct_unknown_person": g.rows["clct"],
+        "ledger_outside_pool": g.rows["setl"] + g.rows["clct"],
     }
-    # one_person_one_number names both numbers; one_person_one_card names two cards for a second card
-    # and one for a shared card number, so between one and two keys per defect.
-    keys_per_defect = {"one_person_one_number": 2, "one_person_one_card": 1.5}
-    assert set(counts) == set(domain)
+    # Keys per unit of rate x domain. one_person_one_number names both numbers of its own cases, and of the half of
+    # each duplicate-enrollment rule's cases made under a second number: 2 x (1 + 0.5 + 0.5). one_person_one_card
+    # names two cards for a second card, one for a shared number (1.5 on average), and two for each second-number
+    # duplicate enrollment: 1.5 + 2 x (0.5 + 0.5).
+    keys_per_defect = {"one_person_one_number": 4, "one_person_one_card": 3.5}
+    assert set(counts) == set(domain) | {"plan_missing"}
+    assert 1 <= counts["plan_missing"] <= 4  # a city has only 10 counties x 2 pooled funds x 1 complete year
     for rule, n in domain.items():
         observed = counts[rule] / keys_per_defect.get(rule, 1)
         expected = rate * n
@@ -128,7 +132,7 @@ def test_a_city_made_in_chunks_keeps_keys_unique(tmp_path, monkeypatch):
             name, rows, _ = line.split(",")
             assert sum(1 for _ in open(folder / name, encoding="utf-8")) - 1 == int(rows), (folder.name, name)
     truth = pd.read_csv(g.landing / "_truth" / "defects.csv")
-    assert truth["rule_id"].nunique() == 11 and not truth.duplicated().any()
+    assert truth["rule_id"].nunique() == 12 and not truth.duplicated().any()  # 2025-01..06: no plan_missing
 
 
 def test_several_cities_each_keep_their_own_counties(tmp_path):

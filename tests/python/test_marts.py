@@ -1,9 +1,12 @@
 """Headline figures against independent computations from the raw tables, to 0.01."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
+import independent
 from conftest import duck
 from independent import closing_balances, inpatient_policy_ratio
 
@@ -83,3 +86,48 @@ def test_dim_person_carries_no_pii_and_one_current_version(clean_city):
     assert {"is_key_group", "age_band", "person_key"} <= cols
     assert current[0] == current[1] == persons
     assert key_length == (64, 64)
+
+
+def _counties(city: str = "230800") -> list[str]:
+    region = pd.read_csv(Path(__file__).parents[2] / "seeds" / "region.csv", dtype=str)
+    return sorted(region.loc[region["parent_admdvs"] == city, "admdvs"])
+
+
+def test_months_payable_follows_the_policy_on_every_outflow(demo_city):
+    """DESIGN §5 from raw data: every outflow counts (the 大病保险 premium transfer out of 390100, maternity allowance out
+    of 510100), the average runs over complete months, and the incomplete month has no figure and no warning."""
+    got = mart(demo_city, "select admdvs, fund_type, month_end, months_payable, warning_level, is_complete "
+                          "from marts.rpt_fund_balance_monthly")
+    expected = independent.months_payable(demo_city, _counties(), "230800")
+    merged = got.merge(expected, on=["admdvs", "fund_type", "month_end"], how="inner", suffixes=("", "_expected"))
+    assert len(merged) >= 11 * 8 * 24
+    both = merged.dropna(subset=["months_payable", "months_payable_expected"])
+    assert len(both) > 11 * 4 * 20
+    assert ((both["months_payable"] - both["months_payable_expected"]).abs()
+            <= 1e-6 * both["months_payable_expected"].abs().clip(lower=1)).all()
+    assert (merged["months_payable"].isna() == merged["months_payable_expected"].isna()).all()
+    incomplete = merged[~merged["is_complete"]]
+    assert len(incomplete) == 11 * 8 and incomplete["months_payable"].isna().all()
+    assert incomplete["warning_level"].isna().all()
+
+
+def test_annual_settlement_follows_the_policy(demo_city):
+    """DESIGN §4 steps 1-5 from raw data: own balance first, then the county government for the part its income
+    shortfall (contributions and subsidies against the plan) explains, then the city; only whole, finished years."""
+    got = mart(demo_city, "select * from marts.rpt_fund_annual_settlement where admdvs <> '230800'")
+    expected = independent.annual_settlement(demo_city, _counties())
+    settled = got[got["status"].isin(["settled", "plan_missing"])]
+    merged = settled.merge(expected, on=["admdvs", "fund_type", "year"], how="outer", suffixes=("", "_expected"),
+                           indicator=True)
+    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"][["admdvs", "fund_type", "year"]]
+    assert (merged["status"] == merged["status_expected"]).all()
+    assert set(merged["year"]) == {2024, 2025}  # 2026 is open on the as-of date 2026-01-03
+    for col in ("deficit", "covered_by_own_balance", "covered_by_county_government", "covered_by_city"):
+        gap = (merged[col].astype(float) - merged[f"{col}_expected"].astype(float)).abs()
+        assert gap.max() < 0.01, (col, merged.loc[gap.idxmax(), ["admdvs", "fund_type", "year", col, f"{col}_expected"]])
+    ratio_gap = (merged["revenue_plan_completion"] - merged["revenue_plan_completion_expected"]).abs()
+    assert ratio_gap.max() < 1e-9
+    open_year = got[got["year"] == 2026]
+    assert (open_year["status"] == "year_open").all()
+    assert open_year[["covered_by_own_balance", "covered_by_city", "covered_by_county_government",
+                      "revenue_plan_completion", "responsible_party"]].isna().all().all()

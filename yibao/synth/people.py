@@ -82,7 +82,7 @@ def make_people(rng: np.random.Generator, n: int, tl: Timeline, city: City) -> P
     name = np.where(two, np.char.add(name, np.array(GIVEN)[rng.integers(0, len(GIVEN), n)]), name)
     naty = NATY[rng.choice(len(NATY), size=n, p=NATY_P)]
 
-    # Enrollment: a county's share never enrols (its profile: 1 % to 6.5 %), 1.2 % enrol during the history,
+    # Enrollment: a county's share never enrols (its profile: 0.6 % to 6.1 %), 1.2 % enrol during the history,
     # the rest before it.
     u = rng.random(n)
     never = city.profile("never_enrolled")[county_index]

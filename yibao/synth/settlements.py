@@ -22,7 +22,7 @@ CATEGORIES = {
     # to inpatient by their first two digits (DESIGN §2).
     "inpatient": dict(med=(["21", "22", "23", "24", "25", "26", "27", "28", "29", "2101", "2801"],
                            [0.80, 0.04, 0.015, 0.045, 0.015, 0.01, 0.01, 0.03, 0.01, 0.015, 0.01]),
-                      clr="21", sigma=0.75, tiers_emp=[0.5, 0.35, 0.1, 0.05], tiers_res=[0.15, 0.40, 0.30, 0.15]),
+                      clr="21", sigma=0.75, tiers_emp=[0.5, 0.35, 0.1, 0.05], tiers_res=[0.25, 0.35, 0.25, 0.15]),
     "outpatient": dict(med=(["11"], [1.0]), clr="11", sigma=0.6, mean=160,
                        tiers_emp=[0.15, 0.25, 0.3, 0.3], tiers_res=[0.1, 0.2, 0.3, 0.4]),
     "chronic": dict(med=(["14"], [1.0]), clr="11", sigma=0.5, mean=520,
@@ -38,8 +38,8 @@ CATEGORIES = {
 # Inpatient cost means at the national 2023 bulletin averages (DESIGN §5), spread over tiers.
 INPATIENT_MEAN = {"310": 12175.0, "390": 7674.0}
 TIER_COST = np.array([1.4, 0.8, 0.45, 0.35])
-# Resident critical-illness insurance (大病保险) pays 60 % of in-scope self-pay above this, in cents.
-CRITICAL_ILLNESS_THRESHOLD = 300_000
+# Resident critical-illness insurance (大病保险) pays 60 % of in-scope self-pay above this (10,000 yuan), in cents.
+CRITICAL_ILLNESS_THRESHOLD = 1_000_000
 OUTPATIENT_TIER_COST = np.array([1.8, 1.2, 0.8, 0.6])
 # Fund ratio of in-scope cost outside inpatient care (门诊统筹, 慢特病, 急诊, 生育).
 OTHER_RATIO = {("outpatient", "310"): 0.55, ("outpatient", "390"): 0.50, ("chronic", "310"): 0.75,
