@@ -1,18 +1,54 @@
--- Sub-accounts whose balance identity fails (an error: it must never happen). For each county, fund and month:
--- closing = opening + income - expenditure; closing = next month's opening; closing = every ledger amount so far.
-with balances as (
-    select * from {{ ref('rpt_fund_balance_monthly') }}
-    where admdvs in (select admdvs from {{ ref('dim_region') }} where region_level = 'county')
+-- Sub-accounts whose balance identity fails (an error: it must never happen), for every county and city row of
+-- rpt_fund_balance_monthly. Each figure is checked against a second path that does not read the mart's derived
+-- columns (DESIGN §4):
+-- closing_gap:  the mart's closing balance - the sum of every ledger entry of the area's counties up to the month end;
+-- opening_gap:  the mart's opening balance - the sum of every ledger entry before the month;
+-- flow_gap:     the mart's income and expenditure - the month's ledger entries in and out;
+-- carry_gap:    the mart's opening balance - the mart's closing balance of the month before;
+-- identity_gap: closing - (opening + income - expenditure), on the mart's own columns.
+with regions as (
+    select admdvs, parent_admdvs, region_level from {{ ref('dim_region') }}
 ),
 
-ledger_totals as (
-    select balances.admdvs, balances.fund_type, balances.month_end, coalesce(sum(ledger.amount), 0) as ledger_balance
+-- which counties' ledger entries make up each area: a county its own, a city all of its counties
+area_counties as (
+    select admdvs as area, admdvs as county from regions where region_level = 'county'
+    union all
+    select parent_admdvs, admdvs from regions where region_level = 'county'
+),
+
+balances as (
+    select * from {{ ref('rpt_fund_balance_monthly') }}
+),
+
+ledger_paths as (
+    select
+        balances.admdvs,
+        balances.fund_type,
+        balances.month_end,
+        coalesce(sum(ledger.amount), 0) as ledger_closing,
+        coalesce(sum(case when ledger.month_end < balances.month_end then ledger.amount end), 0) as ledger_opening,
+        coalesce(sum(case when ledger.month_end = balances.month_end and ledger.direction = 'in'
+                          then ledger.amount end), 0) as ledger_income,
+        coalesce(-sum(case when ledger.month_end = balances.month_end and ledger.direction = 'out'
+                           then ledger.amount end), 0) as ledger_expenditure
     from balances
+    inner join area_counties
+        on area_counties.area = balances.admdvs
     left join {{ ref('fct_fund_ledger') }} as ledger
-        on ledger.admdvs = balances.admdvs
+        on ledger.admdvs = area_counties.county
        and ledger.fund_type = balances.fund_type
        and ledger.month_end <= balances.month_end
     group by balances.admdvs, balances.fund_type, balances.month_end
+),
+
+previous as (
+    select
+        admdvs,
+        fund_type,
+        month_end,
+        lag(closing_balance) over (partition by admdvs, fund_type order by month_end) as previous_closing
+    from balances
 ),
 
 checked as (
@@ -20,15 +56,21 @@ checked as (
         balances.admdvs,
         balances.fund_type,
         balances.month_end,
-        balances.closing_balance - (balances.opening_balance + balances.income - balances.expenditure) as identity_gap,
-        balances.closing_balance - ledger_totals.ledger_balance as ledger_gap,
-        coalesce(balances.closing_balance - lead(balances.opening_balance) over (
-            partition by balances.admdvs, balances.fund_type order by balances.month_end), 0) as carry_gap
+        balances.closing_balance - ledger_paths.ledger_closing as closing_gap,
+        balances.opening_balance - ledger_paths.ledger_opening as opening_gap,
+        abs(balances.income - ledger_paths.ledger_income)
+            + abs(balances.expenditure - ledger_paths.ledger_expenditure) as flow_gap,
+        balances.opening_balance - coalesce(previous.previous_closing, 0) as carry_gap,
+        balances.closing_balance - (balances.opening_balance + balances.income - balances.expenditure) as identity_gap
     from balances
-    inner join ledger_totals
-        on ledger_totals.admdvs = balances.admdvs
-       and ledger_totals.fund_type = balances.fund_type
-       and ledger_totals.month_end = balances.month_end
+    inner join ledger_paths
+        on ledger_paths.admdvs = balances.admdvs
+       and ledger_paths.fund_type = balances.fund_type
+       and ledger_paths.month_end = balances.month_end
+    inner join previous
+        on previous.admdvs = balances.admdvs
+       and previous.fund_type = balances.fund_type
+       and previous.month_end = balances.month_end
 )
 
 select
@@ -37,9 +79,15 @@ select
     {{ dbt.concat(["admdvs", "'|'", "fund_type", "'|'",
                    "cast(extract(year from month_end) as " ~ dbt.type_string() ~ ")", "'-'",
                    "lpad(cast(extract(month from month_end) as " ~ dbt.type_string() ~ "), 2, '0')"]) }} as entity_key,
-    {{ dbt.concat(["'差额：收支恒等 '", "cast(identity_gap as " ~ dbt.type_string() ~ ")",
-                   "'，台账 '", "cast(ledger_gap as " ~ dbt.type_string() ~ ")",
-                   "'，结转 '", "cast(carry_gap as " ~ dbt.type_string() ~ ")"]) }} as detail,
+    {{ dbt.concat(["'差额：期末与台账 '", "cast(closing_gap as " ~ dbt.type_string() ~ ")",
+                   "'，期初与台账 '", "cast(opening_gap as " ~ dbt.type_string() ~ ")",
+                   "'，收支与台账 '", "cast(flow_gap as " ~ dbt.type_string() ~ ")",
+                   "'，结转 '", "cast(carry_gap as " ~ dbt.type_string() ~ ")",
+                   "'，收支恒等 '", "cast(identity_gap as " ~ dbt.type_string() ~ ")"]) }} as detail,
     cast(null as {{ dbt.type_string() }}) as certno_masked
 from checked
-where abs(identity_gap) > 0.005 or abs(ledger_gap) > 0.005 or abs(carry_gap) > 0.005
+where abs(closing_gap) > 0.005
+   or abs(opening_gap) > 0.005
+   or flow_gap > 0.005
+   or abs(carry_gap) > 0.005
+   or abs(identity_gap) > 0.005

@@ -1,0 +1,96 @@
+"""The warehouse identities can fail: on a copy of a built city, corrupt one input (a ledger entry, a mart cell),
+run the check again, and see it name what was corrupted. A check that cannot be made to fail proves nothing."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from yibao.build import dbt
+
+from conftest import data_env, duck
+
+COUNTY, FUND = "230822", "390100"
+
+
+@pytest.fixture
+def city_copy(clean_city, tmp_path):
+    copy = tmp_path / "city"
+    shutil.copytree(clean_city, copy, ignore=shutil.ignore_patterns("published", "exports", "gx", "logs"))
+    return copy
+
+
+def months(data) -> list:
+    con = duck(data)
+    try:
+        return [m for (m,) in con.execute("select month_end from core.int_calendar__months order by 1").fetchall()]
+    finally:
+        con.close()
+
+
+def corrupt(data, *statements: str) -> None:
+    con = duck(data, read_only=False)
+    try:
+        for sql in statements:
+            assert con.execute(sql).fetchone()[0] == 1, sql  # exactly one row changed
+    finally:
+        con.close()
+
+
+def ledger_identity_keys(data) -> set[str]:
+    with data_env(data):
+        assert dbt("run", "--select", "dq_rule__ledger_identity", "--quiet").returncode == 0
+    con = duck(data)
+    try:
+        return {k for (k,) in con.execute("select entity_key from dq.dq_rule__ledger_identity").fetchall()}
+    finally:
+        con.close()
+
+
+def test_ledger_identity_holds_on_the_built_city(city_copy):
+    assert ledger_identity_keys(city_copy) == set()
+
+
+def test_ledger_identity_names_every_corrupted_sub_account(city_copy):
+    m = months(city_copy)
+    key = lambda area, fund, month: f"{area}|{fund}|{month:%Y-%m}"  # noqa: E731
+    corrupt(city_copy,
+            # one ledger entry: the mart no longer equals the ledger from that month on (closing and flow paths)
+            f"update core.fct_fund_ledger set amount = amount - 100 where admdvs = '{COUNTY}' and fund_type = '{FUND}' "
+            f"and month_end = '{m[3]}' and entry_type = 'settlement_expenditure'",
+            # a closing cell of another county: closing path, identity, and the next month's carry-over
+            f"update marts.rpt_fund_balance_monthly set closing_balance = closing_balance + 1 "
+            f"where admdvs = '230803' and fund_type = '310100' and month_end = '{m[5]}'",
+            # an opening cell: opening path, carry-over and identity
+            f"update marts.rpt_fund_balance_monthly set opening_balance = opening_balance - 1 "
+            f"where admdvs = '230804' and fund_type = '510100' and month_end = '{m[6]}'",
+            # a city row's income: flow path and identity
+            f"update marts.rpt_fund_balance_monthly set income = income + 1 "
+            f"where admdvs = '230800' and fund_type = '610100' and month_end = '{m[2]}'")
+    found = ledger_identity_keys(city_copy)
+    expected = ({key(COUNTY, FUND, month) for month in m[3:]} | {key("230800", FUND, month) for month in m[3:]}
+                | {key("230803", "310100", m[5]), key("230803", "310100", m[6]), key("230804", "510100", m[6]),
+                   key("230800", "610100", m[2])})
+    assert found == expected, (sorted(found - expected)[:5], sorted(expected - found)[:5])
+
+
+def reconcile_fails(data) -> bool:
+    with data_env(data):
+        result = dbt("test", "--select", "city_totals_reconcile_with_ledger", "--quiet", capture=True)
+    return result.returncode != 0
+
+
+def test_city_totals_reconcile_with_the_ledger_and_fail_when_they_do_not(city_copy, tmp_path):
+    assert not reconcile_fails(city_copy)
+    second = tmp_path / "second"
+    shutil.copytree(city_copy, second)
+    m = months(city_copy)
+    # a city cell that no longer equals its counties' ledger entries
+    corrupt(city_copy, f"update marts.rpt_fund_balance_monthly set expenditure = expenditure + 1 "
+                       f"where admdvs = '230800' and fund_type = '{FUND}' and month_end = '{m[4]}'")
+    assert reconcile_fails(city_copy)
+    # money in the ledger outside the pooling area that no source row names
+    corrupt(second, f"insert into core.fct_fund_ledger select '230600', '{FUND}', month_end, entry_type, direction, "
+                    f"100.00 from core.fct_fund_ledger where admdvs = '{COUNTY}' and fund_type = '{FUND}' "
+                    f"and month_end = '{m[4]}' and entry_type = 'settlement_expenditure' limit 1")
+    assert reconcile_fails(second)
