@@ -142,8 +142,8 @@ def insert(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded, file_
     rows += con.execute("select row_number, reason, original_line from _bad").fetchall()
     if rows:
         con.executemany("insert into dq.quarantine_rows values (?, ?, ?, ?, ?, ?)",
-                        [(file_label, delivery_date, r, reason, mask_line(extract, line), now)
-                         for r, reason, line in rows])
+                        [(file_label, delivery_date, r, mask_text(reason), mask_line(extract, line, decoded.header),
+                          now) for r, reason, line in rows])
     return loaded, len(rows)
 
 
@@ -151,18 +151,28 @@ ID_LIKE = re.compile(r"(?<![0-9A-Za-z])([0-9]{6})[0-9]{5,8}([0-9]{3}[0-9Xx])(?![
 CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
 
 
-def mask_line(extract: str, line: str | None) -> str | None:
+def mask_text(text: str | None) -> str | None:
+    """A quarantine reason without PII: a rejected value is quoted in it (begndate=<value> is not a valid DATE),
+    and the value may be an ID number or a name in the wrong column. ID-number-like runs keep their first 6 and
+    last 4 characters; Chinese text is starred."""
+    if text is None:
+        return None
+    return CJK_RUN.sub("***", ID_LIKE.sub(lambda m: m.group(1) + "********" + m.group(2), text))
+
+
+def mask_line(extract: str, line: str | None, header: list[str] | None = None) -> str | None:
     """A quarantined line without PII: ID-number-like runs keep their first 6 and last 4 characters,
-    and in extracts that carry names the name field (or, if the line cannot be split, any Chinese
-    text) is starred. The unmasked line stays in the landing file at that row."""
+    and in extracts that carry names the name field - found by the file's own header, whatever its
+    column order - is starred (or, if the line cannot be split, any Chinese text). The unmasked line
+    stays in the landing file at that row."""
     if line is None:
         return None
     masked = ID_LIKE.sub(lambda m: m.group(1) + "********" + m.group(2), line)
-    names = [c for c, _ in EXTRACTS[extract].columns]
-    if "psn_name" not in names:
+    names = [c.strip().lower() for c in header] if header else [c for c, _ in EXTRACTS[extract].columns]
+    if "psn_name" not in [c for c, _ in EXTRACTS[extract].columns]:
         return masked
     fields = next(csv.reader([masked]), [])
-    if len(fields) == len(names):
+    if len(fields) == len(names) and "psn_name" in names:
         fields[names.index("psn_name")] = "***"
         out = io.StringIO()
         csv.writer(out, lineterminator="").writerow(fields)
