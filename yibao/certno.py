@@ -44,6 +44,8 @@ def is_valid(certno: str | None, brdy: str | None = None, gend: str | None = Non
 
 def build(address: np.ndarray, birth_yyyymmdd: np.ndarray, seq: np.ndarray) -> np.ndarray:
     """Vectorised: 18-character certnos from 6-digit address codes, birth dates and 3-digit sequences."""
+    if len(address) == 0:
+        return np.array([], dtype="<U18")
     number = (address.astype(np.int64) * 10**11 + birth_yyyymmdd.astype(np.int64) * 1000
               + seq.astype(np.int64))
     powers = 10 ** np.arange(16, -1, -1, dtype=np.int64)

@@ -74,9 +74,9 @@ def test_ledger_identity_names_every_corrupted_sub_account(city_copy):
     assert found == expected, (sorted(found - expected)[:5], sorted(expected - found)[:5])
 
 
-def reconcile_fails(data) -> bool:
+def reconcile_fails(data, test: str = "city_totals_reconcile_with_ledger") -> bool:
     with data_env(data):
-        result = dbt("test", "--select", "city_totals_reconcile_with_ledger", "--quiet", capture=True)
+        result = dbt("test", "--select", test, "--quiet", capture=True)
     return result.returncode != 0
 
 
@@ -94,3 +94,23 @@ def test_city_totals_reconcile_with_the_ledger_and_fail_when_they_do_not(city_co
                     f"100.00 from core.fct_fund_ledger where admdvs = '{COUNTY}' and fund_type = '{FUND}' "
                     f"and month_end = '{m[4]}' and entry_type = 'settlement_expenditure' limit 1")
     assert reconcile_fails(second)
+
+
+@pytest.mark.parametrize("test,corruption", [
+    ("ledger_reconciles_with_facts",  # one ledger entry no longer equals the delivered settlements
+     "update core.fct_fund_ledger set amount = amount - 1 where admdvs = '230826' and fund_type = '310200' "
+     "and month_end = '{m4}' and entry_type = 'settlement_expenditure'"),
+    ("city_rows_reconcile_with_facts",  # a city coverage cell no longer equals the person-months
+     "update marts.rpt_coverage_monthly set insured_resident = insured_resident + 1 "
+     "where admdvs = '230800' and month_end = '{m4}'"),
+    ("city_rows_reconcile_with_facts",  # a city reimbursement cell no longer equals the settlements
+     "update marts.rpt_reimbursement_monthly set inscp_scp_amt = inscp_scp_amt + 1 where admdvs = '230800' "
+     "and insutype = '390' and med_group = 'inpatient' and hosp_tier = 'tier2' and month_end = '{m4}'"),
+    ("city_equals_sum_of_counties",  # a city key-group cell no longer equals its counties
+     "update marts.rpt_kpop_coverage set roster_persons = roster_persons + 1 "
+     "where admdvs = '230800' and month_end = '{m4}'"),
+], ids=["ledger_vs_delivered", "coverage_city_vs_facts", "reimbursement_city_vs_facts", "kpop_city_vs_counties"])
+def test_fact_reconciliations_fail_on_a_corrupted_cell(city_copy, test, corruption):
+    assert not reconcile_fails(city_copy, test), f"{test} fails on the uncorrupted city"
+    corrupt(city_copy, corruption.format(m4=months(city_copy)[4]))
+    assert reconcile_fails(city_copy, test), f"{test} did not notice the corruption"

@@ -1,10 +1,11 @@
--- Warehouse identity (error): on every mart, each city row's additive columns equal the sum of its county rows.
+-- Warehouse identity (error): on the key-group coverage and annual settlement marts, each city row's additive
+-- columns equal the sum of its county rows.
 {{ config(severity='error', tags=['warehouse_identity']) }}
 
+{#- The coverage, reimbursement and fund-balance city rows are checked against their facts and the ledger
+    (city_rows_reconcile_with_facts, city_totals_reconcile_with_ledger, dq_rule__ledger_identity). These two keep
+    DESIGN §7's rule that a city row's additive columns are its counties' sum: they have no cheaper second path. -#}
 {% set checks = [
-    ('rpt_coverage_monthly', ['month_end'], ['insured_persons', 'insured_employee', 'insured_resident', 'registered_population']),
-    ('rpt_fund_balance_monthly', ['fund_type', 'month_end'], ['opening_balance', 'income', 'expenditure', 'closing_balance']),
-    ('rpt_reimbursement_monthly', ['insutype', 'med_group', 'hosp_tier', 'month_end'], ['settlements', 'persons', 'medfee_sumamt', 'inscp_scp_amt', 'insurance_fund_pay', 'maf_pay']),
     ('rpt_kpop_coverage', ['month_end'], ['roster_persons', 'enrolled_persons']),
     ('rpt_fund_annual_settlement', ['fund_type', 'year'], ['income', 'expenditure', 'deficit', 'covered_by_own_balance', 'covered_by_city', 'covered_by_county_government']),
 ] %}

@@ -1,36 +1,86 @@
--- Warehouse identity (error): the ledger holds exactly the money of the facts it is booked from.
--- Settlement expenditure equals the mapped fund payments of valid settlements; contribution income equals
--- the pooled parts and account credits of the contribution lines.
+-- Warehouse identity (error): per county (or any booked code), fund and month, the ledger's settlement expenditure
+-- and contribution income equal what the delivered rows say, read from staging - not from the facts the ledger is
+-- built from - with DESIGN §4's fund mapping written out here:
+--   hifp_pay -> the pooled fund of the settlement's insutype (310100, 390100, 510100); hifob_pay -> 330100;
+--   cvlserv_pay -> 320100; hifmi_pay -> 390200; maf_pay -> 610100; acct_pay -> 310200 (hifes_pay, oth_pay: none);
+--   contributions: clct_amt - acct_crdt_amt -> the insutype's pooled fund, acct_crdt_amt -> 310200.
+-- Settlements are booked by the month of setl_time, contributions by the month of arvl_date; void rows count nowhere.
 {{ config(severity='error', tags=['warehouse_identity']) }}
 
-with ledger as (
+with settlements as (
     select
-        sum(case when entry_type = 'settlement_expenditure' then -amount else 0 end) as settlement_expenditure,
-        sum(case when entry_type = 'contribution_pooled' then amount else 0 end) as contribution_pooled,
-        sum(case when entry_type = 'contribution_account' then amount else 0 end) as contribution_account
-    from {{ ref('fct_fund_ledger') }}
+        insu_admdvs as admdvs,
+        insutype,
+        cast({{ dbt.last_day('cast(setl_time as date)', 'month') }} as date) as month_end,
+        hifp_pay, hifob_pay, cvlserv_pay, hifmi_pay, maf_pay, acct_pay
+    from {{ ref('stg_setl') }}
+    where vali_flag = '1'
 ),
 
-settlements as (
-    select sum(
-        case when pooled_fund_type is not null then hifp_pay else 0 end
-        + hifob_pay + cvlserv_pay + hifmi_pay + maf_pay + acct_pay
-    ) as paid
-    from {{ ref('fct_settlement') }}
-    where is_valid
+settlement_money as (
+    select admdvs, case insutype when '310' then '310100' when '390' then '390100' when '510' then '510100' end
+               as fund_type, month_end, hifp_pay as paid
+    from settlements where insutype in ('310', '390', '510')
+    union all
+    select admdvs, '330100', month_end, hifob_pay from settlements
+    union all
+    select admdvs, '320100', month_end, cvlserv_pay from settlements
+    union all
+    select admdvs, '390200', month_end, hifmi_pay from settlements
+    union all
+    select admdvs, '610100', month_end, maf_pay from settlements
+    union all
+    select admdvs, '310200', month_end, acct_pay from settlements
 ),
 
 contributions as (
+    select insu_admdvs as admdvs, insutype, clct_amt, acct_crdt_amt,
+           cast({{ dbt.last_day('arvl_date', 'month') }} as date) as month_end
+    from {{ ref('stg_clct') }}
+),
+
+contribution_money as (
+    select admdvs, case insutype when '310' then '310100' when '390' then '390100' when '510' then '510100' end
+               as fund_type, month_end, clct_amt - acct_crdt_amt as received
+    from contributions where insutype in ('310', '390', '510')
+    union all
+    select admdvs, '310200', month_end, acct_crdt_amt from contributions
+),
+
+delivered as (
+    select admdvs, fund_type, month_end, sum(paid) as expenditure, 0 as income
+    from settlement_money group by admdvs, fund_type, month_end
+    union all
+    select admdvs, fund_type, month_end, 0, sum(received)
+    from contribution_money group by admdvs, fund_type, month_end
+),
+
+delivered_totals as (
+    select admdvs, fund_type, month_end, sum(expenditure) as expenditure, sum(income) as income
+    from delivered group by admdvs, fund_type, month_end
+),
+
+ledger_totals as (
     select
-        sum(case when pooled_fund_type is not null then pooled_amt else 0 end) as pooled,
-        sum(acct_crdt_amt) as account
-    from {{ ref('fct_contribution') }}
+        admdvs,
+        fund_type,
+        month_end,
+        -sum(case when entry_type = 'settlement_expenditure' then amount else 0 end) as expenditure,
+        sum(case when entry_type in ('contribution_pooled', 'contribution_account') then amount else 0 end) as income
+    from {{ ref('fct_fund_ledger') }}
+    group by admdvs, fund_type, month_end
 )
 
-select ledger.*, settlements.paid, contributions.pooled, contributions.account
-from ledger
-cross join settlements
-cross join contributions
-where abs(ledger.settlement_expenditure - coalesce(settlements.paid, 0)) > 0.005
-   or abs(ledger.contribution_pooled - coalesce(contributions.pooled, 0)) > 0.005
-   or abs(ledger.contribution_account - coalesce(contributions.account, 0)) > 0.005
+select
+    coalesce(ledger_totals.admdvs, delivered_totals.admdvs) as admdvs,
+    coalesce(ledger_totals.fund_type, delivered_totals.fund_type) as fund_type,
+    coalesce(ledger_totals.month_end, delivered_totals.month_end) as month_end,
+    coalesce(ledger_totals.expenditure, 0) - coalesce(delivered_totals.expenditure, 0) as expenditure_gap,
+    coalesce(ledger_totals.income, 0) - coalesce(delivered_totals.income, 0) as income_gap
+from ledger_totals
+full outer join delivered_totals
+    on ledger_totals.admdvs = delivered_totals.admdvs
+   and ledger_totals.fund_type = delivered_totals.fund_type
+   and ledger_totals.month_end = delivered_totals.month_end
+where abs(coalesce(ledger_totals.expenditure, 0) - coalesce(delivered_totals.expenditure, 0)) > 0.005
+   or abs(coalesce(ledger_totals.income, 0) - coalesce(delivered_totals.income, 0)) > 0.005
