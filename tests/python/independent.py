@@ -14,7 +14,13 @@ MAPPED = {"hifob_pay": "330100", "cvlserv_pay": "320100", "hifmi_pay": "390200",
 
 
 def latest(df: pd.DataFrame, key: list[str], by: list[str]) -> pd.DataFrame:
-    return df.sort_values(key + by).groupby(key, as_index=False).tail(1)
+    """The version of each key that counts. DESIGN §4 says staging keeps "the latest updt_time", and §2 that
+    "any row may be re-sent with a later updt_time"; it does not say which of two versions with the same
+    updt_time wins. Read on its own, a later delivery is the sender's later word, so this check prefers the later
+    _delivery_date, and within one file the later line (what a reader of the file top to bottom keeps last).
+    Staging (macros/latest_version.sql) orders the same way, so the two readings agree; a tie inside one file
+    would be a sender's error either way. `by` names the columns in that order of precedence."""
+    return df.sort_values(key + by, kind="stable").groupby(key, as_index=False).tail(1)
 
 
 def raw(data, table: str) -> pd.DataFrame:

@@ -212,9 +212,10 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
     w.setl = concat(s, orphan)
     w.record("setl_orphan_reversal", "setl_id", orphan["id"])
 
-    # 漏保: key-group roster persons who never enrolled.
+    # 漏保: key-group roster persons who never enrolled; at least one, since a roster is small (a few per cent of
+    # the city) and a rate of 0.005 would often draw none.
     never = rng.permutation(np.flatnonzero(~p.enrolled))
-    k = min(rng.binomial(len(w.roster["id"]), rate), len(never))
+    k = min(max(1, rng.binomial(len(w.roster["id"]), rate)), len(never))
     who = never[:k]
     ids = w.roster["id"].max() + 1 + np.arange(k, dtype=np.int64)
     w.roster = concat(w.roster, dict(person=who, idet=np.full(k, "2101"),
