@@ -11,7 +11,9 @@
 {%- endmacro %}
 
 {% macro default__incremental_config(unique_key, on_parquet) -%}
-    {{ return({'materialized': 'incremental', 'unique_key': unique_key, 'incremental_strategy': 'delete+insert'}) }}
+    {#- a column added to the model reaches an existing table; its old rows hold null until a --full-refresh -#}
+    {{ return({'materialized': 'incremental', 'unique_key': unique_key, 'incremental_strategy': 'delete+insert',
+               'on_schema_change': 'append_new_columns'}) }}
 {%- endmacro %}
 
 {% macro spark__incremental_config(unique_key, on_parquet) -%}

@@ -68,6 +68,7 @@ select
     settlements.inscp_scp_amt,
     settlements.act_pay_dedc,
     settlements.hifp_pay,
+    settlements.pool_prop_selfpay,
     settlements.cvlserv_pay,
     settlements.hifes_pay,
     settlements.hifmi_pay,

@@ -1,7 +1,7 @@
 -- Every exception every rule finds now (DESIGN §6), one row per rule and entity, before history is attached.
 {% set rules = ['dup_enrollment_cross_scheme', 'dup_enrollment_cross_county', 'one_person_one_number',
                 'one_person_one_card', 'certno_invalid', 'setl_without_enrollment', 'setl_arithmetic',
-                'setl_unknown_medins', 'setl_orphan_reversal', 'kpop_not_enrolled', 'clct_unknown_person',
+                'setl_unknown_medins', 'setl_orphan_reversal', 'setl_benefit_mismatch', 'kpop_not_enrolled', 'clct_unknown_person',
                 'ledger_outside_pool', 'plan_missing', 'ledger_identity', 'quarantined'] %}
 with found as (
     {% for rule in rules %}

@@ -17,7 +17,8 @@ from .timeline import NO_DAY, Timeline, yyyymmdd
 
 RULES = ("dup_enrollment_cross_scheme", "dup_enrollment_cross_county", "one_person_one_number",
          "one_person_one_card", "certno_invalid", "setl_without_enrollment", "setl_arithmetic",
-         "setl_unknown_medins", "setl_orphan_reversal", "kpop_not_enrolled", "clct_unknown_person",
+         "setl_unknown_medins", "setl_orphan_reversal", "setl_benefit_mismatch", "kpop_not_enrolled",
+         "clct_unknown_person",
          "ledger_outside_pool", "plan_missing")
 # plan_missing and the fund-transaction part of ledger_outside_pool are injected at city level (city_defects).
 
@@ -164,16 +165,22 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
     candidates = rng.permutation(candidates)
     free = np.ones(len(candidates), dtype=bool)
 
-    def settlements(allowed=None) -> np.ndarray:
-        """About rate R of all original settlements, from candidates no other defect used."""
-        k = rng.binomial(len(originals), rate)
+    def settlements(allowed=None, domain: int | None = None) -> np.ndarray:
+        """About rate R of all original settlements (or of `domain` settlements), from candidates no other defect
+        used."""
+        k = rng.binomial(len(originals) if domain is None else domain, rate)
         ok = free & (True if allowed is None else allowed(candidates))
         pos = np.flatnonzero(ok)[:k]
         free[pos] = False
         return candidates[pos]
 
+    # Settlements the benefit audit judges (original inpatient settlements of 310 and 390): other defects stay off
+    # them, so that the audit's expected payment is never changed by a defect of another rule.
+    audited = np.char.startswith(s["med_type"].astype(str), "2") & np.isin(s["insutype"], ["310", "390"])
+    not_audited = lambda c: ~audited[c]  # noqa: E731
+
     # 无参保结算: the settlement claims the other scheme, in which the person was never enrolled.
-    rows = settlements()
+    rows = settlements(not_audited)
     s["insutype"][rows] = np.where(s["insutype"][rows] == "310", "390", "310")
     w.record("setl_without_enrollment", "setl_id", s["id"][rows])
 
@@ -181,7 +188,7 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
     rows = settlements()
     delta = rng.integers(100, 10000, len(rows))
     which = np.arange(len(rows)) % 3
-    for col, v in (("medfee_sumamt", 0), ("hifp_pay", 1), ("psn_cash_pay", 2)):
+    for col, v in (("medfee_sumamt", 0), ("fund_pay_sumamt", 1), ("psn_cash_pay", 2)):
         s[col][rows[which == v]] += delta[which == v]
     w.record("setl_arithmetic", "setl_id", s["id"][rows])
 
@@ -193,6 +200,8 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
                                          w.inst["code"][closed[np.arange(len(rows)) % len(closed)]])
     w.record("setl_unknown_medins", "setl_id", s["id"][rows])
 
+    inject_benefit_defects(rng, w, s, audited, settlements, candidates, free, rate)
+
     # Money outside the pooling area: a settlement booked to the city's own code or to a county of a city
     # not delivered. Nothing else about it is wrong.
     rows = settlements()
@@ -200,8 +209,9 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
         s["insu_admdvs"][rows] = np.array(w.outside_codes, dtype=np.int64)[np.arange(len(rows)) % len(w.outside_codes)]
         w.record("ledger_outside_pool", "setl_id", s["id"][rows])
 
-    # Orphan reversal: a reversal whose original was never delivered.
-    rows = settlements()
+    # Orphan reversal: a reversal whose original was never delivered (not in a person-year at its cap, where a
+    # reversal would free cap room for later settlements).
+    rows = settlements(lambda c: ~s["reaches_cap"][c])
     orphan = take(s, rows)
     for m in MONEY:
         orphan[m] = -orphan[m]
@@ -273,3 +283,82 @@ def city_defects(rng: np.random.Generator, fund_txn: dict, txn_ids: np.ndarray, 
         keep = np.setdiff1d(np.arange(len(fund_plan["year"])), dropped)
         fund_plan = {key: v[keep] for key, v in fund_plan.items()}
     return fund_txn, fund_plan, truth
+
+
+def _repay(s: dict, rows: np.ndarray, hifp_new: np.ndarray) -> None:
+    """Pay rows a different hifp_pay and keep DESIGN §2's arithmetic: the fund total and the person's cash move with it."""
+    delta = hifp_new - s["hifp_pay"][rows]
+    s["hifp_pay"][rows] = hifp_new
+    s["fund_pay_sumamt"][rows] += delta
+    s["psn_part_amt"][rows] -= delta
+    s["psn_cash_pay"][rows] -= delta
+
+
+def inject_benefit_defects(rng: np.random.Generator, w: World, s: dict, audited: np.ndarray, settlements,
+                           candidates: np.ndarray, free: np.ndarray, rate: float) -> None:
+    """待遇核查 defects (setl_benefit_mismatch): a wrong deductible, a wrong ratio, a payment past the annual cap across
+    several admissions. The settlement arithmetic still adds up: the error is in the policy, not in the sums. Only
+    person-years far from the cap take a deductible or ratio defect, so that no later settlement's cap room moves."""
+    from .settlements import policy_lookup
+
+    inscp, dedc = s["inscp_scp_amt"], s["act_pay_dedc"]
+    ratio = 1 - s["pool_prop_selfpay"] / 1e6
+    year = s["setl_time"] // 86400
+    year = year.astype("datetime64[D]").astype("datetime64[Y]").astype(int) + 1970
+    employee = s["insutype"] == "310"
+    cap = np.round(policy_lookup(year, employee, np.zeros(len(year), dtype=np.int64))["annual_cap"] * 100)
+    valid_in = audited & (s["vali_flag"] == "1")
+    domain = int((valid_in & (s["refd_setl_flag"] == "0")).sum())  # each kind at rate R of the audited settlements
+    keys, inverse = np.unique(s["person_year"], return_inverse=True)
+    year_paid = np.bincount(inverse, weights=np.where(valid_in, s["hifp_pay"], 0).astype(float))[inverse]
+    far = valid_in & (year_paid < cap / 2)
+
+    # Past the cap: the last admission of a person-year with several is paid in full beyond what the cap leaves.
+    originals = valid_in & (s["refd_setl_flag"] == "0")
+    order = np.lexsort((s["setl_time"], s["person_year"]))
+    last_of_year = np.zeros(len(order), dtype=bool)
+    same_next = np.r_[s["person_year"][order][1:] == s["person_year"][order][:-1], False]
+    last_of_year[order[~same_next]] = True
+    admissions = np.bincount(inverse, weights=originals.astype(float))[inverse]
+    used = {}
+    rows = settlements(lambda c: originals[c] & last_of_year[c] & (admissions[c] >= 2) & far[c], domain)
+    done = []
+    for r in rows:  # a few per chunk
+        same = valid_in & (s["person_year"] == s["person_year"][r]) & (s["setl_time"] < s["setl_time"][r])
+        room = cap[r] - s["hifp_pay"][same].sum()
+        extra = int(rng.integers(500_000, 2_000_000))
+        target = room + extra
+        new_inscp = int(np.ceil(target / ratio[r])) + dedc[r]
+        hifp_new = int(np.round((new_inscp - dedc[r]) * ratio[r]))
+        grow = new_inscp - inscp[r]
+        others = s["fund_pay_sumamt"][r] - s["hifp_pay"][r]
+        cash = s["medfee_sumamt"][r] + grow - hifp_new - others - s["acct_pay"][r]
+        if room <= 0 or cash < 0:
+            continue
+        s["inscp_scp_amt"][r] += grow
+        s["medfee_sumamt"][r] += grow
+        s["psn_part_amt"][r] += grow
+        s["psn_cash_pay"][r] += grow
+        _repay(s, np.array([r]), np.array([hifp_new]))
+        used[s["person_year"][r]] = True
+        done.append(r)
+    w.record("setl_benefit_mismatch", "setl_id", s["id"][np.array(done, dtype=np.int64)])
+    capped_years = np.isin(s["person_year"], np.array(list(used), dtype=np.int64))
+
+    # A wrong deductible: 200 yuan more than the band's (the deductible of a higher band), so the fund pays less.
+    rows = settlements(lambda c: far[c] & originals[c] & ~capped_years[c] & (inscp[c] - dedc[c] > 50_000), domain)
+    dedc[rows] += 20_000
+    _repay(s, rows, np.round((inscp[rows] - dedc[rows]) * ratio[rows]).astype(np.int64))
+    w.record("setl_benefit_mismatch", "setl_id", s["id"][rows])
+
+    # A wrong ratio: the ratio of another band (10 points more) or a county's old local ratio (5 points less).
+    rows = settlements(lambda c: far[c] & originals[c] & ~capped_years[c] & (inscp[c] - dedc[c] > 100_000), domain)
+    wrong = np.where(np.arange(len(rows)) % 2 == 0, np.minimum(ratio[rows] + 0.10, 0.99), ratio[rows] - 0.05)
+    wrong = np.round(wrong, 4)
+    hifp_new = np.round((inscp[rows] - dedc[rows]) * wrong).astype(np.int64)
+    overpaid_too_much = hifp_new - s["hifp_pay"][rows] > s["psn_cash_pay"][rows]
+    wrong = np.where(overpaid_too_much, np.round(ratio[rows] - 0.05, 4), wrong)
+    hifp_new = np.round((inscp[rows] - dedc[rows]) * wrong).astype(np.int64)
+    s["pool_prop_selfpay"][rows] = np.round((1 - wrong) * 1e6).astype(np.int64)
+    _repay(s, rows, hifp_new)
+    w.record("setl_benefit_mismatch", "setl_id", s["id"][rows])

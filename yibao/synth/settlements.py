@@ -212,8 +212,14 @@ def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndar
     pool_raw = np.round((inscp - dedc) * np.round(ratio, 4)).astype(np.int64)
     cap = np.round(policy["annual_cap"] * 100).astype(np.int64)
     seconds = rows["day"] * 86400 + 8 * 3600 + rng.integers(0, 9 * 3600, n)
-    person_year = np.where(is_in, person.astype(np.int64) * 10_000 + year, -1)
+    # the cap is per person, scheme and year
+    person_year = np.where(is_in, (person.astype(np.int64) * 10_000 + year) * 2 + emp_row, -1)
     hifp = capped_by_person_year(pool_raw, person_year, seconds, cap)
+    # person-years whose payments reach the cap: no reversal is made in them, since a reversal would free cap room
+    # for their later settlements (DESIGN §5), which were paid without it
+    keys, inverse = np.unique(person_year, return_inverse=True)
+    year_total = np.bincount(inverse, weights=pool_raw.astype(float))[inverse]
+    reaches_cap = is_in & (year_total >= cap)
     hifob = np.where(emp_row, np.round((pool_raw - hifp) * 0.9).astype(np.int64), 0)
     selfpay_scope = inscp - hifp - hifob
     hifmi = np.where(is_in & ~emp_row,
@@ -240,7 +246,7 @@ def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndar
         hifmi_pay=hifmi, hifob_pay=hifob, maf_pay=maf, oth_pay=zero, fund_pay_sumamt=fund,
         psn_part_amt=psn_part, acct_pay=acct, psn_cash_pay=psn_part - acct, hosp_part_amt=zero,
         refd_setl_flag=np.full(n, "0"), init_setl_id=np.full(n, -1, dtype=np.int64), clr_type=clr,
-        vali_flag=np.full(n, "1"),
+        vali_flag=np.full(n, "1"), reaches_cap=reaches_cap, person_year=person_year,
     )
     setl = {k: v[order] for k, v in setl.items()}
     setl["id"] = np.arange(1, n + 1, dtype=np.int64)
@@ -265,7 +271,7 @@ def add_reversals(rng: np.random.Generator, setl: dict[str, np.ndarray], tl: Tim
                   share: float = 0.012) -> dict[str, np.ndarray]:
     """Reverse about `share` of settlements: negated amounts, pointing at the original, days later."""
     n = len(setl["id"])
-    chosen = np.flatnonzero(rng.random(n) < share)
+    chosen = np.flatnonzero((rng.random(n) < share) & ~setl["reaches_cap"])
     rev = take(setl, chosen)
     rev["setl_time"] = rev["setl_time"] + rng.integers(0, 20, len(chosen)) * 86400 + rng.integers(60, 3600, len(chosen))
     keep = rev["setl_time"] < (tl.horizon_end + 1) * 86400

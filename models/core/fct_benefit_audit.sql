@@ -1,0 +1,131 @@
+-- grain: one original, valid inpatient settlement (setl_id) of scheme 310 or 390, with what the unified policy says
+-- the pooled fund should have paid (待遇核查, DESIGN §5) beside what it paid.
+-- expected_hifp_pay = min(ratio x max(0, inscp_scp_amt - deductible), what is left of the annual cap), with the
+-- deductible, ratio, retiree uplift and cap of the benefit seed for the settlement's year, scheme and band.
+-- The band is the institution's (dim_medins) when it is valid on the day, else the settlement's own hosp_lv and
+-- treatment area (an unknown or closed institution is a setl_unknown_medins exception of its own).
+-- The cap room is the annual cap less the pooled fund already paid to the person (certno) in the scheme and year
+-- before this settlement, in setl_time order, net of reversals: a reversal frees the share it cancels.
+-- Each settlement needs only its person-year's earlier rows, so a new day's settlements need no more than that.
+with inpatient_rows as (
+    select
+        setl_id,
+        person_key,
+        insutype,
+        psn_type,
+        setl_time,
+        setl_date,
+        month_end,
+        extract(year from setl_time) as setl_year,
+        fixmedins_code,
+        hosp_tier,
+        mdtrtarea_admvs,
+        insu_admdvs,
+        inscp_scp_amt,
+        act_pay_dedc,
+        hifp_pay,
+        pool_prop_selfpay,
+        is_reversal
+    from {{ ref('fct_settlement') }}
+    where is_valid
+      and insutype in ('310', '390')
+      and med_group = 'inpatient'
+),
+
+cap_used as (
+    select
+        inpatient_rows.*,
+        coalesce(sum(hifp_pay) over (
+            partition by person_key, insutype, setl_year
+            order by setl_time, setl_id
+            rows between unbounded preceding and 1 preceding
+        ), 0) as cap_used_before
+    from inpatient_rows
+),
+
+originals as (
+    select * from cap_used where not is_reversal
+),
+
+banded as (
+    select
+        originals.*,
+        coalesce(
+            case when medins.is_valid and medins.begndate <= originals.setl_date
+                      and (medins.enddate is null or originals.setl_date <= medins.enddate)
+                 then medins.benefit_band end,
+            {{ benefit_band('originals.hosp_tier', 'regions.county_kind') }}
+        ) as benefit_band
+    from originals
+    left join {{ ref('dim_medins') }} as medins
+        on medins.fixmedins_code = originals.fixmedins_code
+    left join {{ ref('region') }} as regions
+        on regions.admdvs = originals.mdtrtarea_admvs
+),
+
+with_policy as (
+    select
+        banded.*,
+        policy.annual_cap,
+        case when policy.deductible < banded.inscp_scp_amt then policy.deductible else banded.inscp_scp_amt end
+            as expected_deductible,
+        case
+            when substr(banded.psn_type, 1, 2) in ('12', '13')
+                 and policy.fund_ratio + policy.retiree_ratio_uplift > policy.max_fund_ratio
+                then policy.max_fund_ratio
+            when substr(banded.psn_type, 1, 2) in ('12', '13')
+                then policy.fund_ratio + policy.retiree_ratio_uplift
+            else policy.fund_ratio
+        end as expected_ratio
+    from banded
+    inner join {{ ref('benefit_policy') }} as policy
+        on policy.year = banded.setl_year
+       and policy.insutype = banded.insutype
+       and policy.benefit_band = banded.benefit_band
+),
+
+expected as (
+    select
+        with_policy.*,
+        cast(round((inscp_scp_amt - expected_deductible) * expected_ratio, 2) as decimal(18, 2)) as uncapped_hifp_pay,
+        case when annual_cap > cap_used_before then annual_cap - cap_used_before else 0 end as cap_room
+    from with_policy
+),
+
+judged as (
+    select
+        expected.*,
+        case when uncapped_hifp_pay < cap_room then uncapped_hifp_pay else cap_room end as expected_hifp_pay
+    from expected
+)
+
+select
+    setl_id,
+    person_key,
+    insutype,
+    insu_admdvs,
+    hosp_tier,
+    benefit_band,
+    fixmedins_code,
+    setl_time,
+    month_end,
+    inscp_scp_amt,
+    cast(expected_deductible as decimal(18, 2)) as expected_deductible,
+    act_pay_dedc,
+    cast(expected_ratio as decimal(9, 4)) as expected_ratio,
+    pool_prop_selfpay,
+    cast(annual_cap as decimal(18, 2)) as annual_cap,
+    cast(cap_used_before as decimal(18, 2)) as cap_used_before,
+    cast(cap_room as decimal(18, 2)) as cap_room,
+    cast(expected_hifp_pay as decimal(18, 2)) as expected_hifp_pay,
+    hifp_pay,
+    cast(hifp_pay - expected_hifp_pay as decimal(18, 2)) as hifp_pay_difference,
+    abs(hifp_pay - expected_hifp_pay) > 1 as is_mismatch,
+    cast(case
+        when abs(hifp_pay - expected_hifp_pay) <= 1 then null
+        when abs(act_pay_dedc - expected_deductible) > 0.005 then 'deductible'
+        when abs(pool_prop_selfpay - (1 - expected_ratio)) > 0.00005 then 'ratio'
+        when hifp_pay > cap_room + 1 or uncapped_hifp_pay > cap_room then 'cap'
+        else 'amount'
+    end as {{ dbt.type_string() }}) as mismatch_part
+from judged
