@@ -1,6 +1,6 @@
 """yibao dashboards (医保市级统筹数据看板), served by `yibao dashboard`.
 
-Sign-in first; then six pages sharing the month / area / scheme filters of the sidebar.
+Sign-in first; then seven pages sharing the month / area / scheme filters of the sidebar.
 """
 from __future__ import annotations
 
@@ -54,6 +54,7 @@ pages = [
     st.Page("pages/coverage.py", title=t("coverage"), icon=":material/groups:", url_path="coverage"),
     st.Page("pages/fund.py", title=t("fund"), icon=":material/savings:", url_path="fund"),
     st.Page("pages/reimbursement.py", title=t("reimbursement"), icon=":material/local_hospital:", url_path="reimbursement"),
+    st.Page("pages/audit.py", title=t("audit"), icon=":material/rule:", url_path="audit"),
     st.Page("pages/quality.py", title=t("quality"), icon=":material/fact_check:", url_path="quality"),
     st.Page("pages/pipeline.py", title=t("pipeline"), icon=":material/settings:", url_path="pipeline"),
 ]

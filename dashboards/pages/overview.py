@@ -21,6 +21,8 @@ ratios = data.frame(
     "and insutype in ('310', '390')", (f.area, f.month_end),
     columns="insutype, month_end, sum(insurance_fund_pay) / nullif(sum(inscp_scp_amt), 0) as ratio",
     group="insutype, month_end", order="month_end")
+overpaid = data.frame("marts.rpt_benefit_audit_monthly", "admdvs = ? and month_end = ?", (f.area, f.month_end),
+                      columns="sum(overpaid_amt) as overpaid, sum(settlements_mismatched) as n")
 exceptions = data.frame("dq.dq_exceptions", "admdvs = ? or ? = '230800'", (f.area, f.area), columns="count(*) as n")
 
 
@@ -70,5 +72,10 @@ for col, scheme, key, target in ((c6, "310", "ratio_employee", 0.80), (c7, "390"
     gap = series.iloc[-1] - target
     col.caption(pick(f"目标 {target:.0%}，差 {gap * 100:+.1f} 个百分点", f"target {target:.0%}, {gap * 100:+.1f} pt"))
 
-st.metric(t("open_exceptions"), f"{int(exceptions['n'].iloc[0]) if not exceptions.empty else 0:,}", border=True)
+c8, c9 = st.columns(2)
+c8.metric(t("open_exceptions"), f"{int(exceptions['n'].iloc[0]) if not exceptions.empty else 0:,}", border=True)
+if not overpaid.empty:
+    c9.metric(t("overpaid_month"), yuan(overpaid["overpaid"].iloc[0], lang()), border=True,
+              help=pick(f"待遇核查：本月 {int(overpaid['n'].iloc[0] or 0)} 笔住院结算不符合统一政策",
+                        f"benefit audit: {int(overpaid['n'].iloc[0] or 0)} inpatient settlements paid off the policy this month"))
 footnote()

@@ -17,7 +17,7 @@ sys.path.insert(0, str(DASHBOARDS))
 from auth import User, authenticate, verify_password  # noqa: E402
 from labels import REGIONS  # noqa: E402
 
-PAGES = ("overview", "coverage", "fund", "reimbursement", "quality", "pipeline")
+PAGES = ("overview", "coverage", "fund", "reimbursement", "audit", "quality", "pipeline")
 CITY_USER = User("leader", "市医保局领导", "city")
 COUNTY_USER = User("huanan", "桦南县医保局", "county:230822")
 
@@ -47,7 +47,7 @@ def test_every_page_renders(in_env, page, user):
     assert at.title and not at.error
 
 
-@pytest.mark.parametrize("page", PAGES[:5])
+@pytest.mark.parametrize("page", PAGES[:6])  # the pipeline page shows county users nothing
 def test_county_user_sees_only_their_county(in_env, page):
     text = page_text(run_page(page, COUNTY_USER))
     assert "桦南县" in text or "230822" in text or page == "quality"

@@ -76,8 +76,11 @@ def test_injected_defects_track_the_rate(tmp_path):
     # names two cards for a second card, one for a shared number (1.5 on average), and two for each second-number
     # duplicate enrollment: 1.5 + 2 x (0.5 + 0.5).
     keys_per_defect = {"one_person_one_number": 4, "one_person_one_card": 3.5}
-    assert set(counts) == set(domain) | {"plan_missing"}
+    assert set(counts) == set(domain) | {"plan_missing", "setl_benefit_mismatch"}
     assert 1 <= counts["plan_missing"] <= 4  # a city has only 10 counties x 2 pooled funds x 1 complete year
+    # three kinds of benefit defect, each at rate R of the audited settlements (original inpatient ones, a few
+    # per cent of all settlements)
+    assert 3 <= counts["setl_benefit_mismatch"] <= 3 * rate * 0.15 * g.rows["setl"] + 10
     for rule, n in domain.items():
         observed = counts[rule] / keys_per_defect.get(rule, 1)
         expected = rate * n
