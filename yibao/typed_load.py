@@ -151,13 +151,18 @@ ID_LIKE = re.compile(r"(?<![0-9A-Za-z])([0-9]{6})[0-9]{5,8}([0-9]{3}[0-9Xx])(?![
 CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
 
 
+def _mask_ids(text: str) -> str:
+    """ID-number-like runs keep their first 6 and last 4 characters."""
+    return ID_LIKE.sub(lambda m: m.group(1) + "********" + m.group(2), text)
+
+
 def mask_text(text: str | None) -> str | None:
     """A quarantine reason without PII: a rejected value is quoted in it (begndate=<value> is not a valid DATE),
     and the value may be an ID number or a name in the wrong column. ID-number-like runs keep their first 6 and
     last 4 characters; Chinese text is starred."""
     if text is None:
         return None
-    return CJK_RUN.sub("***", ID_LIKE.sub(lambda m: m.group(1) + "********" + m.group(2), text))
+    return CJK_RUN.sub("***", _mask_ids(text))
 
 
 def mask_line(extract: str, line: str | None, header: list[str] | None = None) -> str | None:
@@ -167,7 +172,7 @@ def mask_line(extract: str, line: str | None, header: list[str] | None = None) -
     stays in the landing file at that row."""
     if line is None:
         return None
-    masked = ID_LIKE.sub(lambda m: m.group(1) + "********" + m.group(2), line)
+    masked = _mask_ids(line)
     names = [c.strip().lower() for c in header] if header else [c for c, _ in EXTRACTS[extract].columns]
     if "psn_name" not in [c for c, _ in EXTRACTS[extract].columns]:
         return masked

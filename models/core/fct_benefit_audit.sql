@@ -67,15 +67,10 @@ with_policy as (
     select
         banded.*,
         policy.annual_cap,
-        case when policy.deductible < banded.inscp_scp_amt then policy.deductible else banded.inscp_scp_amt end
-            as expected_deductible,
-        case
-            when substr(banded.psn_type, 1, 2) in ('12', '13')
-                 and policy.fund_ratio + policy.retiree_ratio_uplift > policy.max_fund_ratio
-                then policy.max_fund_ratio
-            when substr(banded.psn_type, 1, 2) in ('12', '13')
-                then policy.fund_ratio + policy.retiree_ratio_uplift
-            else policy.fund_ratio
+        least(policy.deductible, banded.inscp_scp_amt) as expected_deductible,
+        case when substr(banded.psn_type, 1, 2) in ('12', '13')
+             then least(policy.fund_ratio + policy.retiree_ratio_uplift, policy.max_fund_ratio)
+             else policy.fund_ratio
         end as expected_ratio
     from banded
     inner join {{ ref('benefit_policy') }} as policy
@@ -88,14 +83,14 @@ expected as (
     select
         with_policy.*,
         cast(round((inscp_scp_amt - expected_deductible) * expected_ratio, 2) as decimal(18, 2)) as uncapped_hifp_pay,
-        case when annual_cap > cap_used_before then annual_cap - cap_used_before else 0 end as cap_room
+        greatest(annual_cap - cap_used_before, 0) as cap_room
     from with_policy
 ),
 
 judged as (
     select
         expected.*,
-        case when uncapped_hifp_pay < cap_room then uncapped_hifp_pay else cap_room end as expected_hifp_pay
+        least(uncapped_hifp_pay, cap_room) as expected_hifp_pay
     from expected
 )
 

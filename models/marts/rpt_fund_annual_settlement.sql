@@ -108,20 +108,18 @@ county_steps as (
     select
         with_plan.*,
         income - expenditure as current_result,
-        case when income < expenditure then expenditure - income else 0 end as deficit,
+        greatest(expenditure - income, 0) as deficit,
         -- what the counties hold at year end from their own business, before adjustments and top-ups
-        case when balance_at_start + income - expenditure > 0 then balance_at_start + income - expenditure else 0 end
-            as balance_available,
-        case when planned_income > contribution_income + subsidy_income
-             then planned_income - (contribution_income + subsidy_income) else 0 end as income_shortfall
+        greatest(balance_at_start + income - expenditure, 0) as balance_available,
+        -- null without a plan; such a row is not settled
+        greatest(planned_income - (contribution_income + subsidy_income), 0) as income_shortfall
     from with_plan
 ),
 
 county_own as (
     select
         county_steps.*,
-        case when deficit < balance_at_start then deficit when balance_at_start > 0 then balance_at_start else 0 end
-            as own_cover
+        least(deficit, greatest(balance_at_start, 0)) as own_cover
     from county_steps
 ),
 
@@ -129,8 +127,7 @@ county_shares as (
     select
         county_own.*,
         deficit - own_cover as remainder,
-        case when deficit - own_cover < income_shortfall then deficit - own_cover else income_shortfall end
-            as county_government_cover
+        least(deficit - own_cover, income_shortfall) as county_government_cover
     from county_own
 ),
 

@@ -18,8 +18,7 @@ from .timeline import NO_DAY, Timeline, yyyymmdd
 RULES = ("dup_enrollment_cross_scheme", "dup_enrollment_cross_county", "one_person_one_number",
          "one_person_one_card", "certno_invalid", "setl_without_enrollment", "setl_arithmetic",
          "setl_unknown_medins", "setl_orphan_reversal", "setl_benefit_mismatch", "kpop_not_enrolled",
-         "clct_unknown_person",
-         "ledger_outside_pool", "plan_missing")
+         "clct_unknown_person", "ledger_outside_pool", "plan_missing")
 # plan_missing and the fund-transaction part of ledger_outside_pool are injected at city level (city_defects).
 
 
@@ -299,17 +298,11 @@ def inject_benefit_defects(rng: np.random.Generator, w: World, s: dict, audited:
     """待遇核查 defects (setl_benefit_mismatch): a wrong deductible, a wrong ratio, a payment past the annual cap across
     several admissions. The settlement arithmetic still adds up: the error is in the policy, not in the sums. Only
     person-years far from the cap take a deductible or ratio defect, so that no later settlement's cap room moves."""
-    from .settlements import policy_lookup
-
-    inscp, dedc = s["inscp_scp_amt"], s["act_pay_dedc"]
+    inscp, dedc, cap = s["inscp_scp_amt"], s["act_pay_dedc"], s["annual_cap"]
     ratio = 1 - s["pool_prop_selfpay"] / 1e6
-    year = s["setl_time"] // 86400
-    year = year.astype("datetime64[D]").astype("datetime64[Y]").astype(int) + 1970
-    employee = s["insutype"] == "310"
-    cap = np.round(policy_lookup(year, employee, np.zeros(len(year), dtype=np.int64))["annual_cap"] * 100)
     valid_in = audited & (s["vali_flag"] == "1")
     domain = int((valid_in & (s["refd_setl_flag"] == "0")).sum())  # each kind at rate R of the audited settlements
-    keys, inverse = np.unique(s["person_year"], return_inverse=True)
+    _, inverse = np.unique(s["person_year"], return_inverse=True)
     year_paid = np.bincount(inverse, weights=np.where(valid_in, s["hifp_pay"], 0).astype(float))[inverse]
     far = valid_in & (year_paid < cap / 2)
 
@@ -320,7 +313,6 @@ def inject_benefit_defects(rng: np.random.Generator, w: World, s: dict, audited:
     same_next = np.r_[s["person_year"][order][1:] == s["person_year"][order][:-1], False]
     last_of_year[order[~same_next]] = True
     admissions = np.bincount(inverse, weights=originals.astype(float))[inverse]
-    used = {}
     rows = settlements(lambda c: originals[c] & last_of_year[c] & (admissions[c] >= 2) & far[c], domain)
     done = []
     for r in rows:  # a few per chunk
@@ -340,10 +332,10 @@ def inject_benefit_defects(rng: np.random.Generator, w: World, s: dict, audited:
         s["psn_part_amt"][r] += grow
         s["psn_cash_pay"][r] += grow
         _repay(s, np.array([r]), np.array([hifp_new]))
-        used[s["person_year"][r]] = True
         done.append(r)
-    w.record("setl_benefit_mismatch", "setl_id", s["id"][np.array(done, dtype=np.int64)])
-    capped_years = np.isin(s["person_year"], np.array(list(used), dtype=np.int64))
+    done = np.array(done, dtype=np.int64)
+    w.record("setl_benefit_mismatch", "setl_id", s["id"][done])
+    capped_years = np.isin(s["person_year"], s["person_year"][done])
 
     # A wrong deductible: 200 yuan more than the band's (the deductible of a higher band), so the fund pays less.
     rows = settlements(lambda c: far[c] & originals[c] & ~capped_years[c] & (inscp[c] - dedc[c] > 50_000), domain)

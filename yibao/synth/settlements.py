@@ -217,7 +217,7 @@ def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndar
     hifp = capped_by_person_year(pool_raw, person_year, seconds, cap)
     # person-years whose payments reach the cap: no reversal is made in them, since a reversal would free cap room
     # for their later settlements (DESIGN §5), which were paid without it
-    keys, inverse = np.unique(person_year, return_inverse=True)
+    _, inverse = np.unique(person_year, return_inverse=True)
     year_total = np.bincount(inverse, weights=pool_raw.astype(float))[inverse]
     reaches_cap = is_in & (year_total >= cap)
     hifob = np.where(emp_row, np.round((pool_raw - hifp) * 0.9).astype(np.int64), 0)
@@ -246,7 +246,7 @@ def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndar
         hifmi_pay=hifmi, hifob_pay=hifob, maf_pay=maf, oth_pay=zero, fund_pay_sumamt=fund,
         psn_part_amt=psn_part, acct_pay=acct, psn_cash_pay=psn_part - acct, hosp_part_amt=zero,
         refd_setl_flag=np.full(n, "0"), init_setl_id=np.full(n, -1, dtype=np.int64), clr_type=clr,
-        vali_flag=np.full(n, "1"), reaches_cap=reaches_cap, person_year=person_year,
+        vali_flag=np.full(n, "1"), reaches_cap=reaches_cap, person_year=person_year, annual_cap=cap,
     )
     setl = {k: v[order] for k, v in setl.items()}
     setl["id"] = np.arange(1, n + 1, dtype=np.int64)
