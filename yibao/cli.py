@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import paths
 from .errors import UserError
+from .lock import LOCKED, Locked
 
 
 def _generate(args) -> int:
@@ -30,16 +31,22 @@ def _generate(args) -> int:
 
 def _ingest(args) -> int:
     from .ingest import ingest
+    from .lock import run_lock
 
-    report = ingest(paths.landing_dir(), paths.db_path(), paths.quarantine_dir())
+    with run_lock(paths.data_dir(), "ingest"):
+        report = ingest(paths.landing_dir(), paths.db_path(), paths.quarantine_dir(), release=args.release)
     print(report.summary())
     return 0 if report.ok else 1
 
 
 def _build(args) -> int:
-    from .build import build_and_publish
+    from .build import build_and_publish, target_of
+    from .lock import run_lock
 
-    return build_and_publish(args.dbt_args)
+    if (target_of(args.dbt_args) or "duckdb").startswith("spark"):  # writes the lake and Spark, not the warehouse
+        return build_and_publish(args.dbt_args)
+    with run_lock(paths.data_dir(), "build"):
+        return build_and_publish(args.dbt_args)
 
 
 def _export(args) -> int:
@@ -62,15 +69,9 @@ def _export(args) -> int:
 
 
 def _nightly(args) -> int:
-    from .nightly import LOCKED, nightly
+    from .nightly import nightly
 
-    try:
-        return nightly(dry_run=args.dry_run)
-    except UserError as e:
-        if "another nightly run" in e.message:
-            print(f"yibao nightly: {e}", file=sys.stderr)
-            return LOCKED
-        raise
+    return nightly(dry_run=args.dry_run)
 
 
 def _bench(args) -> int:
@@ -127,6 +128,8 @@ def parser() -> argparse.ArgumentParser:
     g.set_defaults(func=_generate)
 
     i = sub.add_parser("ingest", help="load every new delivery into the raw schema")
+    i.add_argument("--release", action="append", default=[], metavar="YYYYMMDD",
+                   help="load a delivery held because it came long after the last one (repeatable)")
     i.set_defaults(func=_ingest)
 
     b = sub.add_parser("build", help="run dbt build with the project's profile")
@@ -174,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     args.dbt_args = extra
     try:
         return args.func(args)
+    except Locked as e:
+        print(f"yibao {args.command}: {e}", file=sys.stderr)
+        return LOCKED
     except UserError as e:
         print(f"yibao {args.command}: {e}", file=sys.stderr)
         return 2

@@ -40,19 +40,24 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 def parse_period(period: str) -> tuple[dt.date, dt.date]:
-    """First and last day of 2025-06, 2025Q2 or 2025."""
-    if m := re.fullmatch(r"(\d{4})-(\d{2})", period):
+    """First and last day of 2025-06, 2025Q2 or 2025. Only ASCII digits: \\d would also accept full-width
+    or Arabic-Indic digits, and the period names the output folder."""
+    hint = "use a month 2025-06, a quarter 2025Q2 or a year 2025, in ASCII digits"
+    if m := re.fullmatch(r"([0-9]{4})-([0-9]{2})", period, re.ASCII):
         y, mo = int(m[1]), int(m[2])
-        first, last_month = dt.date(y, mo, 1), mo
-    elif m := re.fullmatch(r"(\d{4})Q([1-4])", period):
+        if not 1 <= mo <= 12:
+            raise UserError(f"period '{period}': there is no month {mo:02d}", hint)
+        first_month, last_month = mo, mo
+    elif m := re.fullmatch(r"([0-9]{4})Q([1-4])", period, re.ASCII):
         y, q = int(m[1]), int(m[2])
-        first, last_month = dt.date(y, 3 * q - 2, 1), 3 * q
-    elif m := re.fullmatch(r"(\d{4})", period):
-        y = int(m[1])
-        first, last_month = dt.date(y, 1, 1), 12
+        first_month, last_month = 3 * q - 2, 3 * q
+    elif m := re.fullmatch(r"([0-9]{4})", period, re.ASCII):
+        y, first_month, last_month = int(m[1]), 1, 12
     else:
-        raise UserError(f"period '{period}' is not understood", "use a month 2025-06, a quarter 2025Q2 or a year 2025")
-    return first, dt.date(y, last_month, calendar.monthrange(y, last_month)[1])
+        raise UserError(f"period '{period}' is not understood", hint)
+    if not 1900 <= y <= 2999:
+        raise UserError(f"period '{period}': the year {y} is not a reporting year", hint)
+    return dt.date(y, first_month, 1), dt.date(y, last_month, calendar.monthrange(y, last_month)[1])
 
 
 # (form, Chinese title, columns as (name, Chinese header, kind)); kind: text | int | money | ratio | months

@@ -11,10 +11,17 @@ Per file:
 A file that cannot be trusted as a whole is rejected: it is moved to $YIBAO_DATA/quarantine/,
 the reason is recorded, and the other files still load. A crash leaves the warehouse as it was
 before the file being loaded.
+
+Before any file, the landing folder itself is judged (README, "What ingest refuses, holds and reports"):
+an entry that is not a delivery folder is reported; a delivery dated after today, or more than
+MAX_GAP_DAYS after the last delivery loaded, is held (not loaded, reported) until it is released; a
+delivery whose manifest cannot be read loads nothing. One bad item never stops the others: every
+other delivery still loads, in date order.
 """
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -25,10 +32,15 @@ import duckdb
 from . import typed_load
 from .contract import EXTRACTS
 from .files import file_sha256
-from .landing_files import Rejected, decode, deliveries, read_manifest
+from .landing_files import BadManifest, Notice, Rejected, decode, read_manifest, scan_landing
 from .warehouse import connect, ensure_tables
 
 RESEND_HINT = "ask the sender for a corrected extract and deliver it in a new folder under landing/"
+MAX_GAP_DAYS = 31  # a delivery dated longer than this after the last one loaded is held (YIBAO_MAX_GAP_DAYS)
+
+
+def max_gap_days() -> int:
+    return int(os.environ.get("YIBAO_MAX_GAP_DAYS", MAX_GAP_DAYS))
 
 
 @dataclass
@@ -42,6 +54,7 @@ class FileResult:
     reason: str = ""
     moved_to: Path | None = None
     warnings: list[str] = field(default_factory=list)
+    extra_columns: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         where = f"{self.delivery}/{self.file}"
@@ -52,6 +65,9 @@ class FileResult:
             return f"skipped  {where}: {self.reason}"
         q = f", {self.rows_quarantined:,} quarantined (see dq.quarantine_rows)" if self.rows_quarantined else ""
         w = "".join(f"\n    warning: {x}" for x in self.warnings)
+        if self.extra_columns:
+            w += (f"\n    note: column(s) {', '.join(self.extra_columns)} are not in the contract (DESIGN §2) and "
+                  "were not loaded; recorded in ops.loaded_files.extra_columns")
         return f"loaded   {where}: {self.rows_loaded:,} rows{q}{w}"
 
 
@@ -59,13 +75,18 @@ class FileResult:
 class IngestReport:
     results: list[FileResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     data_docs: Path | None = None
     validation_seconds: float = 0.0
     seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
-        return not self.errors and all(r.status != "rejected" for r in self.results)
+        return not self.errors and not self.notices and all(r.status != "rejected" for r in self.results)
+
+    @property
+    def held(self) -> list[Notice]:
+        return [n for n in self.notices if n.kind == "held"]
 
     @property
     def rejected(self) -> list[FileResult]:
@@ -73,15 +94,16 @@ class IngestReport:
 
     def summary(self) -> str:
         shown = [r for r in self.results if r.status != "skipped"]
-        lines = [r.line() for r in shown] + [f"ERROR {e}" for e in self.errors]
+        lines = [r.line() for r in shown] + [n.line() for n in self.notices] + [f"ERROR {e}" for e in self.errors]
         if self.data_docs:
             lines.append(f"Great Expectations: {self.validation_seconds:.1f} s of {self.seconds:.1f} s validating; "
                          f"Data Docs at {self.data_docs}")
         loaded = sum(r.rows_loaded for r in self.results)
         quarantined = sum(r.rows_quarantined for r in self.results)
         lines.append(f"ingest: {sum(r.status == 'loaded' for r in self.results)} files loaded, "
-                     f"{loaded:,} rows, {quarantined:,} rows quarantined, {len(self.rejected)} files rejected"
-                     + ("" if shown else " (nothing new to load)"))
+                     f"{loaded:,} rows, {quarantined:,} rows quarantined, {len(self.rejected)} files rejected, "
+                     f"{len(self.held)} deliveries held, {len(self.notices) - len(self.held) + len(self.errors)} "
+                     "other problems" + ("" if shown or self.notices or self.errors else " (nothing new to load)"))
         return "\n".join(lines)
 
 
@@ -105,9 +127,24 @@ class Loader:
 
     def record(self, res: FileResult, delivery_date: dt.date, extract: str | None, digest: str,
                now: dt.datetime, encoding: str | None = None) -> None:
-        self.con.execute("insert into ops.loaded_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self.con.execute("insert into ops.loaded_files (delivery_date, file, extract, sha256, status, manifest_rows, "
+                         "rows_loaded, rows_quarantined, reason, loaded_at, encoding, extra_columns) "
+                         "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          [delivery_date, res.file, extract, digest, res.status, res.manifest_rows, res.rows_loaded,
-                          res.rows_quarantined, res.reason or None, now, encoding])
+                          res.rows_quarantined, res.reason or None, now, encoding,
+                          ", ".join(res.extra_columns) or None])
+
+    def refuse(self, folder: Path, path: Path, reason: str) -> FileResult:
+        """Reject a file without reading it, and record why (a file already loaded stays loaded)."""
+        delivery_date, digest = dt.datetime.strptime(folder.name, "%Y%m%d").date(), file_sha256(path)
+        if self.con.execute("select count(*) from ops.loaded_files where delivery_date = ? and file = ? and "
+                            "sha256 = ? and status = 'loaded'", [delivery_date, path.name, digest]).fetchone()[0]:
+            return FileResult(folder.name, path.name, "skipped")
+        result = FileResult(folder.name, path.name, "rejected", reason=reason)
+        extract = path.name.removesuffix(".gz").removesuffix(".csv")
+        self.record(result, delivery_date, extract if extract in EXTRACTS else None, digest,
+                    dt.datetime.now().replace(microsecond=0))
+        return result
 
     def load(self, folder: Path, path: Path, manifest: dict[str, tuple[int, str]]) -> FileResult:
         delivery_date = dt.datetime.strptime(folder.name, "%Y%m%d").date()
@@ -121,6 +158,15 @@ class Loader:
         extract = path.name.removesuffix(".gz").removesuffix(".csv")
         extract = extract if extract in EXTRACTS else None
         now = dt.datetime.now().replace(microsecond=0)
+        earlier = self.con.execute("select loaded_at from ops.loaded_files where delivery_date = ? and file = ? "
+                                   "and status = 'loaded'", [delivery_date, path.name]).fetchone()
+        if earlier:  # loaded before with other content: never replaced in place
+            result.status = "rejected"
+            result.reason = (f"changed since it was loaded on {earlier[0]:%Y-%m-%d %H:%M}; a loaded file is never "
+                             "replaced: send the correction as a new delivery, with a later updt_time on the "
+                             "corrected rows")
+            self.record(result, delivery_date, extract, digest, now)
+            return result
         if seen and manifest.get(path.name, (0, ""))[0] > 0:  # an empty extract may recur harmlessly
             result.status = "duplicate"
             result.reason = f"identical to the file already loaded from delivery {seen[0][0]:%Y%m%d}; nothing changed"
@@ -137,9 +183,16 @@ class Loader:
             decoded = decode(path, self.tmp_dir)
             encoding = decoded.encoding
             try:
-                missing = [c for c in EXTRACTS[extract].column_names if c not in decoded.header]
+                header = decoded.header
+                twice = sorted({c for c in header if header.count(c) > 1})
+                if twice:
+                    raise Rejected(f"the header names column(s) {', '.join(twice)} more than once")
+                if "" in header:
+                    raise Rejected(f"the header has an unnamed column (column {header.index('') + 1})")
+                missing = [c for c in EXTRACTS[extract].column_names if c not in header]
                 if missing:
                     raise Rejected(f"required column(s) missing: {', '.join(missing)}")
+                result.extra_columns = [c for c in header if c not in EXTRACTS[extract].column_names]
                 self._load_decoded(result, extract, decoded, delivery_date, now, digest, manifest_sha)
             finally:
                 decoded.cleanup()
@@ -155,7 +208,7 @@ class Loader:
         label = f"{result.delivery}/{result.file}"
         con.begin()
         try:
-            staged = typed_load.stage(con, extract, decoded)
+            staged = typed_load.stage(con, extract, decoded, delivery_date)
             if staged.rows != result.manifest_rows:
                 raise Rejected(f"row count {staged.rows:,} differs from manifest ({result.manifest_rows:,}); "
                                "the file is truncated or incomplete")
@@ -198,27 +251,28 @@ def _move_to_quarantine(path: Path, quarantine: Path) -> Path:
     return target
 
 
-def ingest(landing: Path, db: Path, quarantine: Path) -> IngestReport:
+def ingest(landing: Path, db: Path, quarantine: Path, release: tuple[str, ...] | list[str] = (),
+           today: dt.date | None = None) -> IngestReport:
+    """Load every delivery not yet loaded. `release` names deliveries (YYYYMMDD) to load although they
+    came more than MAX_GAP_DAYS after the last one; a delivery dated after `today` is never loaded."""
     t0 = time.perf_counter()
+    today = today or dt.date.today()
     report = IngestReport()
+    found, report.notices = scan_landing(landing)
     con = connect(db)
     try:
         ensure_tables(con)
         loader = Loader(con, landing.parent)
-        for folder in deliveries(landing):
-            if not (folder / "manifest.csv").exists():
-                report.errors.append(f"{folder.name}: no manifest.csv, so nothing in this delivery was loaded; "
-                                     "add the manifest (file,rows,sha256) and run ingest again")
+        accepted = {d for (d,) in con.execute("select distinct delivery_date from ops.loaded_files "
+                                              "where status = 'loaded'").fetchall()}
+        for day, folder in found:
+            held = _hold(day, folder.name, accepted, today, release)
+            if held:
+                report.notices.append(held)
                 continue
-            manifest = read_manifest(folder)
-            present = {p.name for p in folder.iterdir() if p.is_file() and p.name != "manifest.csv"}
-            for name in sorted(set(manifest) - present):
-                report.errors.append(f"{folder.name}/{name}: listed in manifest.csv but not delivered")
-            for name in sorted(present):
-                result = loader.load(folder, folder / name, manifest)
-                if result.status == "rejected":
-                    result.moved_to = _move_to_quarantine(folder / name, quarantine)
-                report.results.append(result)
+            report.results += _load_delivery(loader, folder, quarantine, report.notices)
+            if any(r.delivery == folder.name and r.status == "loaded" for r in report.results):
+                accepted.add(day)
         con.execute("checkpoint")
         if loader._validator is not None:
             report.data_docs = loader.validator.build_docs()
@@ -227,3 +281,67 @@ def ingest(landing: Path, db: Path, quarantine: Path) -> IngestReport:
         con.close()
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _hold(day: dt.date, name: str, accepted: set[dt.date], today: dt.date, release) -> Notice | None:
+    """Why a delivery is held back, or None. A delivery any file of which was loaded before is never held."""
+    if day in accepted:
+        return None
+    if day > today:
+        return Notice(name, f"dated {day}, after today ({today}): a delivery cannot come from the future, so "
+                            "nothing in it was loaded", "if the date is wrong, rename the folder to the real delivery "
+                                                         "date; if it is right, it loads on that day", kind="held")
+    last = max((d for d in accepted if d < day), default=None)
+    gap = max_gap_days()
+    if last is not None and day > max(accepted) and (day - last).days > gap and name not in release:
+        return Notice(name, f"dated {(day - last).days} days after the last delivery loaded ({last:%Y%m%d}), more "
+                            f"than the {gap} days a gap between deliveries may be; nothing in it was loaded",
+                      f"if the date is right, load it with `yibao ingest --release {name}`; if not, rename the "
+                      "folder to the real delivery date", kind="held")
+    return None
+
+
+def _load_delivery(loader: Loader, folder: Path, quarantine: Path, notices: list[Notice]) -> list[FileResult]:
+    """Every file of one delivery; a problem with one file or with the manifest is a notice, never an exception."""
+    if not (folder / "manifest.csv").exists():
+        notices.append(Notice(folder.name, "no manifest.csv, so nothing in this delivery was loaded",
+                              "add the manifest (file,rows,sha256) and run ingest again"))
+        return []
+    try:
+        manifest = read_manifest(folder)
+    except BadManifest as e:
+        notices.append(Notice(f"{folder.name}/manifest.csv", f"{e}; nothing in this delivery was loaded",
+                              "correct the manifest (UTF-8, comma-separated, header file,rows,sha256) and run "
+                              "ingest again"))
+        return []
+    entries = sorted(p for p in folder.iterdir() if p.name != "manifest.csv")
+    present = {p.name for p in entries if p.is_file()}
+    for p in entries:
+        if not p.is_file():
+            notices.append(Notice(f"{folder.name}/{p.name}", "a folder inside a delivery; deliveries are flat",
+                                  "move its files into the delivery folder, listed in the manifest, or remove it"))
+    known = {f for (f,) in loader.con.execute("select distinct file from ops.loaded_files where delivery_date = ?",
+                                              [dt.datetime.strptime(folder.name, "%Y%m%d").date()]).fetchall()}
+    for name in sorted(set(manifest) - present - known):
+        notices.append(Notice(f"{folder.name}/{name}", "listed in manifest.csv but not delivered",
+                              "deliver the file, or remove it from the manifest"))
+    results = []
+    for name in sorted(present):
+        pair = f"{name}.gz" if f"{name}.gz" in present else name.removesuffix(".gz") if (
+            name.endswith(".gz") and name.removesuffix(".gz") in present) else None
+        try:
+            if pair:
+                result = loader.refuse(folder, folder / name, f"delivered twice, as {name} and as {pair}; "
+                                                              "deliver one of them")
+            else:
+                result = loader.load(folder, folder / name, manifest)
+        except Exception as e:  # a file no rule foresaw: name it, keep it, and go on with the others
+            notices.append(Notice(f"{folder.name}/{name}", "could not be loaded: "
+                                  + typed_load.mask_text(f"{type(e).__name__}: {e}".splitlines()[0]),
+                                  "nothing of it was loaded and it stays in landing/ for the next run; if this "
+                                  "repeats, send the ingest log to the yibao maintainers"))
+            continue
+        if result.status == "rejected":
+            result.moved_to = _move_to_quarantine(folder / name, quarantine)
+        results.append(result)
+    return results

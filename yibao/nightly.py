@@ -6,51 +6,20 @@ in ops.pipeline_runs and logged to $YIBAO_DATA/logs/. A run killed at any step l
 data as it was, and the next run completes it: ingest is per-file transactional, incremental models
 pick up whatever is not in them yet, and publication happens only after a good build.
 
-Exit codes: 0 all ran (source-data warnings allowed); 1 something failed (a rejected file, a failed
-build); 3 another run holds the lock.
+Exit codes: 0 all ran (source-data warnings allowed); 1 something failed or was held (a rejected or
+held file, a failed build); 3 another run holds the lock.
 """
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
-import os
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 from . import paths
-from .errors import UserError
+from .lock import run_lock
 from .runs import RunRecord, exceptions_by_rule, read_test_counts
 from .warehouse import connect, ensure_tables
-
-LOCKED = 3
-
-
-@contextmanager
-def run_lock(data: Path):
-    """An exclusive, non-blocking lock; the OS releases it if the process dies."""
-    data.mkdir(parents=True, exist_ok=True)
-    path = data / "nightly.lock"
-    handle = open(path, "a+")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().strip() or "another process"
-        handle.close()
-        raise UserError(f"another nightly run is in progress ({holder})",
-                        f"wait for it to finish; the lock is {path}") from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"pid {os.getpid()} since {dt.datetime.now():%Y-%m-%d %H:%M:%S}")
-    handle.flush()
-    try:
-        yield
-    finally:
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
-
 
 class Log:
     def __init__(self, path: Path):
@@ -100,7 +69,7 @@ def nightly(dry_run: bool = False) -> int:
         print("would then: check source freshness; dbt build (incremental); publish the dashboard data; "
               f"write the period's report files to {paths.exports_dir()}")
         return 0
-    with run_lock(data):
+    with run_lock(data, "nightly"):
         return _run(data, db)
 
 

@@ -32,6 +32,8 @@ def current(db: Path) -> Path | None:
 def publish(db: Path) -> Path:
     folder = published_dir(db)
     folder.mkdir(parents=True, exist_ok=True)
+    for leftover in [*folder.glob("*.partial*"), *folder.glob("CURRENT.tmp")]:  # a publication cut off before
+        leftover.unlink(missing_ok=True)  # callers hold the run lock, so no other publication is under way
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
     target = folder / f"yibao_{stamp}.duckdb"
     partial = target.with_suffix(".partial")

@@ -33,6 +33,13 @@ class Rules:
     non_negative: dict[str, tuple[str, str] | None] = field(default_factory=dict)  # column -> (flag, value) or None
     dates: dict[str, tuple[str, str]] = field(default_factory=dict)    # column -> (min, max) ISO
     identities: dict[str, str] = field(default_factory=dict)           # helper column -> SQL expression
+    # Dates of things that have happened (an update, a settlement, an arrival): a row dated after its delivery,
+    # beyond DELIVERY_TOLERANCE_DAYS, is quarantined. Dates that may lie ahead (an agreement's end, a roster
+    # entry's end, a planned pause) are not listed.
+    happened: tuple[str, ...] = ()
+
+
+DELIVERY_TOLERANCE_DAYS = 1  # a delivery dated D may carry rows stamped up to D + 1 (clocks, time zones)
 
 
 @cache
@@ -54,11 +61,13 @@ RULES: dict[str, Rules] = {
         code_sets=(CodeSet("psn_cert_type", "psn_cert_type", "psn_cert_type"),),
         flags={"gend": ("0", "1", "2", "9"), "surv_stas": ("1", "2")},
         dates={"brdy": (EARLIEST, LATEST)},
+        happened=("brdy", "updt_time"),
     ),
     "psn_card": Rules(
         required=("card_no", "psn_no", "card_type", "card_stas", "updt_time"),
         code_sets=(CodeSet("card_type", "card_type", "card_type"), CodeSet("card_stas", "card_stas", "card_stas")),
         dates={"issue_date": ("1990-01-01", LATEST)},
+        happened=("issue_date", "updt_time"),
     ),
     "psn_insu": Rules(
         required=("psn_insu_rlts_id", "psn_no", "insutype", "psn_type", "psn_insu_stas", "psn_insu_date",
@@ -67,6 +76,7 @@ RULES: dict[str, Rules] = {
                    CodeSet("psn_insu_stas", "psn_insu_stas", "psn_insu_stas"), COUNTY),
         flags={"cvlserv_flag": ("0", "1"), "flxempe_flag": ("0", "1")},
         dates={"psn_insu_date": ("1990-01-01", LATEST), "paus_insu_date": ("1990-01-01", LATEST)},
+        happened=("updt_time",),
     ),
     "clct": Rules(
         required=("clct_id", "psn_no", "insutype", "insu_admdvs", "clct_type", "clct_amt", "acct_crdt_amt",
@@ -77,6 +87,7 @@ RULES: dict[str, Rules] = {
         non_negative={"clct_base": None, "clct_rate": None, "clct_amt": ("revs_flag", "0"),
                       "acct_crdt_amt": ("revs_flag", "0")},
         dates={"arvl_date": ("2000-01-01", LATEST)},
+        happened=("arvl_date", "updt_time"),
     ),
     "setl": Rules(
         required=("setl_id", "psn_no", "insutype", "med_type", "setl_time", "fixmedins_code", "insu_admdvs",
@@ -87,6 +98,7 @@ RULES: dict[str, Rules] = {
         flags={"refd_setl_flag": ("0", "1"), "vali_flag": ("0", "1")},
         non_negative={m: ("refd_setl_flag", "0") for m in MONEY_SETL},  # reversals carry negated amounts
         dates={"setl_time": ("2000-01-01", LATEST)},
+        happened=("setl_time", "updt_time"),
         identities={
             "_gap_total": "medfee_sumamt - fund_pay_sumamt - psn_part_amt - hosp_part_amt",
             "_gap_funds": "fund_pay_sumamt - hifp_pay - cvlserv_pay - hifes_pay - hifmi_pay - hifob_pay - maf_pay "
@@ -110,6 +122,7 @@ RULES: dict[str, Rules] = {
         code_sets=(CodeSet("fund_type", "fund_type", "fund_type"), CodeSet("txn_type", "txn_type", "txn_type"),
                    COUNTY),
         dates={"txn_date": ("2000-01-01", LATEST)},
+        happened=("txn_date",),
     ),
     "pop_stat": Rules(
         required=("admdvs", "year", "hsreg_pop"),

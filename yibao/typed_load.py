@@ -19,7 +19,7 @@ import pandas as pd
 
 from .contract import DATE, EXTRACTS, LINEAGE, TEXT, TS
 from .landing_files import Decoded, original_lines
-from .rules import CERTNO_COLUMNS, CERTNO_PATTERN, RULES, code_set_sql
+from .rules import CERTNO_COLUMNS, CERTNO_PATTERN, DELIVERY_TOLERANCE_DAYS, RULES, code_set_sql
 from .validate import PII, TYPE_ERRORS, WELL_FORMED
 
 TEMP_TABLES = ("_bad", "_undecodable", "_checked")
@@ -37,7 +37,7 @@ class Staged:
     quarantined: int
 
 
-def stage(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded) -> Staged:
+def stage(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded, delivery_date: dt.date) -> Staged:
     """Parse the file into _checked: typed columns, _row_number, and _reason ('' when the row loads).
 
     One pass over the file types every column and judges every row. Data-row numbers come from
@@ -60,6 +60,15 @@ def stage(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded) -> Sta
     type_errors = " + ".join(f"case when {p} is not null then 1 else 0 end" for p in problems) or "0"
     for col in rules.required:
         problems.append(f"case when nullif(trim({col}), '') is null then '{col} is required' end")
+    for col, typ in spec.columns:
+        if typ == TEXT:  # a NUL byte is no part of any code or name; in a key it would make a different key
+            problems.append(f"case when strpos({col}, chr(0)) > 0 then '{col} contains a NUL byte' end")
+    latest = delivery_date + dt.timedelta(days=DELIVERY_TOLERANCE_DAYS)
+    for col in rules.happened:
+        typ = dict(spec.columns)[col]
+        problems.append(f"case when cast(try_cast(nullif(trim({col}), '') as {typ}) as date) > date '{latest}' "
+                        f"then '{col} is dated after the delivery date {delivery_date} (by more than "
+                        f"{DELIVERY_TOLERANCE_DAYS} day)' end")
     problems += code_set_sql(extract, lambda col: f"nullif(trim({col}), '')")
     con.execute(f"""
         create or replace temp table _checked as

@@ -26,8 +26,10 @@ OPS_DDL = [
         rows_quarantined bigint not null,
         reason varchar,
         loaded_at timestamp not null,
-        encoding varchar
+        encoding varchar,
+        extra_columns varchar             -- header columns not in the contract, not loaded
     )""",
+    "alter table ops.loaded_files add column if not exists extra_columns varchar",
     """create table if not exists ops.gx_results (
         delivery_date date not null,
         file varchar not null,

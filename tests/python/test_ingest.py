@@ -137,7 +137,7 @@ def test_unknown_file_and_missing_manifest_are_reported(tiny):
     report = ingest_into(tiny)
     assert not report.ok
     assert any(r.file == "notes.csv" and "unknown extract" in r.reason for r in report.rejected)
-    assert any("20250301: no manifest.csv" in e for e in report.errors)
+    assert "PROBLEM 20250301: no manifest.csv" in report.summary()
     con = duck(tiny)
     try:
         assert con.execute("select count(*) from raw.setl where _delivery_date = '2025-03-01'").fetchone()[0] == 0

@@ -12,7 +12,8 @@ import time
 import pytest
 
 from yibao.errors import UserError
-from yibao.nightly import nightly, run_lock
+from yibao.lock import run_lock
+from yibao.nightly import nightly
 from yibao.synth import generate
 
 from conftest import data_env, duck
@@ -85,11 +86,11 @@ def test_a_run_killed_during_the_build_recovers_to_the_same_figures(tmp_path):
 
 def test_a_second_run_is_refused_while_one_holds_the_lock(tmp_path):
     with data_env(tmp_path), run_lock(tmp_path):
-        with pytest.raises(UserError, match="another nightly run is in progress"):
+        with pytest.raises(UserError, match="another yibao run is in progress"):
             nightly()
         result = subprocess.run([sys.executable, "-m", "yibao.cli", "nightly"], capture_output=True, text=True,
                                 env=dict(os.environ))
-    assert result.returncode == 3 and "another nightly run is in progress" in result.stderr
+    assert result.returncode == 3 and "another yibao run is in progress" in result.stderr
 
 
 def test_a_rejected_file_fails_the_run_but_the_rest_completes(tmp_path, capsys):
