@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from . import paths
+from .errors import UserError
 from .lock import run_lock
 from .runs import RunRecord, exceptions_by_rule, read_test_counts
 from .warehouse import connect, ensure_tables
@@ -101,6 +102,7 @@ def _run(data: Path, db: Path) -> int:
         run.rows_quarantined = sum(r.rows_quarantined for r in report.results)
         run.files_rejected = len(report.rejected)
         problems += [f"rejected {r.delivery}/{r.file}: {r.reason}" for r in report.rejected] + report.errors
+        problems += [n.line().splitlines()[0] for n in report.notices]  # held deliveries, misnamed folders, ...
 
         fresh = step("source freshness", lambda: dbt("source freshness", capture=True))
         stale = [ln.strip() for ln in (fresh.stdout or "").splitlines() if "WARN" in ln or "ERROR STALE" in ln]
@@ -125,8 +127,11 @@ def _run(data: Path, db: Path) -> int:
         if rc == 0:
             step("publish", lambda: publish(db))
             period = report_period(as_of)
-            written = step("report files", lambda: export_period(db, paths.exports_dir(), period))
-            log(f"  report files for {period}: {len(written)} files in {paths.exports_dir() / period}")
+            try:
+                written = step("report files", lambda: export_period(db, paths.exports_dir(), period))
+                log(f"  report files for {period}: {len(written)} files in {paths.exports_dir() / period}")
+            except UserError as e:  # e.g. no complete month yet: said, and the run fails (exit 1), never exit 2
+                problems.append(f"report files for {period} not written: {e.message}")
     except Exception as e:  # a bug or an unreadable warehouse: record it, then let it surface
         problems.append(f"{type(e).__name__}: {e}")
         raise

@@ -117,7 +117,10 @@ class LandingValidator:
         self.root = data_dir / "gx"
         runtime = self.root / "gx"
         if not runtime.exists():
-            shutil.copytree(GX_DIR, runtime, ignore=shutil.ignore_patterns("uncommitted", "expectations"))
+            shutil.copytree(GX_DIR, runtime, ignore=shutil.ignore_patterns("uncommitted", "expectations"),
+                            copy_function=shutil.copyfile)  # not the checkout's modes: owner-only, as set by umask
+            for path in [runtime, *runtime.rglob("*")]:
+                path.chmod(0o700 if path.is_dir() else 0o600)
         self.context = gx.get_context(mode="file", project_root_dir=str(self.root))
         # No "Calculating Metrics" bars in ingest's output or the nightly log (TQDM_DISABLE does not reach them).
         from great_expectations.data_context.types.base import ProgressBarsConfig

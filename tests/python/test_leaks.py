@@ -163,3 +163,32 @@ def test_the_published_copy_holds_no_delivered_id_number_or_name(hostile_city):
             assert not found, f"{schema}.{table}.{column} holds {found[:3]}"
     finally:
         con.close()
+
+
+def test_no_table_past_staging_holds_a_delivered_id_number_or_name(hostile_city):
+    """In the warehouse itself: raw and staging hold PII by design; core, marts, dq and ops must not."""
+    certnos, names = delivered_pii(hostile_city)
+    con = duck(hostile_city)
+    try:
+        columns = con.execute("select table_schema, table_name, column_name from information_schema.columns "
+                              "where data_type = 'VARCHAR' and table_schema in ('core', 'marts', 'dq', 'ops')").fetchall()
+        assert {"core", "marts", "dq", "ops"} <= {s for s, _, _ in columns}
+        for schema, table, column in columns:
+            values = [v for (v,) in con.execute(f'select distinct "{column}" from {schema}."{table}" '
+                                                f'where "{column}" is not null').fetchall()]
+            found = leaks(json.dumps(values, ensure_ascii=False), certnos, names)
+            assert not found, f"{schema}.{table}.{column} holds {found[:3]}"
+    finally:
+        con.close()
+
+
+def test_every_file_in_the_data_folder_is_owner_only(hostile_city):
+    """The warehouse holds raw ID numbers and names: nothing yibao wrote is readable by group or others."""
+    import stat
+
+    exposed = [str(p.relative_to(hostile_city)) for p in hostile_city.rglob("*")
+               if p.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO)]
+    assert not exposed, exposed[:10]
+    assert (hostile_city / "warehouse" / "yibao.duckdb").stat().st_mode & 0o777 == 0o600
+    unit = (__import__("yibao.paths").paths.PROJECT_DIR / "deploy" / "yibao-nightly.service").read_text(encoding="utf-8")
+    assert "\nUMask=0077" in unit
