@@ -1,9 +1,11 @@
-"""Who may see what: users with hashed passwords in a config file, and the counties each role may see.
+"""Who may sign in and what they see: users with hashed passwords, the counties each role may see, sign-in
+with throttle, lockout and constant time, and the signed session cookie that survives a reload.
 
 Roles: `city` sees every county and the city rows; `county:<admdvs>` sees only its own county.
 The scope is applied inside every query (data.py), not only in the interface.
-Users come from dashboards/users.toml, or the file named by YIBAO_USERS. To add one, hash the
-password with `python dashboards/auth.py PASSWORD` and add a [users.NAME] table.
+Users come from $YIBAO_DATA/users.toml, or the file named by YIBAO_USERS. There is no default: without
+a users file nobody can sign in (`yibao demo` writes the demo users). To add a user, hash the password
+with `python dashboards/auth.py PASSWORD` and add a [users.NAME] table.
 """
 from __future__ import annotations
 
@@ -16,10 +18,12 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import signin
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from labels import CITY, REGIONS
 
 ITERATIONS = 200_000
-USERS_FILE = Path(__file__).with_name("users.toml")
+COOKIE = "yibao_session"
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,10 @@ def hash_password(password: str, salt: str | None = None) -> str:
     return f"pbkdf2_sha256${ITERATIONS}${salt}${digest}"
 
 
+# Checked when the user name is unknown, so a wrong password costs the same time for every name.
+NOBODY = hash_password(secrets.token_hex(16), "no-such-user")
+
+
 def verify_password(password: str, stored: str) -> bool:
     try:
         scheme, iterations, salt, digest = stored.split("$")
@@ -59,18 +67,86 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(candidate, digest)
 
 
+def users_file() -> Path:
+    return Path(os.environ.get("YIBAO_USERS") or signin.data_dir() / "users.toml")
+
+
 def load_users() -> dict[str, dict]:
-    path = Path(os.environ.get("YIBAO_USERS", USERS_FILE))
+    path = users_file()
+    if not path.exists():
+        return {}
     with open(path, "rb") as f:
         return tomllib.load(f).get("users", {})
 
 
-def authenticate(username: str, password: str) -> User | None:
-    entry = load_users().get(username)
-    if not entry or not verify_password(password, entry.get("password", "")):
+def _user(username: str, entry: dict | None) -> User | None:
+    if not entry:
         return None
     user = User(username, entry.get("name", username), entry.get("role", ""))
     return user if user.scope else None
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The user if the password is right, else None; the same work whether or not the name exists."""
+    entry = load_users().get(username)
+    stored = entry.get("password", "") if entry and entry.get("password", "").count("$") == 3 else NOBODY
+    ok = verify_password(password, stored)
+    return _user(username, entry) if ok and entry else None
+
+
+@dataclass(frozen=True)
+class SignIn:
+    user: User | None
+    refusal: str = ""      # '' | failed | throttled | locked
+    wait_seconds: int = 0
+
+
+def sign_in(username: str, password: str, client: str) -> SignIn:
+    """Throttled, locked-out and logged (signin.py) sign-in."""
+    wait, why = signin.wait_seconds(username, client)
+    if wait:
+        signin.record(username, client, "refused")
+        return SignIn(None, why, wait)
+    user = authenticate(username, password)
+    signin.record(username, client, "ok" if user else "failed")
+    return SignIn(user, "" if user else "failed")
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    key = os.environ.get("YIBAO_COOKIE_KEY")
+    if not key:
+        path = signin.data_dir() / "secrets" / "cookie_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32), encoding="utf-8")
+            path.chmod(0o600)
+        key = path.read_text(encoding="utf-8").strip()
+    return URLSafeTimedSerializer(key, salt="yibao-dashboard-session")
+
+
+def session_token(user: User) -> str:
+    """A signed token naming a new server-side session; expires after signin.SESSION_SECONDS."""
+    return _serializer().dumps({"sid": signin.start_session(user.username)})
+
+
+def token_user(token: str | None) -> User | None:
+    """The user a cookie's token signs in, if its signature holds, it has not expired, its session was not
+    ended by signing out, and the user is still in the users file."""
+    if not token:
+        return None
+    try:
+        sid = _serializer().loads(token, max_age=signin.SESSION_SECONDS)["sid"]
+    except (BadSignature, KeyError, TypeError):
+        return None
+    username = signin.session_user(sid)
+    return _user(username, load_users().get(username)) if username else None
+
+
+def end_token(token: str | None) -> None:
+    try:
+        signin.end_session(_serializer().loads(token or "", max_age=signin.SESSION_SECONDS)["sid"])
+    except (BadSignature, KeyError, TypeError):
+        pass
 
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@ from i18n import init_lang, t
 
 def page_setup(title_key: str) -> tuple[object, Scoped, Filters]:
     init_lang()
-    user = st.session_state["user"]
+    user = st.session_state.get("user")
+    if user is None:  # only app.py runs pages, after its sign-in gate; never render a page without a user
+        st.stop()
     data = Scoped(user.scope)
     st.title(t(title_key))
     if published() is None:

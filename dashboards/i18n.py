@@ -17,6 +17,13 @@ TEXT = {
     "password": ("密码", "Password"),
     "login_failed": ("用户名或密码错误。", "Wrong user name or password."),
     "logout": ("退出登录", "Sign out"),
+    "login_locked": ("登录失败次数过多，已暂时锁定。请在 {minutes} 分钟后再试，或联系管理员。",
+                     "Too many failed sign-ins: locked for now. Try again in {minutes} min, or ask the administrator."),
+    "login_throttled": ("登录失败次数较多。请等待 {seconds} 秒后再试。",
+                        "Several failed sign-ins. Wait {seconds} s before trying again."),
+    "no_users": ("尚未配置看板用户：请创建 {path}（见 README「看板用户」）。演示环境由 `yibao demo` 创建。",
+                 "No dashboard users are configured: create {path} (README, \"Dashboard users\"). "
+                 "`yibao demo` writes the demo users."),
     "period": ("统计月份", "Month"),
     "county": ("区域", "Area"),
     "scheme": ("险种", "Scheme"),

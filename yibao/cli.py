@@ -101,7 +101,7 @@ def _docs(args) -> int:
 def _dashboard(args) -> int:
     from .dashboard import serve
 
-    return serve(args.port)
+    return serve(args.port, args.address)
 
 
 def _demo(args) -> int:
@@ -161,6 +161,8 @@ def parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("dashboard", help="serve the Streamlit dashboard")
     d.add_argument("--port", type=int, default=8501)
+    d.add_argument("--address", default="127.0.0.1",
+                   help="the interface to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for all)")
     d.set_defaults(func=_dashboard)
 
     m = sub.add_parser("demo", help="generate a small city, ingest, build and serve the dashboard")

@@ -1,22 +1,42 @@
 """`yibao demo` (make demo): a small synthetic city, generated, ingested, built and served."""
 from __future__ import annotations
 
+import shutil
 import time
+from pathlib import Path
 
 from . import paths
 from .build import build_and_publish
 from .dashboard import serve
 from .errors import UserError
 from .ingest import ingest
+from .lock import run_lock
 from .progress import Steps
 from .synth import generate
 
 DEMO = dict(persons=20000, seed=20251231, start="2024-01", end="2025-12", days=3, defect_rate=0.0)
 
 
+def install_demo_users(data: Path) -> Path:
+    """The demo's dashboard users (dashboards/demo_users.toml, passwords in the README) as $YIBAO_DATA/users.toml,
+    unless that file already exists. Only the demo does this: there are no users by default."""
+    target = data / "users.toml"
+    if not target.exists():
+        data.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(paths.PROJECT_DIR / "dashboards" / "demo_users.toml", target)
+    return target
+
+
 def demo(serve_dashboard: bool = True, port: int = 8501) -> int:
-    t0 = time.perf_counter()
     data = paths.data_dir()
+    with run_lock(data, "demo"):
+        _build_demo(data)
+    print(f"dashboard users: {install_demo_users(data)} (the demo users; passwords in README.md)")
+    return serve(port) if serve_dashboard else 0
+
+
+def _build_demo(data: Path) -> None:
+    t0 = time.perf_counter()
     print(f"demo: a synthetic Jiamusi of {DEMO['persons']:,} persons, {DEMO['start']} to {DEMO['end']} "
           f"plus {DEMO['days']} daily deliveries, in {data}")
     g = generate(**DEMO, out=data, force=True, progress=Steps())
@@ -32,4 +52,3 @@ def demo(serve_dashboard: bool = True, port: int = 8501) -> int:
     if rc != 0:
         raise UserError("dbt build failed during the demo", f"see {data / 'dbt' / 'logs' / 'dbt.log'}")
     print(f"demo ready in {time.perf_counter() - t0:.0f} s")
-    return serve(port) if serve_dashboard else 0

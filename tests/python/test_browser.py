@@ -46,6 +46,9 @@ def defect_server(defect_city):
 
 
 def serve(city):
+    from yibao.demo import install_demo_users
+
+    install_demo_users(city)
     port = free_port()
     env = dict(os.environ, YIBAO_DATA=str(city), YIBAO_DB=str(city / "warehouse" / "yibao.duckdb"))
     proc = subprocess.Popen([sys.executable, "-m", "yibao.cli", "dashboard", "--port", str(port)], env=env,
@@ -140,3 +143,50 @@ def test_benefit_audit_page_for_a_city_and_a_county_user_in_chromium(defect_serv
         target = Path(__file__).parents[2] / "docs" / "screenshots"
         for shot in ("audit.png", "audit_county.png"):
             shutil.copy(tmp_path / shot, target / shot)
+
+
+def sign_in_form(page, user: str, password: str) -> None:
+    page.get_by_label("用户名").fill(user)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录", exact=True).click()
+
+
+def test_a_deep_link_goes_through_sign_in_and_a_sign_in_survives_a_reload(server):
+    """Issue 15, items 7 and 8: /fund?area=... first shows the sign-in form and nothing of the page; after sign-in
+    the fund page opens on that county; a reload keeps the sign-in (signed cookie); sign-out ends it for good."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        outside = []  # nothing the page loads may come from off this machine
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
+        page.goto(f"{server}/fund?area=230882&scheme=390")
+        page.get_by_role("button", name="登录", exact=True).wait_for(timeout=60_000)
+        page.wait_for_selector(IDLE, timeout=60_000)
+        text = page.locator('[data-testid="stMain"]').inner_text()
+        assert "基金" not in text.replace("看板", "") or "结余" not in text  # no page content before sign-in
+        assert page.locator(ERRORS).count() == 0 and "Traceback" not in page.content()
+        assert page.locator('[data-testid="stSidebarNavLink"]').count() == 0
+
+        sign_in_form(page, "leader", "leader2025")
+        wait_rendered(page, "基金")
+        assert "/fund" in page.url and "area=230882" in page.url and "scheme=390" in page.url
+        area = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1)
+        assert "富锦市" in area.inner_text() + (area.locator("input").first.get_attribute("aria-label") or "") + \
+            page.locator('[data-testid="stMain"]').inner_text()
+        assert page.locator(ERRORS).count() == 0
+
+        page.reload()
+        wait_rendered(page, "基金")  # still signed in: the session cookie
+        assert page.get_by_role("button", name="登录", exact=True).count() == 0
+        assert any(c["name"] == "yibao_session" for c in page.context.cookies())
+
+        page.get_by_role("button", name="退出登录").click()
+        page.get_by_role("button", name="登录", exact=True).wait_for(timeout=60_000)
+        page.reload()
+        page.get_by_role("button", name="登录", exact=True).wait_for(timeout=60_000)  # signed out stays signed out
+        page.wait_for_selector(IDLE, timeout=60_000)
+        assert page.locator('[data-testid="stSidebarNavLink"]').count() == 0
+        browser.close()
+    assert not [u for u in outside if not u.startswith(("data:", "blob:"))], outside

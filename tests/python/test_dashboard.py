@@ -25,7 +25,7 @@ COUNTY_USER = User("huanan", "桦南县医保局", "county:230822")
 def run_page(page: str, user: User) -> AppTest:
     at = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=120)
     at.session_state["user"] = user
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"views/{page}.py")
     return at.run()
 
 
@@ -100,7 +100,7 @@ def test_an_incomplete_month_is_shown_only_with_its_mark(in_env):
     at = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=120)
     at.session_state["user"] = CITY_USER
     at.query_params.update({"month": f"{running:%Y-%m}"})
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views/overview.py").run()
     assert not at.exception
     assert at.warning and "尚未结束" in at.warning[0].value
     metrics = {m.label: m.value for m in at.metric}
@@ -114,7 +114,7 @@ def test_filters_live_in_the_url_and_english_works(in_env):
     at = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=120)
     at.session_state["user"] = CITY_USER
     at.query_params.update({"area": "230882", "lang": "en"})
-    at.switch_page("pages/coverage.py").run()
+    at.switch_page("views/coverage.py").run()
     assert not at.exception
     assert at.query_params["area"] == ["230882"] or at.query_params["area"] == "230882"
     assert at.title[0].value == "Coverage"

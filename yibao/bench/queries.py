@@ -41,7 +41,7 @@ def record_page_queries() -> tuple[list[tuple[str, str, tuple]], dict[str, float
     for page in PAGES:
         at = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=600)
         at.session_state["user"] = user
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"views/{page}.py")
         t0 = time.perf_counter()
         at.run()
         renders[page] = round(time.perf_counter() - t0, 3)

@@ -64,13 +64,17 @@ for col, fund, key in ((c4, "310100", "employee_months"), (c5, "390100", "reside
                  unsafe_allow_html=True)
 
 for col, scheme, key, target in ((c6, "310", "ratio_employee", 0.80), (c7, "390", "ratio_resident", 0.70)):
-    series = ratios[ratios["insutype"] == scheme].sort_values("month_end")["ratio"].astype(float)
-    if series.empty:
+    rows = ratios[ratios["insutype"] == scheme].sort_values("month_end")
+    if rows.empty:
         continue
+    series = rows["ratio"].astype(float).reset_index(drop=True)
+    if pd.Timestamp(rows["month_end"].iloc[-1]).date() != f.month_end:  # no such settlements this month
+        series = pd.concat([series, pd.Series([float("nan")])], ignore_index=True)
     col.metric(t(key), pct(series.iloc[-1]), delta(series, lambda d: f"{d * 100:+.1f} pt"),
                chart_data=trend(series), border=True, help=f"{t('target')} {target:.0%}")
-    gap = series.iloc[-1] - target
-    col.caption(pick(f"目标 {target:.0%}，差 {gap * 100:+.1f} 个百分点", f"target {target:.0%}, {gap * 100:+.1f} pt"))
+    gap = series.iloc[-1] - target  # NaN when the month has no such settlements: no gap to show
+    shown = "—" if pd.isna(gap) else f"{gap * 100:+.1f}"
+    col.caption(pick(f"目标 {target:.0%}，差 {shown} 个百分点", f"target {target:.0%}, {shown} pt"))
 
 c8, c9 = st.columns(2)
 c8.metric(t("open_exceptions"), f"{int(exceptions['n'].iloc[0]) if not exceptions.empty else 0:,}", border=True)

@@ -1,5 +1,6 @@
 """数据质量 Data quality: exceptions by rule and county and their trend, a drill-down to masked rows,
-the county correction list to download, and the Great Expectations Data Docs."""
+the county correction list to download, the landing validation results, and the Great Expectations Data
+Docs as a download (a link to a server path would not open in a browser)."""
 from __future__ import annotations
 
 import io
@@ -12,6 +13,20 @@ from i18n import lang, pick
 from labels import CITY, region_name
 from yibao.paths import data_dir
 from yibao.validate import data_docs_index
+
+
+
+def zipped(site) -> bytes:
+    """The Data Docs site as a zip, made when the button is pressed."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(site.rglob("*")):
+            if path.is_file():
+                z.write(path, path.relative_to(site))
+    return buffer.getvalue()
+
 
 user, data, f = page_setup("quality")
 name = lambda a: region_name(a, lang())  # noqa: E731
@@ -64,8 +79,21 @@ else:
     st.caption(pick("选择一个区县即可下载其整改清单；`yibao export --dq` 一次生成全部区县。",
                     "Pick a county to download its correction list; `yibao export --dq` writes them all."))
 
-docs = data_docs_index(data_dir())
-if user.is_city and docs.exists():
-    st.markdown(pick(f"Great Expectations 数据文档：[{docs}](file://{docs})",
-                     f"Great Expectations Data Docs: [{docs}](file://{docs})"))
+if user.is_city:
+    st.subheader(pick("入库校验（Great Expectations）", "Landing validation (Great Expectations)"))
+    gx = data.unscoped("select delivery_date, file, success, evaluated_expectations, failed_quarantine, failed_warn, "
+                       "rows_validated from ops.gx_results order by validated_at desc, file limit 50")
+    st.dataframe(gx.rename(columns={"delivery_date": pick("交付日期", "Delivery"), "file": pick("文件", "File"),
+                                    "success": pick("全部通过", "All passed"),
+                                    "evaluated_expectations": pick("校验项", "Expectations"),
+                                    "failed_quarantine": pick("未通过（隔离）", "Failed (quarantine)"),
+                                    "failed_warn": pick("未通过（警告）", "Failed (warn)"),
+                                    "rows_validated": pick("校验行数", "Rows validated")}),
+                 hide_index=True, width="stretch")
+    docs = data_docs_index(data_dir())
+    if docs.exists():  # a server path means nothing to a browser: the site itself, as a zip to open anywhere
+        st.download_button(pick("下载 Great Expectations 数据文档（zip，解压后打开 index.html）",
+                                "Download the Great Expectations Data Docs (zip; unzip and open index.html)"),
+                           lambda: zipped(docs.parent), file_name="gx_data_docs.zip", mime="application/zip",
+                           on_click="ignore")
 footnote()
