@@ -57,7 +57,8 @@ def login() -> None:
             password = st.text_input(t("password"), type="password")
             submitted = st.form_submit_button(t("login"))
         if submitted:
-            result = sign_in(username.strip(), password, st.context.ip_address or "unknown")
+            address = st.context.ip_address
+            result = sign_in(username.strip(), password, address if isinstance(address, str) and address else "unknown")
             if result.user is not None:
                 box.empty()
                 st.session_state["user"] = result.user

@@ -120,7 +120,12 @@ def test_filters_live_in_the_url_and_english_works(in_env):
     assert at.title[0].value == "Coverage"
 
 
-def test_login_with_the_demo_users():
+DEMO_USERS = str(DASHBOARDS / "demo_users.toml")
+
+
+def test_login_with_the_demo_users(tmp_path, monkeypatch):
+    monkeypatch.setenv("YIBAO_USERS", DEMO_USERS)
+    monkeypatch.setenv("YIBAO_DATA", str(tmp_path))
     assert authenticate("leader", "leader2025").role == "city"
     assert authenticate("huanan", "huanan2025").scope == ("230822",)
     assert authenticate("huanan", "wrong") is None
@@ -133,7 +138,8 @@ def test_login_with_the_demo_users():
     assert "user" in at.session_state and at.session_state["user"].role == "city"
 
 
-def test_the_app_signs_in_and_opens_the_overview(in_env):
+def test_the_app_signs_in_and_opens_the_overview(in_env, monkeypatch):
+    monkeypatch.setenv("YIBAO_USERS", DEMO_USERS)
     at = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=120).run()
     at.text_input[0].input("huanan")
     at.text_input[1].input("huanan2025")
@@ -166,3 +172,38 @@ def test_pages_keep_serving_while_a_build_holds_the_warehouse(in_env):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_overview_shows_a_dash_not_nan_for_a_month_without_employee_inpatient_settlements(in_env):
+    """Issue 15, item 10: the caption read 目标 80%，差 +nan 个百分点 for a county with no such settlements."""
+    con = duck(in_env)
+    try:
+        area, month = con.execute("""
+            with months as (select distinct month_end from marts.rpt_coverage_monthly where is_complete),
+            counties as (select distinct admdvs from marts.rpt_coverage_monthly where admdvs <> '230800')
+            select c.admdvs, m.month_end
+            from months m cross join counties c
+            left join marts.rpt_reimbursement_monthly r on r.admdvs = c.admdvs and r.month_end = m.month_end
+                and r.med_group = 'inpatient' and r.insutype = '310'
+            group by all having coalesce(sum(r.inscp_scp_amt), 0) = 0
+            order by m.month_end desc, c.admdvs limit 1""").fetchone()
+    finally:
+        con.close()
+    at = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=120)
+    at.session_state["user"] = CITY_USER
+    at.query_params.update({"area": area, "month": f"{month:%Y-%m}"})
+    at.switch_page("views/overview.py").run()
+    assert not at.exception
+    text = page_text(at)
+    assert "nan" not in text.lower()
+    assert "目标 80%，差 — 个百分点" in text
+    assert {m.label: m.value for m in at.metric}["职工住院政策范围内支付比例"] == "—"
+
+
+def test_the_quality_page_offers_data_docs_a_browser_can_open(in_env):
+    at = run_page("quality", CITY_USER)
+    assert not at.exception
+    assert "file://" not in page_text(at)
+    buttons = [b.label for b in at.get("download_button")]
+    assert any("Great Expectations" in label for label in buttons), buttons
+    assert any(len(df.value) for df in at.dataframe)  # the landing validation results
