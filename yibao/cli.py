@@ -44,9 +44,9 @@ def _build(args) -> int:
     from .lock import run_lock
 
     if (target_of(args.dbt_args) or "duckdb").startswith("spark"):  # writes the lake and Spark, not the warehouse
-        return build_and_publish(args.dbt_args)
+        return 1 if build_and_publish(args.dbt_args) else 0
     with run_lock(paths.data_dir(), "build"):
-        return build_and_publish(args.dbt_args)
+        return 1 if build_and_publish(args.dbt_args) else 0  # dbt's 2 (an error) is a failed build too
 
 
 def _export(args) -> int:

@@ -42,4 +42,19 @@ files = data.unscoped("select delivery_date, file, status, manifest_rows, rows_l
                           "from ops.loaded_files order by loaded_at desc, file limit 200")
 st.subheader(pick("最近装载的文件", "Recently loaded files"))
 st.dataframe(files, hide_index=True, width="stretch")
+
+import datetime as dt  # noqa: E402
+
+import signin  # noqa: E402
+
+failures = signin.recent_failures(50)
+st.subheader(pick("最近失败或被拒绝的登录", "Recent failed or refused sign-ins"))
+if failures:
+    st.dataframe([{pick("时间", "At"): dt.datetime.fromtimestamp(at).strftime("%Y-%m-%d %H:%M:%S"),
+                   pick("用户名", "User name"): name, pick("客户端", "Client"): client,
+                   pick("结果", "Outcome"): {"failed": pick("密码错误", "wrong password"),
+                                             "refused": pick("已限制/锁定", "throttled or locked")}.get(outcome, outcome)}
+                  for at, name, client, outcome in failures], hide_index=True, width="stretch")
+else:
+    st.caption(pick("没有失败的登录。", "No failed sign-ins."))
 footnote()

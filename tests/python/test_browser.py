@@ -128,6 +128,9 @@ def test_benefit_audit_page_for_a_city_and_a_county_user_in_chromium(defect_serv
             wait_rendered(page, "总览")
             page.locator('[data-testid="stSidebarNavLink"]', has_text="待遇核查").first.click()
             wait_rendered(page, "待遇核查")
+            # plotly draws its charts (and the county names in them) after Streamlit is idle: wait for the names
+            page.wait_for_function("names => names.some(n => document.querySelector('[data-testid=\"stMain\"]')"
+                                   ".innerText.includes(n))", arg=list(COUNTIES.values()), timeout=60_000)
             page.wait_for_timeout(800)
             assert page.locator(ERRORS).count() == 0, f"{user}: Streamlit shows an error"
             text = page.locator('[data-testid="stMain"]').inner_text()
@@ -137,7 +140,7 @@ def test_benefit_audit_page_for_a_city_and_a_county_user_in_chromium(defect_serv
             page.close()
         browser.close()
     others = [name for code, name in COUNTIES.items() if code != "230822"]
-    assert sum(name in shots["leader"] for name in COUNTIES.values()) >= 5  # the city user's charts name the counties
+    assert sum(name in shots["leader"] for name in COUNTIES.values()) >= 5, shots["leader"][:3000]  # the city user's charts name the counties
     assert not [name for name in others if name in shots["huanan"]], "a county user sees other counties"
     if os.environ.get("YIBAO_UPDATE_SCREENSHOTS"):
         target = Path(__file__).parents[2] / "docs" / "screenshots"

@@ -106,6 +106,7 @@ def test_a_malformed_item_is_named_and_every_other_delivery_still_loads(tiny):
     result = cli(tiny, "ingest")
     out = result.stdout
     assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+    assert "Calculating Metrics" not in result.stdout + result.stderr  # item 10: no GX progress bars
     assert f"REJECTED {FULL}/kpop_roster.csv: the header names column(s) certno more than once" in out
     assert f"PROBLEM {DAY1}/manifest.csv: manifest.csv line 2: rows='twenty' is not a whole number" in out
     assert "PROBLEM 20250303/manifest.csv: manifest.csv line 1 is 'file;rows;sha256'" in out
