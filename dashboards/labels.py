@@ -1,7 +1,21 @@
 """Region names and number formats in Chinese conventions (万人, 亿元/万元, one-decimal percentages)."""
 from __future__ import annotations
 
+import csv
 import math
+from pathlib import Path
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def seed_rows(name: str) -> list[dict[str, str]]:
+    with open(SEEDS / f"{name}.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+# The pooled fund each basic scheme's money is booked to (seeds/insutype.csv, pooled_fund_type): 310 -> 310100.
+POOLED_FUND = {r["insutype"]: r["pooled_fund_type"] for r in seed_rows("insutype") if r["pooled_fund_type"]}
+FUND_NAMES = {r["fund_type"]: (r["fund_type_name_zh"], r["fund_type_name_en"]) for r in seed_rows("fund_type")}
 
 REGIONS = {
     "230800": ("佳木斯市", "Jiamusi (city)"), "230803": ("向阳区", "Xiangyang"), "230804": ("前进区", "Qianjin"),

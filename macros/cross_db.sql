@@ -12,11 +12,6 @@
     sha256({{ expr }})
 {%- endmacro %}
 
-{#- A month-end date n months after January 2000 (n = 0, 1, ...). -#}
-{% macro month_end_from_index(n) -%}
-    cast({{ dbt.last_day(dbt.dateadd('month', n, "cast('2000-01-01' as date)"), 'month') }} as date)
-{%- endmacro %}
-
 {#- True when the whole string matches the regular expression. -#}
 {% macro regex_full_match(expr, pattern) -%}
     {{ return(adapter.dispatch('regex_full_match', 'yibao')(expr, pattern)) }}

@@ -19,7 +19,7 @@ from pathlib import Path
 from . import paths
 from .errors import UserError
 from .lock import run_lock
-from .runs import RunRecord, exceptions_by_rule, read_test_counts
+from .runs import RunRecord, exceptions_by_rule, read_freshness, read_test_counts
 from .warehouse import connect, ensure_tables
 
 class Log:
@@ -104,12 +104,17 @@ def _run(data: Path, db: Path) -> int:
         problems += [f"rejected {r.delivery}/{r.file}: {r.reason}" for r in report.rejected] + report.errors
         problems += [n.line().splitlines()[0] for n in report.notices]  # held deliveries, misnamed folders, ...
 
-        fresh = step("source freshness", lambda: dbt("source freshness", capture=True))
-        stale = [ln.strip() for ln in (fresh.stdout or "").splitlines() if "WARN" in ln or "ERROR STALE" in ln]
-        if fresh.returncode not in (0, 1) or "Done." not in (fresh.stdout or ""):
-            log("  source freshness could not be checked (a warning); see the dbt log")
-        else:
-            log(f"  source freshness: {'all fresh' if not stale else f'{len(stale)} sources stale (a warning)'}")
+        sources_json = data / "dbt" / "target" / "sources.json"
+        sources_json.unlink(missing_ok=True)  # never read the last run's verdict
+        step("source freshness", lambda: dbt("source freshness", capture=True))
+        freshness = read_freshness(sources_json)
+        if freshness is None or freshness[1]:
+            log("  source freshness could not be checked" + (f" for {', '.join(freshness[1])}" if freshness else "")
+                + " (a warning); see the dbt log")
+        if freshness and freshness[0]:
+            log(f"  source freshness: {len(freshness[0])} sources stale (a warning): {'; '.join(freshness[0])}")
+        elif freshness and not freshness[1]:
+            log("  source freshness: all fresh")
 
         rc = step("dbt build", lambda: dbt_build(["--quiet"]))
         run.tests_passed, run.tests_warned, run.tests_failed = read_test_counts(data / "dbt" / "target" / "run_results.json")

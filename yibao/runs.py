@@ -63,3 +63,18 @@ def exceptions_by_rule(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
                                 "order by rule_id").fetchall())
     except duckdb.CatalogException:
         return {}
+
+
+def read_freshness(sources_json: Path) -> tuple[list[str], list[str]] | None:
+    """From dbt's sources.json: (stale sources with how long ago they were last loaded, sources that could not be
+    checked), or None when the file is missing (freshness did not run)."""
+    if not sources_json.exists():
+        return None
+    stale, unchecked = [], []
+    for r in json.loads(sources_json.read_text(encoding="utf-8"))["results"]:
+        name = r["unique_id"].split(".", 2)[-1]
+        if r["status"] in ("warn", "error"):
+            stale.append(f"{name} ({r['status']}: last loaded {r.get('max_loaded_at_time_ago_in_s', 0) / 86400:.1f} days ago)")
+        elif r["status"] != "pass":
+            unchecked.append(name)
+    return stale, unchecked

@@ -8,14 +8,14 @@ import streamlit as st
 
 from common import footnote, page_setup
 from i18n import WARNING_COLOURS, lang, pick, t
-from labels import CITY, region_name, yuan
+from labels import CITY, FUND_NAMES, POOLED_FUND, region_name, yuan
 
 user, data, f = page_setup("fund")
 name = lambda a: region_name(a, lang())  # noqa: E731
-fund = {"all": "390100", "310": "310100", "390": "390100"}[f.scheme]
-fund = st.radio(pick("基金", "Fund"), ["310100", "390100"], index=["310100", "390100"].index(fund), horizontal=True,
-                format_func=lambda x: {"310100": pick("职工统筹基金", "Employee pooled fund"),
-                                       "390100": pick("居民基本医保基金", "Resident fund")}[x])
+pooled = [POOLED_FUND["310"], POOLED_FUND["390"]]
+fund = POOLED_FUND["390" if f.scheme == "all" else f.scheme]
+fund = st.radio(pick("基金", "Fund"), pooled, index=pooled.index(fund), horizontal=True,
+                format_func=lambda x: pick(*FUND_NAMES[x]))
 
 bal = data.frame("marts.rpt_fund_balance_monthly", "fund_type = ? and month_end <= ?", (fund, f.month_end),
                  order="month_end, admdvs")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from common import footnote, page_setup
 from i18n import WARNING_COLOURS, WARNING_LABELS, lang, pick, t
-from labels import months, pct, persons, region_name, yuan
+from labels import POOLED_FUND, months, pct, persons, region_name, yuan
 
 user, data, f = page_setup("overview")
 st.subheader(f"{region_name(f.area, lang())} · {f.month}")
@@ -14,8 +14,8 @@ st.subheader(f"{region_name(f.area, lang())} · {f.month}")
 cov = data.frame("marts.rpt_coverage_monthly", "admdvs = ? and month_end <= ?", (f.area, f.month_end),
                  order="month_end")
 insured_col = {"all": "insured_persons", "310": "insured_employee", "390": "insured_resident"}[f.scheme]
-funds = data.frame("marts.rpt_fund_balance_monthly", "admdvs = ? and month_end <= ? and fund_type in ('310100', '390100')",
-                   (f.area, f.month_end), order="month_end")
+funds = data.frame("marts.rpt_fund_balance_monthly", "admdvs = ? and month_end <= ? and fund_type in (?, ?)",
+                   (f.area, f.month_end, POOLED_FUND["310"], POOLED_FUND["390"]), order="month_end")
 ratios = data.frame(
     "marts.rpt_reimbursement_monthly", "admdvs = ? and month_end <= ? and med_group = 'inpatient' "
     "and insutype in ('310', '390')", (f.area, f.month_end),
@@ -44,14 +44,14 @@ if not cov.empty:
               border=True, help=t("vs_previous"))
     c2.metric(t("insured_persons"), persons(cov[insured_col].iloc[-1], lang()),
               delta(cov[insured_col], lambda d: f"{d:+,.0f}"), chart_data=trend(cov[insured_col]), border=True)
-pooled = funds if f.scheme == "all" else funds[funds["fund_type"] == {"310": "310100", "390": "390100"}[f.scheme]]
+pooled = funds if f.scheme == "all" else funds[funds["fund_type"] == POOLED_FUND[f.scheme]]
 balance = pooled.groupby("month_end")["closing_balance"].sum().astype(float)
 if not balance.empty:
     c3.metric(t("pooled_balance"), yuan(balance.iloc[-1], lang()), delta(balance, lambda d: yuan(d, lang())),
               chart_data=trend(balance), border=True)
 
 c4, c5, c6, c7 = st.columns(4)
-for col, fund, key in ((c4, "310100", "employee_months"), (c5, "390100", "resident_months")):
+for col, fund, key in ((c4, POOLED_FUND["310"], "employee_months"), (c5, POOLED_FUND["390"], "resident_months")):
     series = funds[funds["fund_type"] == fund]
     if series.empty:
         continue

@@ -11,6 +11,10 @@ with contributions as (
 
 persons as (
     select psn_no, person_key from {{ ref('stg_psn_info') }}
+),
+
+insutypes as (
+    select insutype, pooled_fund_type from {{ ref('insutype') }}
 )
 
 select
@@ -27,11 +31,7 @@ select
     contributions.clct_amt,
     contributions.acct_crdt_amt,
     cast(contributions.clct_amt - contributions.acct_crdt_amt as decimal(18, 2)) as pooled_amt,
-    case contributions.insutype
-        when '310' then '310100'
-        when '390' then '390100'
-        when '510' then '510100'
-    end as pooled_fund_type,
+    insutypes.pooled_fund_type,
     contributions.arvl_date,
     cast({{ dbt.last_day('contributions.arvl_date', 'month') }} as date) as month_end,
     contributions.revs_flag = '1' as is_reversal,
@@ -39,3 +39,5 @@ select
 from contributions
 left join persons
     on contributions.psn_no = persons.psn_no
+left join insutypes
+    on contributions.insutype = insutypes.insutype

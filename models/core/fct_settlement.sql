@@ -35,6 +35,10 @@ persons as (
     select psn_no, person_key from {{ ref('stg_psn_info') }}
 ),
 
+insutypes as (
+    select insutype, pooled_fund_type from {{ ref('insutype') }}
+),
+
 med_types as (
     select med_type, med_group from {{ ref('med_type') }}
 ),
@@ -80,11 +84,7 @@ select
     settlements.acct_pay,
     settlements.psn_cash_pay,
     settlements.hosp_part_amt,
-    case settlements.insutype
-        when '310' then '310100'
-        when '390' then '390100'
-        when '510' then '510100'
-    end as pooled_fund_type,
+    insutypes.pooled_fund_type,
     settlements.refd_setl_flag = '1' as is_reversal,
     settlements.init_setl_id,
     reversed.setl_id is not null as is_reversed,
@@ -96,6 +96,8 @@ left join reversed
     on settlements.setl_id = reversed.setl_id
 left join persons
     on settlements.psn_no = persons.psn_no
+left join insutypes
+    on settlements.insutype = insutypes.insutype
 left join med_types
     on substr(settlements.med_type, 1, 2) = med_types.med_type
 left join levels

@@ -33,13 +33,8 @@ bounds as (
     cross join as_of
 ),
 
-spine as (
-    {{ dbt.generate_series(600) }}
-),
-
 months as (
-    select {{ month_end_from_index('spine.generated_number - 1') }} as month_end
-    from spine
+    select distinct month_end from {{ ref('dim_date') }}
 )
 
 select

@@ -62,7 +62,7 @@ changes as (
 ),
 
 population as (
-    select month_end, admdvs, hsreg_pop from {{ ref('int_population__county_year') }}
+    select month_end, admdvs, hsreg_pop from {{ ref('int_population__county_month') }}
 ),
 
 county_rows as (

@@ -105,3 +105,21 @@ def test_a_rejected_file_fails_the_run_but_the_rest_completes(tmp_path, capsys):
     assert status == "failed" and rejected == 1 and loaded == 29
     assert (tmp_path / "warehouse" / "published" / "CURRENT").exists()
     assert all(marts(tmp_path).values())
+
+
+def test_stale_sources_come_from_dbt_sources_json(tmp_path):
+    """The nightly reads dbt's own verdict (target/sources.json), not its printed output."""
+    import json
+
+    from yibao.runs import read_freshness
+
+    assert read_freshness(tmp_path / "missing.json") is None
+    results = [{"unique_id": "source.yibao.raw.setl", "status": "pass", "max_loaded_at_time_ago_in_s": 3600},
+               {"unique_id": "source.yibao.raw.clct", "status": "warn", "max_loaded_at_time_ago_in_s": 3 * 86400},
+               {"unique_id": "source.yibao.raw.fund_txn", "status": "error", "max_loaded_at_time_ago_in_s": 9 * 86400},
+               {"unique_id": "source.yibao.raw.medins", "status": "runtime error"}]
+    path = tmp_path / "sources.json"
+    path.write_text(json.dumps({"results": results}), encoding="utf-8")
+    stale, unchecked = read_freshness(path)
+    assert stale == ["raw.clct (warn: last loaded 3.0 days ago)", "raw.fund_txn (error: last loaded 9.0 days ago)"]
+    assert unchecked == ["raw.medins"]
