@@ -1,0 +1,40 @@
+"""Issue 16, item 5: each exposure in models/marts/_marts__exposures.yml names exactly the tables its code reads,
+so `dbt ls --select +exposure:<page>` tells the truth about what a page or a report file depends on."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+# exposure -> the code that reads the warehouse for it (every page also reads the month list in common.py)
+CODE = {
+    **{f"{page}_page": [f"dashboards/views/{page}.py", "dashboards/common.py"]
+       for page in ("overview", "coverage", "fund", "reimbursement", "audit", "quality", "pipeline")},
+    "province_report_files": ["yibao/export.py"],
+    "county_correction_lists": ["yibao/export_dq.py"],
+}
+READ = re.compile(r"\b(?:marts|dq|ops)\.([a-z_]+)\b")
+
+
+def read_by(files: list[str]) -> set[str]:
+    return {name for f in files for name in READ.findall((ROOT / f).read_text(encoding="utf-8"))}
+
+
+@pytest.fixture(scope="module")
+def exposures(clean_city) -> dict[str, set[str]]:
+    manifest = json.loads((clean_city / "dbt" / "target" / "manifest.json").read_text(encoding="utf-8"))
+    names = {uid: node.get("name") for uid, node in {**manifest["nodes"], **manifest["sources"]}.items()}
+    return {e["name"]: {names[uid] for uid in e["depends_on"]["nodes"]} for e in manifest["exposures"].values()}
+
+
+def test_every_consumer_is_an_exposure(exposures):
+    assert set(exposures) == set(CODE)
+
+
+@pytest.mark.parametrize("exposure", sorted(CODE))
+def test_an_exposure_names_exactly_what_its_code_reads(exposures, exposure):
+    assert exposures[exposure] == read_by(CODE[exposure])
+
