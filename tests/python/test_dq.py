@@ -36,6 +36,26 @@ def test_every_design_rule_has_a_model_and_a_place_in_the_exception_list(rule):
     assert f"'{rule}'" in union, f"rule {rule}: not gathered by int_dq__exceptions"
 
 
+def test_the_rule_models_the_exception_list_and_the_yml_agree_with_the_seed():
+    """One rule list (issue 16): the seed, the dq_rule__* models, int_dq__exceptions' list and the yml entries are
+    the same set, and each rule's test severity is the seed's."""
+    import re
+
+    import yaml
+
+    seed = dict(zip(DESIGN_RULES["rule_id"], DESIGN_RULES["severity"]))
+    models = {p.stem.removeprefix("dq_rule__") for p in (ROOT / "models" / "dq").glob("dq_rule__*.sql")}
+    union = (ROOT / "models" / "dq" / "int_dq__exceptions.sql").read_text(encoding="utf-8")
+    listed = set(re.findall(r"'([a-z_]+)'", union.split("%}")[0]))
+    yml = yaml.safe_load((ROOT / "models" / "dq" / "_dq__models.yml").read_text(encoding="utf-8"))
+    entries = {m["name"].removeprefix("dq_rule__"): m for m in yml["models"] if m["name"].startswith("dq_rule__")}
+    assert models == listed == set(entries) == set(seed)
+    for rule, entry in entries.items():
+        tests = {next(iter(t)): next(iter(t.values())) for t in entry["data_tests"]}
+        assert tests["dq_rule_passes"]["config"]["severity"] == seed[rule], rule
+        assert tests["unique_combination_of_columns"]["arguments"]["columns"] == ["admdvs", "entity_key"], rule
+
+
 @pytest.mark.parametrize("rule", SOURCE_RULES)
 def test_every_source_rule_is_injected_by_the_generator(rule):
     assert rule in GENERATOR_RULES, f"rule {rule}: the generator cannot break it, so its detection is never scored"
