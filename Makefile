@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 
 export YIBAO_DATA ?= $(CURDIR)/data
 
-.PHONY: demo test spark-test bench venv clean gx-suites docs
+.PHONY: demo test lint spark-test bench venv clean gx-suites docs
 
 venv: $(STAMP)
 
@@ -22,8 +22,14 @@ $(STAMP): requirements.lock pyproject.toml
 demo: $(STAMP)
 	$(BIN)/yibao demo
 
-## test: the whole test suite on small generated data
-test: $(STAMP)
+## lint: ruff (check and format) on the Python; configured in pyproject.toml, zero findings
+LINTED := yibao dashboards tests bench
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+## test: lint, then the whole test suite on small generated data
+test: lint
 	$(BIN)/python -m pytest
 
 ## spark-test: the same dbt project on a local Spark (dbt-spark session; needs Java 17) against DuckDB, on two small cities

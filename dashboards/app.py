@@ -5,6 +5,7 @@ could be opened without this file. A visitor who is not signed in sees only the 
 page the link named; after sign-in that page opens with the filters of its link. A sign-in survives a
 reload through a signed, expiring session cookie (auth.py), and signing out ends the session.
 """
+
 from __future__ import annotations
 
 import math
@@ -20,14 +21,28 @@ from i18n import init_lang, t  # noqa: E402
 from signin import SESSION_SECONDS  # noqa: E402
 
 
-
 def favicon():
     """A white cross on blue, drawn here: a :material: or emoji icon would be fetched from a CDN by the browser."""
     from PIL import Image, ImageDraw
 
     icon = Image.new("RGB", (32, 32), "#1f77b4")
-    ImageDraw.Draw(icon).polygon([(12, 4), (20, 4), (20, 12), (28, 12), (28, 20), (20, 20), (20, 28), (12, 28),
-                                  (12, 20), (4, 20), (4, 12), (12, 12)], fill="white")
+    ImageDraw.Draw(icon).polygon(
+        [
+            (12, 4),
+            (20, 4),
+            (20, 12),
+            (28, 12),
+            (28, 20),
+            (20, 20),
+            (20, 28),
+            (12, 28),
+            (12, 20),
+            (4, 20),
+            (4, 12),
+            (12, 12),
+        ],
+        fill="white",
+    )
     return icon
 
 
@@ -38,8 +53,10 @@ init_lang()
 
 def cookie(value: str, max_age: int) -> None:
     """Set (or, with max_age 0, clear) the session cookie in the browser."""
-    st.html(f"<script>document.cookie = '{COOKIE}={value}; Max-Age={max_age}; Path=/; SameSite=Strict';</script>",
-            unsafe_allow_javascript=True)
+    st.html(
+        f"<script>document.cookie = '{COOKIE}={value}; Max-Age={max_age}; Path=/; SameSite=Strict';</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def login() -> None:
@@ -77,7 +94,9 @@ pages = [
     st.Page("views/overview.py", title=t("overview"), icon=":material/dashboard:", url_path="overview", default=True),
     st.Page("views/coverage.py", title=t("coverage"), icon=":material/groups:", url_path="coverage"),
     st.Page("views/fund.py", title=t("fund"), icon=":material/savings:", url_path="fund"),
-    st.Page("views/reimbursement.py", title=t("reimbursement"), icon=":material/local_hospital:", url_path="reimbursement"),
+    st.Page(
+        "views/reimbursement.py", title=t("reimbursement"), icon=":material/local_hospital:", url_path="reimbursement"
+    ),
     st.Page("views/audit.py", title=t("audit"), icon=":material/rule:", url_path="audit"),
     st.Page("views/quality.py", title=t("quality"), icon=":material/fact_check:", url_path="quality"),
     st.Page("views/pipeline.py", title=t("pipeline"), icon=":material/settings:", url_path="pipeline"),
@@ -99,8 +118,13 @@ with st.sidebar:
     if "set_cookie" in st.session_state:
         cookie(st.session_state.pop("set_cookie"), SESSION_SECONDS)
     st.markdown(f"**{user.name}** · `{user.role}`")
-    choice = st.radio(t("language"), ["中文", "English"], index=1 if st.session_state["lang"] == "en" else 0,
-                      horizontal=True, key="lang_choice")
+    choice = st.radio(
+        t("language"),
+        ["中文", "English"],
+        index=1 if st.session_state["lang"] == "en" else 0,
+        horizontal=True,
+        key="lang_choice",
+    )
     if (choice == "English") != (st.session_state["lang"] == "en"):
         st.session_state["lang"] = "en" if choice == "English" else "zh"
         st.rerun()

@@ -7,6 +7,7 @@ Users come from $YIBAO_DATA/users.toml, or the file named by YIBAO_USERS. There 
 a users file nobody can sign in (`yibao demo` writes the demo users). To add a user, hash the password
 with `python dashboards/auth.py PASSWORD` and add a [users.NAME] table.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,8 +19,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-import signin
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+import signin
 from labels import CITY, REGIONS
 
 ITERATIONS = 200_000
@@ -97,7 +99,7 @@ def authenticate(username: str, password: str) -> User | None:
 @dataclass(frozen=True)
 class SignIn:
     user: User | None
-    refusal: str = ""      # '' | failed | throttled | locked
+    refusal: str = ""  # '' | failed | throttled | locked
     wait_seconds: int = 0
 
 

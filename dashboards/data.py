@@ -6,6 +6,7 @@
   county user's queries cannot return another county's rows, whatever the page asks for.
 - Results are cached per published file, so a new publication refreshes them.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -42,16 +43,20 @@ class Scoped:
             raise PermissionError("this user may see no county")
         self.scope = tuple(scope)
 
-    def frame(self, table: str, where: str = "true", params: tuple = (), columns: str = "*",
-              order: str = "", group: str = "") -> pd.DataFrame:
+    def frame(
+        self, table: str, where: str = "true", params: tuple = (), columns: str = "*", order: str = "", group: str = ""
+    ) -> pd.DataFrame:
         if not table.startswith(ALLOWED_SCHEMAS):
             raise ValueError("dashboards read only the marts, dq and ops schemas")
         version = published()
         if version is None:
             return pd.DataFrame()
         marks = ", ".join("?" for _ in self.scope)
-        sql = (f"select {columns} from {table} where admdvs in ({marks}) and ({where})"
-               + (f" group by {group}" if group else "") + (f" order by {order}" if order else ""))
+        sql = (
+            f"select {columns} from {table} where admdvs in ({marks}) and ({where})"
+            + (f" group by {group}" if group else "")
+            + (f" order by {order}" if order else "")
+        )
         return _query(str(version), sql, self.scope + tuple(params))
 
     def unscoped(self, sql: str, params: tuple = ()) -> pd.DataFrame:

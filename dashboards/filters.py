@@ -1,5 +1,6 @@
 """Filters shared by every page - month, area (the city or a county) and scheme - kept in the URL
 query string, so a link reproduces a view."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,9 +15,9 @@ SCHEMES = ("all", "310", "390")
 
 @dataclass(frozen=True)
 class Filters:
-    month: str          # YYYY-MM
-    area: str           # admdvs: the city 230800 or a county
-    scheme: str         # all | 310 | 390
+    month: str  # YYYY-MM
+    area: str  # admdvs: the city 230800 or a county
+    scheme: str  # all | 310 | 390
 
     @property
     def month_end(self):
@@ -42,12 +43,27 @@ def sidebar(user, months: list[str], complete: set[str] | None = None) -> Filter
     scheme = _param("scheme", "all", SCHEMES)
     with st.sidebar:
         if months:
-            month = st.selectbox(t("period"), months, index=months.index(month), key="f_month",
-                                 format_func=lambda m: m if m in complete else m + t("incomplete_mark"))
-        area = st.selectbox(t("county"), areas, index=areas.index(area), key="f_area",
-                            format_func=lambda a: region_name(a, lang()))
-        scheme = st.radio(t("scheme"), SCHEMES, index=SCHEMES.index(scheme), key="f_scheme", horizontal=True,
-                          format_func=lambda s: {"all": t("all_schemes"), "310": pick("职工", "Employees"),
-                                                 "390": pick("居民", "Residents")}[s])
+            month = st.selectbox(
+                t("period"),
+                months,
+                index=months.index(month),
+                key="f_month",
+                format_func=lambda m: m if m in complete else m + t("incomplete_mark"),
+            )
+        area = st.selectbox(
+            t("county"), areas, index=areas.index(area), key="f_area", format_func=lambda a: region_name(a, lang())
+        )
+        scheme = st.radio(
+            t("scheme"),
+            SCHEMES,
+            index=SCHEMES.index(scheme),
+            key="f_scheme",
+            horizontal=True,
+            format_func=lambda s: {
+                "all": t("all_schemes"),
+                "310": pick("职工", "Employees"),
+                "390": pick("居民", "Residents"),
+            }[s],
+        )
     st.query_params.update({"month": month, "area": area, "scheme": scheme, "lang": lang()})
     return Filters(month, area, scheme)

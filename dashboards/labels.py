@@ -1,4 +1,5 @@
 """Region names and number formats in Chinese conventions (万人, 亿元/万元, one-decimal percentages)."""
+
 from __future__ import annotations
 
 import csv
@@ -18,10 +19,17 @@ POOLED_FUND = {r["insutype"]: r["pooled_fund_type"] for r in seed_rows("insutype
 FUND_NAMES = {r["fund_type"]: (r["fund_type_name_zh"], r["fund_type_name_en"]) for r in seed_rows("fund_type")}
 
 REGIONS = {
-    "230800": ("佳木斯市", "Jiamusi (city)"), "230803": ("向阳区", "Xiangyang"), "230804": ("前进区", "Qianjin"),
-    "230805": ("东风区", "Dongfeng"), "230811": ("郊区", "Suburban"), "230822": ("桦南县", "Huanan"),
-    "230826": ("桦川县", "Huachuan"), "230828": ("汤原县", "Tangyuan"), "230881": ("同江市", "Tongjiang"),
-    "230882": ("富锦市", "Fujin"), "230883": ("抚远市", "Fuyuan"),
+    "230800": ("佳木斯市", "Jiamusi (city)"),
+    "230803": ("向阳区", "Xiangyang"),
+    "230804": ("前进区", "Qianjin"),
+    "230805": ("东风区", "Dongfeng"),
+    "230811": ("郊区", "Suburban"),
+    "230822": ("桦南县", "Huanan"),
+    "230826": ("桦川县", "Huachuan"),
+    "230828": ("汤原县", "Tangyuan"),
+    "230881": ("同江市", "Tongjiang"),
+    "230882": ("富锦市", "Fujin"),
+    "230883": ("抚远市", "Fuyuan"),
 }
 CITY = "230800"
 

@@ -11,6 +11,7 @@ user's last successful sign-in:
 - at LOCK_USER_AFTER failures for a user name, or LOCK_CLIENT_AFTER from one client, sign-in is refused
   until WINDOW seconds after the last failure. The right password does not help while locked.
 """
+
 from __future__ import annotations
 
 import os
@@ -58,17 +59,22 @@ def _connect() -> sqlite3.Connection:
 
 def record(username: str, client: str, outcome: str, now: float | None = None) -> None:
     with closing(_connect()) as con:
-        con.execute("insert into signin_events values (?, ?, ?, ?)", (now or time.time(), username[:64], client, outcome))
+        con.execute(
+            "insert into signin_events values (?, ?, ?, ?)", (now or time.time(), username[:64], client, outcome)
+        )
 
 
 def _failures(con: sqlite3.Connection, column: str, value: str, now: float) -> tuple[int, float]:
     since = now - WINDOW
     if column == "username":
-        last_ok = con.execute("select max(at) from signin_events where username = ? and outcome = 'ok'",
-                              (value,)).fetchone()[0]
+        last_ok = con.execute(
+            "select max(at) from signin_events where username = ? and outcome = 'ok'", (value,)
+        ).fetchone()[0]
         since = max(since, last_ok or 0)
-    n, last = con.execute(f"select count(*), max(at) from signin_events where {column} = ? and outcome = 'failed' "
-                          "and at > ?", (value, since)).fetchone()
+    n, last = con.execute(
+        f"select count(*), max(at) from signin_events where {column} = ? and outcome = 'failed' and at > ?",
+        (value, since),
+    ).fetchone()
     return n, last or 0
 
 
@@ -90,8 +96,10 @@ def wait_seconds(username: str, client: str, now: float | None = None) -> tuple[
 
 def recent_failures(limit: int = 50) -> list[tuple[float, str, str, str]]:
     with closing(_connect()) as con:
-        return con.execute("select at, username, client, outcome from signin_events where outcome <> 'ok' "
-                           "order by at desc limit ?", (limit,)).fetchall()
+        return con.execute(
+            "select at, username, client, outcome from signin_events where outcome <> 'ok' order by at desc limit ?",
+            (limit,),
+        ).fetchall()
 
 
 def start_session(username: str) -> str:

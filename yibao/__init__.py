@@ -1,4 +1,5 @@
 """yibao: a data warehouse for a city's basic medical insurance under city-level pooling (医保市级统筹)."""
+
 import os
 
 # The warehouse, the quarantine, the logs and the landing copies hold ID numbers and names (DESIGN §8):

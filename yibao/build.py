@@ -2,6 +2,7 @@
 
 dbt's target and log folders live under $YIBAO_DATA, so two data folders never share state.
 """
+
 from __future__ import annotations
 
 import os
@@ -43,10 +44,17 @@ def dbt_env() -> dict[str, str]:
 def dbt(command: str, *args: str, capture: bool = False) -> subprocess.CompletedProcess:
     """Run one dbt command ("build", "source freshness", "docs generate") with the project's profiles.yml."""
     exe = Path(sys.executable).with_name("dbt")
-    cmd = [str(exe), *command.split(), "--project-dir", str(paths.PROJECT_DIR), "--profiles-dir", str(paths.PROJECT_DIR), *args]
+    cmd = [
+        str(exe),
+        *command.split(),
+        "--project-dir",
+        str(paths.PROJECT_DIR),
+        "--profiles-dir",
+        str(paths.PROJECT_DIR),
+        *args,
+    ]
     paths.db_path().parent.mkdir(parents=True, exist_ok=True)
-    return subprocess.run(cmd, env=dbt_env(), cwd=paths.PROJECT_DIR, text=True,
-                          capture_output=capture)
+    return subprocess.run(cmd, env=dbt_env(), cwd=paths.PROJECT_DIR, text=True, capture_output=capture)
 
 
 def dbt_build(extra: list[str] | None = None) -> int:
@@ -93,13 +101,16 @@ def build_and_publish(extra: list[str] | None = None) -> int:
     rc = dbt_build(extra)
     run.steps["dbt build"] = round(time.perf_counter() - t0, 1)
     run.tests_passed, run.tests_warned, run.tests_failed = read_test_counts(
-        paths.data_dir() / "dbt" / "target" / "run_results.json")
+        paths.data_dir() / "dbt" / "target" / "run_results.json"
+    )
     con = connect(paths.db_path())
     try:
         ensure_tables(con)
         run.exceptions_by_rule = exceptions_by_rule(con)
-        run.finish("failed" if rc else "warning" if run.tests_warned else "success",
-                   "" if rc == 0 else "dbt build failed; the dashboards keep the last published data")
+        run.finish(
+            "failed" if rc else "warning" if run.tests_warned else "success",
+            "" if rc == 0 else "dbt build failed; the dashboards keep the last published data",
+        )
         run.save(con)
     finally:
         con.close()

@@ -3,6 +3,7 @@
 Both a scalar validator (for tests and error messages) and vectorised builders
 (for the generator, which makes millions at once) live here.
 """
+
 from __future__ import annotations
 
 import re
@@ -46,8 +47,7 @@ def build(address: np.ndarray, birth_yyyymmdd: np.ndarray, seq: np.ndarray) -> n
     """Vectorised: 18-character certnos from 6-digit address codes, birth dates and 3-digit sequences."""
     if len(address) == 0:
         return np.array([], dtype="<U18")
-    number = (address.astype(np.int64) * 10**11 + birth_yyyymmdd.astype(np.int64) * 1000
-              + seq.astype(np.int64))
+    number = address.astype(np.int64) * 10**11 + birth_yyyymmdd.astype(np.int64) * 1000 + seq.astype(np.int64)
     powers = 10 ** np.arange(16, -1, -1, dtype=np.int64)
     digits = (number[:, None] // powers) % 10
     check = np.array(list(CHECK_CHARS))[(digits @ WEIGHTS) % 11]

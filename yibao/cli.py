@@ -3,6 +3,7 @@
 Subcommands are thin: each parses its flags and calls one function that tests call directly.
 Errors a user can act on are printed as one line plus a hint, with no traceback.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,18 @@ def _generate(args) -> int:
 
     out = Path(args.out) if args.out else paths.data_dir()
     cities = tuple(c.strip() for c in args.cities.split(",") if c.strip())
-    g = generate(args.persons, args.seed, args.start, args.end, args.days, args.defect_rate, out, args.force,
-                 progress=Steps(), cities=cities)
+    g = generate(
+        args.persons,
+        args.seed,
+        args.start,
+        args.end,
+        args.days,
+        args.defect_rate,
+        out,
+        args.force,
+        progress=Steps(),
+        cities=cities,
+    )
     print(f"generated {len(g.deliveries)} deliveries under {g.landing} in {g.seconds:.1f} s")
     for name, n in g.rows.items():
         print(f"  {name:<12} {n:>12,} rows")
@@ -56,8 +67,10 @@ def _export(args) -> int:
         period = args.period or latest_complete_month(paths.db_path())
         written = export_period(paths.db_path(), paths.exports_dir(), period)
         partial = any("_partial_" in p.name for p in written)
-        print(f"wrote {len(written)} report files for {period}{' (PARTIAL: the period is not over)' if partial else ''}"
-              f" to {written[0].parent}")
+        print(
+            f"wrote {len(written)} report files for {period}{' (PARTIAL: the period is not over)' if partial else ''}"
+            f" to {written[0].parent}"
+        )
         for path in written:
             print(f"  {path.name}")
     if args.dq:
@@ -80,10 +93,19 @@ def _bench(args) -> int:
     try:
         sizes = [int(x.replace("_", "")) for x in args.persons.split(",") if x.strip()]
     except ValueError:
-        raise UserError(f"--persons {args.persons!r} is not a list of numbers", "e.g. --persons 250000,500000") from None
+        raise UserError(
+            f"--persons {args.persons!r} is not a list of numbers", "e.g. --persons 250000,500000"
+        ) from None
     work = Path(args.work) if args.work else paths.data_dir() / "bench"
-    run_bench(sizes, args.years, args.days, args.seed, work, Path(args.results),
-              doc=paths.PROJECT_DIR / "docs" / "PERFORMANCE.md" if args.write_doc else None)
+    run_bench(
+        sizes,
+        args.years,
+        args.days,
+        args.seed,
+        work,
+        Path(args.results),
+        doc=paths.PROJECT_DIR / "docs" / "PERFORMANCE.md" if args.write_doc else None,
+    )
     return 0
 
 
@@ -93,8 +115,10 @@ def _docs(args) -> int:
     rc = dbt("docs generate").returncode
     if rc == 0:
         site = paths.data_dir() / "dbt" / "target" / "index.html"
-        print(f"dbt docs site: {site}\n  open it in a browser, or serve it: "
-              f"(cd {site.parent} && python3 -m http.server 8080) and visit http://localhost:8080")
+        print(
+            f"dbt docs site: {site}\n  open it in a browser, or serve it: "
+            f"(cd {site.parent} && python3 -m http.server 8080) and visit http://localhost:8080"
+        )
     return rc
 
 
@@ -111,13 +135,18 @@ def _demo(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="yibao", description="City-level pooling medical-insurance warehouse (医保市级统筹)")
+    ap = argparse.ArgumentParser(
+        prog="yibao", description="City-level pooling medical-insurance warehouse (医保市级统筹)"
+    )
     sub = ap.add_subparsers(dest="command", required=True)
 
     g = sub.add_parser("generate", help="write synthetic cities as daily deliveries under $YIBAO_DATA/landing")
     g.add_argument("--persons", type=int, default=20000, help="persons per city")
-    g.add_argument("--cities", default="230800",
-                   help="pooling areas of Heilongjiang, comma-separated, e.g. 230800,231000 (seeds/region.csv)")
+    g.add_argument(
+        "--cities",
+        default="230800",
+        help="pooling areas of Heilongjiang, comma-separated, e.g. 230800,231000 (seeds/region.csv)",
+    )
     g.add_argument("--seed", type=int, default=1)
     g.add_argument("--start", default="2024-01", help="first month of history, YYYY-MM")
     g.add_argument("--end", default="2025-12", help="last month in the full load, YYYY-MM")
@@ -128,8 +157,13 @@ def parser() -> argparse.ArgumentParser:
     g.set_defaults(func=_generate)
 
     i = sub.add_parser("ingest", help="load every new delivery into the raw schema")
-    i.add_argument("--release", action="append", default=[], metavar="YYYYMMDD",
-                   help="load a delivery held because it came long after the last one (repeatable)")
+    i.add_argument(
+        "--release",
+        action="append",
+        default=[],
+        metavar="YYYYMMDD",
+        help="load a delivery held because it came long after the last one (repeatable)",
+    )
     i.set_defaults(func=_ingest)
 
     b = sub.add_parser("build", help="run dbt build with the project's profile")
@@ -137,8 +171,11 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(func=_build)
 
     e = sub.add_parser("export", help="write report files: --dq for the county correction lists")
-    e.add_argument("--period", help="report files for the province: a month 2025-06, a quarter 2025Q2 or a year 2025 "
-                                    "(default: the latest complete month; a period not yet over is marked partial)")
+    e.add_argument(
+        "--period",
+        help="report files for the province: a month 2025-06, a quarter 2025Q2 or a year 2025 "
+        "(default: the latest complete month; a period not yet over is marked partial)",
+    )
     e.add_argument("--dq", action="store_true", help="one xlsx per county with its open data-quality exceptions")
     e.set_defaults(func=_export)
 
@@ -161,8 +198,11 @@ def parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("dashboard", help="serve the Streamlit dashboard")
     d.add_argument("--port", type=int, default=8501)
-    d.add_argument("--address", default="127.0.0.1",
-                   help="the interface to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for all)")
+    d.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help="the interface to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for all)",
+    )
     d.set_defaults(func=_dashboard)
 
     m = sub.add_parser("demo", help="generate a small city, ingest, build and serve the dashboard")

@@ -1,4 +1,5 @@
 """`yibao demo` (make demo): a small synthetic city, generated, ingested, built and served."""
+
 from __future__ import annotations
 
 import shutil
@@ -37,8 +38,10 @@ def demo(serve_dashboard: bool = True, port: int = 8501) -> int:
 
 def _build_demo(data: Path) -> None:
     t0 = time.perf_counter()
-    print(f"demo: a synthetic Jiamusi of {DEMO['persons']:,} persons, {DEMO['start']} to {DEMO['end']} "
-          f"plus {DEMO['days']} daily deliveries, in {data}")
+    print(
+        f"demo: a synthetic Jiamusi of {DEMO['persons']:,} persons, {DEMO['start']} to {DEMO['end']} "
+        f"plus {DEMO['days']} daily deliveries, in {data}"
+    )
     g = generate(**DEMO, out=data, force=True, progress=Steps())
     print(f"generated {sum(g.rows.values()):,} rows in {g.seconds:.1f} s")
     db = paths.db_path()

@@ -1,4 +1,5 @@
 """The one exception type for errors a user can act on: printed as one line plus a hint."""
+
 from __future__ import annotations
 
 

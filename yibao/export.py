@@ -14,6 +14,7 @@ A period whose last month is not complete on the as-of date (DESIGN §4 Periods)
 whole one: its files are named 230800_<period>_partial_<form>, the manifest says is_complete false and up
 to which day the data runs, and the cover sheet says so. Without --period, the latest complete month.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -62,33 +63,72 @@ def parse_period(period: str) -> tuple[dt.date, dt.date]:
 
 # (form, Chinese title, columns as (name, Chinese header, kind)); kind: text | int | money | ratio | months
 FORMS = {
-    "coverage": ("参保情况", [
-        ("admdvs", "区划代码", "text"), ("area", "区域", "text"), ("insured_persons", "期末参保人数", "int"),
-        ("insured_employee", "职工医保", "int"), ("insured_resident", "居民医保", "int"),
-        ("insured_employee_in_service", "在职职工", "int"), ("insured_employee_retired", "退休职工", "int"),
-        ("insured_resident_minor", "学生儿童", "int"), ("insured_resident_adult", "成年居民", "int"),
-        ("insured_resident_elderly", "老年居民", "int"), ("insured_added", "本期新增", "int"),
-        ("insured_left", "本期减少", "int"), ("registered_population", "户籍人口", "int"),
-        ("coverage_rate", "参保率", "ratio"), ("roster_persons", "重点人群名册人数", "int"),
-        ("enrolled_persons", "重点人群已参保", "int"), ("kpop_coverage_rate", "重点人群参保率", "ratio")]),
-    "fund": ("基金收支", [
-        ("admdvs", "区划代码", "text"), ("area", "区域", "text"), ("fund_type", "基金", "text"),
-        ("income", "本期收入", "money"), ("income_contribution", "其中：征缴收入", "money"),
-        ("income_fiscal_subsidy", "财政补助", "money"), ("income_interest", "利息", "money"),
-        ("income_other_sources", "其他收入（上划、调剂、补亏等）", "money"), ("expenditure", "本期支出", "money"),
-        ("expenditure_settlement", "其中：待遇支出", "money"), ("current_result", "本期结余", "money"),
-        ("closing_balance", "期末累计结余", "money"), ("months_payable", "可支付月数", "months"),
-        ("revenue_plan_completion", "收入计划完成率（已决算年度）", "ratio")]),
-    "benefits": ("待遇享受", [
-        ("admdvs", "区划代码", "text"), ("area", "区域", "text"), ("insutype", "险种", "text"),
-        ("med_group", "医疗类别", "text"), ("hosp_tier", "医院级别", "text"), ("settlements", "结算人次", "int"),
-        ("persons", "就医人次（按月人数合计）", "int"), ("medfee_sumamt", "医疗费总额", "money"),
-        ("inscp_scp_amt", "政策范围内费用", "money"), ("hifp_pay", "统筹基金支付", "money"),
-        ("hifob_pay", "大额补助支付", "money"), ("hifmi_pay", "大病保险支付", "money"),
-        ("cvlserv_pay", "公务员补助支付", "money"), ("maf_pay", "医疗救助支付", "money"),
-        ("acct_pay", "个人账户支付", "money"), ("insurance_fund_pay", "医保基金支付", "money"),
-        ("policy_scope_ratio", "政策范围内支付比例", "ratio"), ("actual_ratio", "实际支付比例", "ratio"),
-        ("three_tier_ratio", "三重保障比例", "ratio"), ("avg_cost_per_settlement", "次均费用", "money")]),
+    "coverage": (
+        "参保情况",
+        [
+            ("admdvs", "区划代码", "text"),
+            ("area", "区域", "text"),
+            ("insured_persons", "期末参保人数", "int"),
+            ("insured_employee", "职工医保", "int"),
+            ("insured_resident", "居民医保", "int"),
+            ("insured_employee_in_service", "在职职工", "int"),
+            ("insured_employee_retired", "退休职工", "int"),
+            ("insured_resident_minor", "学生儿童", "int"),
+            ("insured_resident_adult", "成年居民", "int"),
+            ("insured_resident_elderly", "老年居民", "int"),
+            ("insured_added", "本期新增", "int"),
+            ("insured_left", "本期减少", "int"),
+            ("registered_population", "户籍人口", "int"),
+            ("coverage_rate", "参保率", "ratio"),
+            ("roster_persons", "重点人群名册人数", "int"),
+            ("enrolled_persons", "重点人群已参保", "int"),
+            ("kpop_coverage_rate", "重点人群参保率", "ratio"),
+        ],
+    ),
+    "fund": (
+        "基金收支",
+        [
+            ("admdvs", "区划代码", "text"),
+            ("area", "区域", "text"),
+            ("fund_type", "基金", "text"),
+            ("income", "本期收入", "money"),
+            ("income_contribution", "其中：征缴收入", "money"),
+            ("income_fiscal_subsidy", "财政补助", "money"),
+            ("income_interest", "利息", "money"),
+            ("income_other_sources", "其他收入（上划、调剂、补亏等）", "money"),
+            ("expenditure", "本期支出", "money"),
+            ("expenditure_settlement", "其中：待遇支出", "money"),
+            ("current_result", "本期结余", "money"),
+            ("closing_balance", "期末累计结余", "money"),
+            ("months_payable", "可支付月数", "months"),
+            ("revenue_plan_completion", "收入计划完成率（已决算年度）", "ratio"),
+        ],
+    ),
+    "benefits": (
+        "待遇享受",
+        [
+            ("admdvs", "区划代码", "text"),
+            ("area", "区域", "text"),
+            ("insutype", "险种", "text"),
+            ("med_group", "医疗类别", "text"),
+            ("hosp_tier", "医院级别", "text"),
+            ("settlements", "结算人次", "int"),
+            ("persons", "就医人次（按月人数合计）", "int"),
+            ("medfee_sumamt", "医疗费总额", "money"),
+            ("inscp_scp_amt", "政策范围内费用", "money"),
+            ("hifp_pay", "统筹基金支付", "money"),
+            ("hifob_pay", "大额补助支付", "money"),
+            ("hifmi_pay", "大病保险支付", "money"),
+            ("cvlserv_pay", "公务员补助支付", "money"),
+            ("maf_pay", "医疗救助支付", "money"),
+            ("acct_pay", "个人账户支付", "money"),
+            ("insurance_fund_pay", "医保基金支付", "money"),
+            ("policy_scope_ratio", "政策范围内支付比例", "ratio"),
+            ("actual_ratio", "实际支付比例", "ratio"),
+            ("three_tier_ratio", "三重保障比例", "ratio"),
+            ("avg_cost_per_settlement", "次均费用", "money"),
+        ],
+    ),
 }
 
 QUERIES = {
@@ -173,8 +213,11 @@ def latest_complete_month(db: Path) -> str:
     finally:
         con.close()
     if month is None:
-        raise UserError("no month is complete yet", "wait for a delivery dated on or after a month's last day, "
-                                                    "or pass --period to export a partial period, marked as such")
+        raise UserError(
+            "no month is complete yet",
+            "wait for a delivery dated on or after a month's last day, "
+            "or pass --period to export a partial period, marked as such",
+        )
     return f"{month:%Y-%m}"
 
 
@@ -187,11 +230,15 @@ def export_period(db: Path, exports: Path, period: str) -> list[Path]:
     try:
         months = con.execute("select min(month_end), max(month_end) from marts.rpt_coverage_monthly").fetchone()
         if months[0] is None or last < months[0] or first > months[1]:
-            raise UserError(f"period {period} is outside the data ({months[0]} to {months[1]})",
-                            "choose a period the warehouse covers")
+            raise UserError(
+                f"period {period} is outside the data ({months[0]} to {months[1]})",
+                "choose a period the warehouse covers",
+            )
         as_of = con.execute("select max(period_end) from marts.rpt_coverage_monthly").fetchone()[0]
-        complete = con.execute("select bool_and(is_complete) from marts.rpt_coverage_monthly "
-                               "where month_end between ? and ?", [first, last]).fetchone()[0]
+        complete = con.execute(
+            "select bool_and(is_complete) from marts.rpt_coverage_monthly where month_end between ? and ?",
+            [first, last],
+        ).fetchone()[0]
         complete = bool(complete) and last <= months[1]
         data = {form: _rows(con, form, first, last) for form in FORMS}
     finally:
@@ -200,13 +247,24 @@ def export_period(db: Path, exports: Path, period: str) -> list[Path]:
     folder = exports / period
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"{CITY}_{period}" if complete else f"{CITY}_{period}_partial"
-    written, manifest = [], {"city": CITY, "period": period, "period_start": str(first), "period_end": str(last),
-                             "data_as_of": str(as_of), "is_complete": complete, "files": []}
+    written, manifest = (
+        [],
+        {
+            "city": CITY,
+            "period": period,
+            "period_start": str(first),
+            "period_end": str(last),
+            "data_as_of": str(as_of),
+            "is_complete": complete,
+            "files": [],
+        },
+    )
     if not complete:
-        manifest["note"] = (f"partial period: the data runs to {as_of}, before the period ends on {last}; "
-                            "not a whole period's figures")
+        manifest["note"] = (
+            f"partial period: the data runs to {as_of}, before the period ends on {last}; not a whole period's figures"
+        )
     digest = hashlib.sha256()
-    for form, (title, columns) in FORMS.items():
+    for form, (_title, columns) in FORMS.items():
         path = folder / f"{stem}_{form}.csv"
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -236,13 +294,20 @@ def _workbook(period, first, last, as_of, generated, checksum, data, complete: b
     cover.title = "封面"
     cover.append([f"{CITY_NAME}（{CITY}）基本医疗保险统计报表"])
     cover["A1"].font = Font(bold=True, size=14)
-    for label, value in (("统筹区", f"{CITY_NAME} {CITY}"), ("报告期", f"{period}（{first} 至 {last}）"),
-                         ("数据截止日期", str(as_of)),
-                         ("期间状态", "完整期间" if complete else
-                          f"未完结的部分期间：数据只到 {as_of}，报告期到 {last} 才结束，不能作为完整期间使用"),
-                         ("生成时间", generated.isoformat(sep=" ")),
-                         ("校验值（CSV sha256）", checksum),
-                         ("说明", "人员与金额为合成演示数据；证件号码不出现在任何报表中。")):
+    for label, value in (
+        ("统筹区", f"{CITY_NAME} {CITY}"),
+        ("报告期", f"{period}（{first} 至 {last}）"),
+        ("数据截止日期", str(as_of)),
+        (
+            "期间状态",
+            "完整期间"
+            if complete
+            else f"未完结的部分期间：数据只到 {as_of}，报告期到 {last} 才结束，不能作为完整期间使用",
+        ),
+        ("生成时间", generated.isoformat(sep=" ")),
+        ("校验值（CSV sha256）", checksum),
+        ("说明", "人员与金额为合成演示数据；证件号码不出现在任何报表中。"),
+    ):
         cover.append([label, value])
     cover.column_dimensions["A"].width = 22
     cover.column_dimensions["B"].width = 70
@@ -253,8 +318,12 @@ def _workbook(period, first, last, as_of, generated, checksum, data, complete: b
         for cell in sheet[1]:
             cell.font, cell.fill = Font(bold=True), HEADER_FILL
         for row in data[form]:
-            sheet.append([None if row.get(n) is None else float(row[n]) if k in ("money", "ratio", "months")
-                          else row[n] for n, _, k in columns])
+            sheet.append(
+                [
+                    None if row.get(n) is None else float(row[n]) if k in ("money", "ratio", "months") else row[n]
+                    for n, _, k in columns
+                ]
+            )
         city = [r for r in data[form] if r["admdvs"] == CITY]
         total = ["合计（全市）" if i == 1 else None for i in range(len(columns))]
         for i, (name, _, kind) in enumerate(columns):

@@ -3,6 +3,7 @@
 Each workbook explains every rule in Chinese and lists the county's open exceptions. It shows
 no raw ID number: only the masked one dq.dq_exceptions carries.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,15 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)
 RULE_COLUMNS = "rule_id, severity, rule_name_zh, explanation_zh, action_zh, entity_key_kind"
 EXCEPTION_COLUMNS = "rule_name_zh, severity, entity_key, detail, certno_masked, first_seen, detected_at, rule_id"
-LIST_COLUMNS = [("规则", 28), ("严重程度", 10), ("问题对象", 26), ("问题说明", 48), ("证件号码（脱敏）", 22),
-                ("首次发现", 20), ("本次检出", 20)]
+LIST_COLUMNS = [
+    ("规则", 28),
+    ("严重程度", 10),
+    ("问题对象", 26),
+    ("问题说明", 48),
+    ("证件号码（脱敏）", 22),
+    ("首次发现", 20),
+    ("本次检出", 20),
+]
 
 
 def _as_of(con) -> dt.date:
@@ -38,8 +46,9 @@ def export_dq(db: Path, exports: Path) -> list[Path]:
     try:
         as_of = _as_of(con)
         rules = con.execute(f"select {RULE_COLUMNS} from dq.dq_rules order by rule_id").fetchall()
-        exceptions = con.execute(f"select admdvs, {EXCEPTION_COLUMNS} from dq.dq_exceptions "
-                                 "order by admdvs, rule_id, entity_key").fetchall()
+        exceptions = con.execute(
+            f"select admdvs, {EXCEPTION_COLUMNS} from dq.dq_exceptions order by admdvs, rule_id, entity_key"
+        ).fetchall()
     finally:
         con.close()
     folder = exports / "dq" / as_of.strftime("%Y%m%d")
@@ -72,8 +81,16 @@ def county_workbook(admdvs: str, name: str, as_of, generated, rules: list[tuple]
     for r in rows:
         counts[r[-1]] = counts.get(r[-1], 0) + 1
     for rule_id, severity, name_zh, explanation, action, kind in rules:
-        cover.append([f"{name_zh}（{rule_id}）", "错误" if severity == "error" else "警告", counts.get(rule_id, 0),
-                      explanation, action, kind])
+        cover.append(
+            [
+                f"{name_zh}（{rule_id}）",
+                "错误" if severity == "error" else "警告",
+                counts.get(rule_id, 0),
+                explanation,
+                action,
+                kind,
+            ]
+        )
     for col, width in zip("ABCDEF", (34, 10, 14, 60, 46, 18)):
         cover.column_dimensions[col].width = width
     for row in cover.iter_rows(min_row=7):
@@ -85,8 +102,9 @@ def county_workbook(admdvs: str, name: str, as_of, generated, rules: list[tuple]
     for cell in sheet[1]:
         cell.font, cell.fill = BOLD, HEADER_FILL
     for rule_name, severity, entity, detail, masked, first_seen, detected, _rule in rows:
-        sheet.append([rule_name, "错误" if severity == "error" else "警告", entity, detail, masked,
-                      first_seen, detected])
+        sheet.append(
+            [rule_name, "错误" if severity == "error" else "警告", entity, detail, masked, first_seen, detected]
+        )
     if not rows:
         sheet.append(["无待整改问题"])
     for i, (_, width) in enumerate(LIST_COLUMNS, start=1):

@@ -1,4 +1,5 @@
 """Small file helpers shared by the generator, ingest and exports."""
+
 from __future__ import annotations
 
 import hashlib

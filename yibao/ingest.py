@@ -18,6 +18,7 @@ MAX_GAP_DAYS after the last delivery loaded, is held (not loaded, reported) unti
 delivery whose manifest cannot be read loads nothing. One bad item never stops the others: every
 other delivery still loads, in date order.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -66,8 +67,10 @@ class FileResult:
         q = f", {self.rows_quarantined:,} quarantined (see dq.quarantine_rows)" if self.rows_quarantined else ""
         w = "".join(f"\n    warning: {x}" for x in self.warnings)
         if self.extra_columns:
-            w += (f"\n    note: column(s) {', '.join(self.extra_columns)} are not in the contract (DESIGN §2) and "
-                  "were not loaded; recorded in ops.loaded_files.extra_columns")
+            w += (
+                f"\n    note: column(s) {', '.join(self.extra_columns)} are not in the contract (DESIGN §2) and "
+                "were not loaded; recorded in ops.loaded_files.extra_columns"
+            )
         return f"loaded   {where}: {self.rows_loaded:,} rows{q}{w}"
 
 
@@ -96,14 +99,18 @@ class IngestReport:
         shown = [r for r in self.results if r.status != "skipped"]
         lines = [r.line() for r in shown] + [n.line() for n in self.notices] + [f"ERROR {e}" for e in self.errors]
         if self.data_docs:
-            lines.append(f"Great Expectations: {self.validation_seconds:.1f} s of {self.seconds:.1f} s validating; "
-                         f"Data Docs at {self.data_docs}")
+            lines.append(
+                f"Great Expectations: {self.validation_seconds:.1f} s of {self.seconds:.1f} s validating; "
+                f"Data Docs at {self.data_docs}"
+            )
         loaded = sum(r.rows_loaded for r in self.results)
         quarantined = sum(r.rows_quarantined for r in self.results)
-        lines.append(f"ingest: {sum(r.status == 'loaded' for r in self.results)} files loaded, "
-                     f"{loaded:,} rows, {quarantined:,} rows quarantined, {len(self.rejected)} files rejected, "
-                     f"{len(self.held)} deliveries held, {len(self.notices) - len(self.held) + len(self.errors)} "
-                     "other problems" + ("" if shown or self.notices or self.errors else " (nothing new to load)"))
+        lines.append(
+            f"ingest: {sum(r.status == 'loaded' for r in self.results)} files loaded, "
+            f"{loaded:,} rows, {quarantined:,} rows quarantined, {len(self.rejected)} files rejected, "
+            f"{len(self.held)} deliveries held, {len(self.notices) - len(self.held) + len(self.errors)} "
+            "other problems" + ("" if shown or self.notices or self.errors else " (nothing new to load)")
+        )
         return "\n".join(lines)
 
 
@@ -125,46 +132,79 @@ class Loader:
             self._validator = LandingValidator(self.data_dir)
         return self._validator
 
-    def record(self, res: FileResult, delivery_date: dt.date, extract: str | None, digest: str,
-               now: dt.datetime, encoding: str | None = None) -> None:
-        self.con.execute("insert into ops.loaded_files (delivery_date, file, extract, sha256, status, manifest_rows, "
-                         "rows_loaded, rows_quarantined, reason, loaded_at, encoding, extra_columns) "
-                         "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         [delivery_date, res.file, extract, digest, res.status, res.manifest_rows, res.rows_loaded,
-                          res.rows_quarantined, res.reason or None, now, encoding,
-                          ", ".join(res.extra_columns) or None])
+    def record(
+        self,
+        res: FileResult,
+        delivery_date: dt.date,
+        extract: str | None,
+        digest: str,
+        now: dt.datetime,
+        encoding: str | None = None,
+    ) -> None:
+        self.con.execute(
+            "insert into ops.loaded_files (delivery_date, file, extract, sha256, status, manifest_rows, "
+            "rows_loaded, rows_quarantined, reason, loaded_at, encoding, extra_columns) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                delivery_date,
+                res.file,
+                extract,
+                digest,
+                res.status,
+                res.manifest_rows,
+                res.rows_loaded,
+                res.rows_quarantined,
+                res.reason or None,
+                now,
+                encoding,
+                ", ".join(res.extra_columns) or None,
+            ],
+        )
 
     def refuse(self, folder: Path, path: Path, reason: str) -> FileResult:
         """Reject a file without reading it, and record why (a file already loaded stays loaded)."""
         delivery_date, digest = dt.datetime.strptime(folder.name, "%Y%m%d").date(), file_sha256(path)
-        if self.con.execute("select count(*) from ops.loaded_files where delivery_date = ? and file = ? and "
-                            "sha256 = ? and status = 'loaded'", [delivery_date, path.name, digest]).fetchone()[0]:
+        if self.con.execute(
+            "select count(*) from ops.loaded_files where delivery_date = ? and file = ? and "
+            "sha256 = ? and status = 'loaded'",
+            [delivery_date, path.name, digest],
+        ).fetchone()[0]:
             return FileResult(folder.name, path.name, "skipped")
         result = FileResult(folder.name, path.name, "rejected", reason=reason)
         extract = path.name.removesuffix(".gz").removesuffix(".csv")
-        self.record(result, delivery_date, extract if extract in EXTRACTS else None, digest,
-                    dt.datetime.now().replace(microsecond=0))
+        self.record(
+            result,
+            delivery_date,
+            extract if extract in EXTRACTS else None,
+            digest,
+            dt.datetime.now().replace(microsecond=0),
+        )
         return result
 
     def load(self, folder: Path, path: Path, manifest: dict[str, tuple[int, str]]) -> FileResult:
         delivery_date = dt.datetime.strptime(folder.name, "%Y%m%d").date()
         digest = file_sha256(path)
         result = FileResult(folder.name, path.name, "loaded")
-        seen = self.con.execute("select delivery_date from ops.loaded_files where sha256 = ? "
-                                "and status <> 'rejected'", [digest]).fetchall()
+        seen = self.con.execute(
+            "select delivery_date from ops.loaded_files where sha256 = ? and status <> 'rejected'", [digest]
+        ).fetchall()
         if any(d == delivery_date for (d,) in seen):  # this very file of this delivery was loaded before
             result.status = "skipped"
             return result
         extract = path.name.removesuffix(".gz").removesuffix(".csv")
         extract = extract if extract in EXTRACTS else None
         now = dt.datetime.now().replace(microsecond=0)
-        earlier = self.con.execute("select loaded_at from ops.loaded_files where delivery_date = ? and file = ? "
-                                   "and status = 'loaded'", [delivery_date, path.name]).fetchone()
+        earlier = self.con.execute(
+            "select loaded_at from ops.loaded_files where delivery_date = ? and file = ? and status = 'loaded'",
+            [delivery_date, path.name],
+        ).fetchone()
         if earlier:  # loaded before with other content: never replaced in place
             result.status = "rejected"
-            result.reason = (f"changed since it was loaded on {earlier[0]:%Y-%m-%d %H:%M}; a loaded file is never "
-                             "replaced: send the correction as a new delivery, with a later updt_time on the "
-                             "corrected rows")
+            result.reason = (
+                f"changed since it was loaded on {earlier[0]:%Y-%m-%d %H:%M}; a loaded file is never "
+                "replaced: send the correction as a new delivery, with a later updt_time on the "
+                "corrected rows"
+            )
             self.record(result, delivery_date, extract, digest, now)
             return result
         if seen and manifest.get(path.name, (0, ""))[0] > 0:  # an empty extract may recur harmlessly
@@ -175,8 +215,9 @@ class Loader:
         encoding = None
         try:
             if extract is None or not path.name.endswith((".csv", ".csv.gz")):
-                raise Rejected(f"unknown extract '{path.name}'; expected one of "
-                               + ", ".join(f"{e}.csv" for e in EXTRACTS))
+                raise Rejected(
+                    f"unknown extract '{path.name}'; expected one of " + ", ".join(f"{e}.csv" for e in EXTRACTS)
+                )
             if path.name not in manifest:
                 raise Rejected("not listed in manifest.csv")
             result.manifest_rows, manifest_sha = manifest[path.name]
@@ -202,16 +243,26 @@ class Loader:
             self.record(result, delivery_date, extract, digest, now, encoding)
         return result
 
-    def _load_decoded(self, result: FileResult, extract: str, decoded, delivery_date: dt.date,
-                      now: dt.datetime, digest: str, manifest_sha: str) -> None:
+    def _load_decoded(
+        self,
+        result: FileResult,
+        extract: str,
+        decoded,
+        delivery_date: dt.date,
+        now: dt.datetime,
+        digest: str,
+        manifest_sha: str,
+    ) -> None:
         con = self.con
         label = f"{result.delivery}/{result.file}"
         con.begin()
         try:
             staged = typed_load.stage(con, extract, decoded, delivery_date)
             if staged.rows != result.manifest_rows:
-                raise Rejected(f"row count {staged.rows:,} differs from manifest ({result.manifest_rows:,}); "
-                               "the file is truncated or incomplete")
+                raise Rejected(
+                    f"row count {staged.rows:,} differs from manifest ({result.manifest_rows:,}); "
+                    "the file is truncated or incomplete"
+                )
             if manifest_sha and manifest_sha != digest:
                 raise Rejected("sha256 differs from manifest.csv; the file changed after it was listed")
             if staged.rows:  # an empty extract has nothing to validate
@@ -221,16 +272,32 @@ class Loader:
                 self.validation_seconds += time.perf_counter() - t0
                 rejecting = validation.failed_with("reject")
                 if rejecting:
-                    raise Rejected("fails its Great Expectations suite: "
-                                   + "; ".join(f"{f['expectation']}" for f in rejecting))
-                result.warnings = [f"{f['expectation']} on {f['column']}: {f['unexpected_count']} rows"
-                                   for f in validation.failed_with("warn")]
-                con.execute("insert into ops.gx_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            [delivery_date, result.file, extract, validation.success, validation.evaluated,
-                             len(validation.failed_with("quarantine")), len(validation.failed_with("warn")),
-                             validation.details_json(), round(validation.seconds, 3), now, len(frame)])
+                    raise Rejected(
+                        "fails its Great Expectations suite: " + "; ".join(f"{f['expectation']}" for f in rejecting)
+                    )
+                result.warnings = [
+                    f"{f['expectation']} on {f['column']}: {f['unexpected_count']} rows"
+                    for f in validation.failed_with("warn")
+                ]
+                con.execute(
+                    "insert into ops.gx_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        delivery_date,
+                        result.file,
+                        extract,
+                        validation.success,
+                        validation.evaluated,
+                        len(validation.failed_with("quarantine")),
+                        len(validation.failed_with("warn")),
+                        validation.details_json(),
+                        round(validation.seconds, 3),
+                        now,
+                        len(frame),
+                    ],
+                )
             result.rows_loaded, result.rows_quarantined = typed_load.insert(
-                con, extract, decoded, label, delivery_date, now)
+                con, extract, decoded, label, delivery_date, now
+            )
             self.record(result, delivery_date, extract, digest, now, decoded.encoding)
             typed_load.drop_temp(con)
             con.commit()
@@ -251,8 +318,9 @@ def _move_to_quarantine(path: Path, quarantine: Path) -> Path:
     return target
 
 
-def ingest(landing: Path, db: Path, quarantine: Path, release: tuple[str, ...] | list[str] = (),
-           today: dt.date | None = None) -> IngestReport:
+def ingest(
+    landing: Path, db: Path, quarantine: Path, release: tuple[str, ...] | list[str] = (), today: dt.date | None = None
+) -> IngestReport:
     """Load every delivery not yet loaded. `release` names deliveries (YYYYMMDD) to load although they
     came more than MAX_GAP_DAYS after the last one; a delivery dated after `today` is never loaded."""
     t0 = time.perf_counter()
@@ -263,8 +331,12 @@ def ingest(landing: Path, db: Path, quarantine: Path, release: tuple[str, ...] |
     try:
         ensure_tables(con)
         loader = Loader(con, landing.parent)
-        accepted = {d for (d,) in con.execute("select distinct delivery_date from ops.loaded_files "
-                                              "where status = 'loaded'").fetchall()}
+        accepted = {
+            d
+            for (d,) in con.execute(
+                "select distinct delivery_date from ops.loaded_files where status = 'loaded'"
+            ).fetchall()
+        }
         for day, folder in found:
             held = _hold(day, folder.name, accepted, today, release)
             if held:
@@ -288,58 +360,99 @@ def _hold(day: dt.date, name: str, accepted: set[dt.date], today: dt.date, relea
     if day in accepted:
         return None
     if day > today:
-        return Notice(name, f"dated {day}, after today ({today}): a delivery cannot come from the future, so "
-                            "nothing in it was loaded", "if the date is wrong, rename the folder to the real delivery "
-                                                         "date; if it is right, it loads on that day", kind="held")
+        return Notice(
+            name,
+            f"dated {day}, after today ({today}): a delivery cannot come from the future, so nothing in it was loaded",
+            "if the date is wrong, rename the folder to the real delivery date; if it is right, it loads on that day",
+            kind="held",
+        )
     last = max((d for d in accepted if d < day), default=None)
     gap = max_gap_days()
     if last is not None and day > max(accepted) and (day - last).days > gap and name not in release:
-        return Notice(name, f"dated {(day - last).days} days after the last delivery loaded ({last:%Y%m%d}), more "
-                            f"than the {gap} days a gap between deliveries may be; nothing in it was loaded",
-                      f"if the date is right, load it with `yibao ingest --release {name}`; if not, rename the "
-                      "folder to the real delivery date", kind="held")
+        return Notice(
+            name,
+            f"dated {(day - last).days} days after the last delivery loaded ({last:%Y%m%d}), more "
+            f"than the {gap} days a gap between deliveries may be; nothing in it was loaded",
+            f"if the date is right, load it with `yibao ingest --release {name}`; if not, rename the "
+            "folder to the real delivery date",
+            kind="held",
+        )
     return None
 
 
 def _load_delivery(loader: Loader, folder: Path, quarantine: Path, notices: list[Notice]) -> list[FileResult]:
     """Every file of one delivery; a problem with one file or with the manifest is a notice, never an exception."""
     if not (folder / "manifest.csv").exists():
-        notices.append(Notice(folder.name, "no manifest.csv, so nothing in this delivery was loaded",
-                              "add the manifest (file,rows,sha256) and run ingest again"))
+        notices.append(
+            Notice(
+                folder.name,
+                "no manifest.csv, so nothing in this delivery was loaded",
+                "add the manifest (file,rows,sha256) and run ingest again",
+            )
+        )
         return []
     try:
         manifest = read_manifest(folder)
     except BadManifest as e:
-        notices.append(Notice(f"{folder.name}/manifest.csv", f"{e}; nothing in this delivery was loaded",
-                              "correct the manifest (UTF-8, comma-separated, header file,rows,sha256) and run "
-                              "ingest again"))
+        notices.append(
+            Notice(
+                f"{folder.name}/manifest.csv",
+                f"{e}; nothing in this delivery was loaded",
+                "correct the manifest (UTF-8, comma-separated, header file,rows,sha256) and run ingest again",
+            )
+        )
         return []
     entries = sorted(p for p in folder.iterdir() if p.name != "manifest.csv")
     present = {p.name for p in entries if p.is_file()}
     for p in entries:
         if not p.is_file():
-            notices.append(Notice(f"{folder.name}/{p.name}", "a folder inside a delivery; deliveries are flat",
-                                  "move its files into the delivery folder, listed in the manifest, or remove it"))
-    known = {f for (f,) in loader.con.execute("select distinct file from ops.loaded_files where delivery_date = ?",
-                                              [dt.datetime.strptime(folder.name, "%Y%m%d").date()]).fetchall()}
+            notices.append(
+                Notice(
+                    f"{folder.name}/{p.name}",
+                    "a folder inside a delivery; deliveries are flat",
+                    "move its files into the delivery folder, listed in the manifest, or remove it",
+                )
+            )
+    known = {
+        f
+        for (f,) in loader.con.execute(
+            "select distinct file from ops.loaded_files where delivery_date = ?",
+            [dt.datetime.strptime(folder.name, "%Y%m%d").date()],
+        ).fetchall()
+    }
     for name in sorted(set(manifest) - present - known):
-        notices.append(Notice(f"{folder.name}/{name}", "listed in manifest.csv but not delivered",
-                              "deliver the file, or remove it from the manifest"))
+        notices.append(
+            Notice(
+                f"{folder.name}/{name}",
+                "listed in manifest.csv but not delivered",
+                "deliver the file, or remove it from the manifest",
+            )
+        )
     results = []
     for name in sorted(present):
-        pair = f"{name}.gz" if f"{name}.gz" in present else name.removesuffix(".gz") if (
-            name.endswith(".gz") and name.removesuffix(".gz") in present) else None
+        pair = (
+            f"{name}.gz"
+            if f"{name}.gz" in present
+            else name.removesuffix(".gz")
+            if (name.endswith(".gz") and name.removesuffix(".gz") in present)
+            else None
+        )
         try:
             if pair:
-                result = loader.refuse(folder, folder / name, f"delivered twice, as {name} and as {pair}; "
-                                                              "deliver one of them")
+                result = loader.refuse(
+                    folder, folder / name, f"delivered twice, as {name} and as {pair}; deliver one of them"
+                )
             else:
                 result = loader.load(folder, folder / name, manifest)
         except Exception as e:  # a file no rule foresaw: name it, keep it, and go on with the others
-            notices.append(Notice(f"{folder.name}/{name}", "could not be loaded: "
-                                  + typed_load.mask_text(f"{type(e).__name__}: {e}".splitlines()[0]),
-                                  "nothing of it was loaded and it stays in landing/ for the next run; if this "
-                                  "repeats, send the ingest log to the yibao maintainers"))
+            notices.append(
+                Notice(
+                    f"{folder.name}/{name}",
+                    "could not be loaded: " + typed_load.mask_text(f"{type(e).__name__}: {e}".splitlines()[0]),
+                    "nothing of it was loaded and it stays in landing/ for the next run; if this "
+                    "repeats, send the ingest log to the yibao maintainers",
+                )
+            )
             continue
         if result.status == "rejected":
             result.moved_to = _move_to_quarantine(folder / name, quarantine)

@@ -7,6 +7,7 @@ The dbt on-run-start hook then declares each folder as an external table of the 
 (macros/raw_sources.sql). DuckDB stays the system of record:
 ingest, quarantine and the load bookkeeping happen there exactly as before.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,7 +18,6 @@ from pathlib import Path
 from . import paths
 from .contract import EXTRACTS
 from .warehouse import connect
-
 
 SOURCES = [f"raw.{extract}" for extract in EXTRACTS] + ["dq.quarantine_rows"]  # models/staging/_staging__sources.yml
 
@@ -38,12 +38,12 @@ def write_lake(db: Path, lake: Path) -> dict[str, int]:
             staging = folder.with_name(name + ".new")
             shutil.rmtree(staging, ignore_errors=True)
             staging.mkdir(parents=True)
-            rows[table] = con.execute(f"copy (select * from {table}) to '{staging / 'part-0.parquet'}' "
-                                      "(format parquet, compression zstd)").fetchone()[0]  # COPY returns its row count
+            rows[table] = con.execute(
+                f"copy (select * from {table}) to '{staging / 'part-0.parquet'}' (format parquet, compression zstd)"
+            ).fetchone()[0]  # COPY returns its row count
             shutil.rmtree(folder, ignore_errors=True)
             staging.rename(folder)
     finally:
         con.close()
-    print(f"lake: {sum(rows.values()):,} source rows written as Parquet to {lake} "
-          f"in {time.perf_counter() - t0:.1f} s")
+    print(f"lake: {sum(rows.values()):,} source rows written as Parquet to {lake} in {time.perf_counter() - t0:.1f} s")
     return rows

@@ -1,5 +1,6 @@
 """Reading the landing folder: which entries are deliveries, manifests, encodings (UTF-8 or GBK, plain or
 gzip), undecodable lines, and the original text of a data row."""
+
 from __future__ import annotations
 
 import codecs
@@ -34,13 +35,16 @@ class BadManifest(Exception):
 @dataclass
 class Notice:
     """Something in landing/ that was not loaded: what, why, and what to do."""
-    path: str            # relative to landing/, e.g. 20250799 or 20250701/manifest.csv
+
+    path: str  # relative to landing/, e.g. 20250799 or 20250701/manifest.csv
     problem: str
     todo: str
     kind: str = "error"  # error: cannot be loaded as it is | held: valid, but not loaded until released
 
     def line(self) -> str:
-        return f"{'HELD' if self.kind == 'held' else 'PROBLEM'} {self.path}: {self.problem}\n    what to do: {self.todo}"
+        return (
+            f"{'HELD' if self.kind == 'held' else 'PROBLEM'} {self.path}: {self.problem}\n    what to do: {self.todo}"
+        )
 
 
 def scan_landing(landing: Path) -> tuple[list[tuple[dt.date, Path]], list[Notice]]:
@@ -52,11 +56,17 @@ def scan_landing(landing: Path) -> tuple[list[tuple[dt.date, Path]], list[Notice
         if p.name in NOT_DELIVERIES:
             continue
         if not p.is_dir():
-            notices.append(Notice(p.name, "a file directly in landing/, not in a delivery folder",
-                                  "move it into its delivery folder (YYYYMMDD), or out of landing/"))
+            notices.append(
+                Notice(
+                    p.name,
+                    "a file directly in landing/, not in a delivery folder",
+                    "move it into its delivery folder (YYYYMMDD), or out of landing/",
+                )
+            )
         elif not re.fullmatch(r"[0-9]{8}", p.name, re.ASCII):
-            notices.append(Notice(p.name, "not a delivery folder: deliveries are named by their date, YYYYMMDD",
-                                  RENAME_HINT))
+            notices.append(
+                Notice(p.name, "not a delivery folder: deliveries are named by their date, YYYYMMDD", RENAME_HINT)
+            )
         else:
             try:
                 found.append((dt.datetime.strptime(p.name, "%Y%m%d").date(), p))
@@ -68,7 +78,7 @@ def scan_landing(landing: Path) -> tuple[list[tuple[dt.date, Path]], list[Notice
 @dataclass
 class Decoded:
     encoding: str
-    source: Path                     # a UTF-8 file DuckDB can read (the original, or a transcoded copy)
+    source: Path  # a UTF-8 file DuckDB can read (the original, or a transcoded copy)
     header: list[str]
     undecodable: dict[int, str] = field(default_factory=dict)  # data-row number -> line, bad bytes escaped
     temporary: bool = False
@@ -92,8 +102,10 @@ def read_manifest(folder: Path) -> dict[str, tuple[int, str]]:
     lines = list(csv.reader(io.StringIO(text)))
     header = [c.strip().lower() for c in lines[0]] if lines else []
     if header[:2] != ["file", "rows"] or header[2:] not in ([], ["sha256"]):
-        raise BadManifest(f"manifest.csv line 1 is {','.join(lines[0]) if lines else 'empty'!r}; "
-                          "expected the header file,rows,sha256 separated by commas")
+        raise BadManifest(
+            f"manifest.csv line 1 is {','.join(lines[0]) if lines else 'empty'!r}; "
+            "expected the header file,rows,sha256 separated by commas"
+        )
     manifest: dict[str, tuple[int, str]] = {}
     for n, fields in enumerate(lines[1:], start=2):
         if not any(f.strip() for f in fields):
@@ -151,11 +163,13 @@ def _check_bytes(path: Path) -> None:
     except (OSError, EOFError) as e:
         raise Rejected(f"cannot be read: {e}") from e
     if not head:
-        raise Rejected("is empty (0 bytes" + (" uncompressed" if path.name.endswith(".gz") else "")
-                       + "): not even a header line")
+        raise Rejected(
+            "is empty (0 bytes" + (" uncompressed" if path.name.endswith(".gz") else "") + "): not even a header line"
+        )
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(0) > len(head) // 4:
-        raise Rejected("is UTF-16 encoded (a byte-order mark or a NUL byte in every other position); "
-                       "deliver it as UTF-8 or GBK")
+        raise Rejected(
+            "is UTF-16 encoded (a byte-order mark or a NUL byte in every other position); deliver it as UTF-8 or GBK"
+        )
 
 
 def decode(path: Path, tmp_dir: Path) -> Decoded:

@@ -3,6 +3,7 @@
 A second command started while one runs is refused at once (exit 3) with who holds the lock, and the
 refusal is written to $YIBAO_DATA/logs/yibao.log, so an overlapping cron entry is never silent.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -9,6 +9,7 @@ pick up whatever is not in them yet, and publication happens only after a good b
 Exit codes: 0 all ran (source-data warnings allowed); 1 something failed or was held (a rejected or
 held file, a failed build); 3 another run holds the lock.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,6 +22,7 @@ from .errors import UserError
 from .lock import run_lock
 from .runs import RunRecord, exceptions_by_rule, read_freshness, read_test_counts
 from .warehouse import connect, ensure_tables
+
 
 class Log:
     def __init__(self, path: Path):
@@ -52,12 +54,20 @@ def pending_files(landing: Path, db: Path) -> list[str]:
     if db.exists():
         con = connect(db, read_only=True)
         try:
-            loaded = {(f"{d:%Y%m%d}", s) for d, s in con.execute(
-                "select delivery_date, sha256 from ops.loaded_files where status <> 'rejected'").fetchall()}
+            loaded = {
+                (f"{d:%Y%m%d}", s)
+                for d, s in con.execute(
+                    "select delivery_date, sha256 from ops.loaded_files where status <> 'rejected'"
+                ).fetchall()
+            }
         finally:
             con.close()
-    return [f"{folder.name}/{p.name}" for folder in deliveries(landing) for p in sorted(folder.iterdir())
-            if p.is_file() and p.name != "manifest.csv" and (folder.name, file_sha256(p)) not in loaded]
+    return [
+        f"{folder.name}/{p.name}"
+        for folder in deliveries(landing)
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.name != "manifest.csv" and (folder.name, file_sha256(p)) not in loaded
+    ]
 
 
 def nightly(dry_run: bool = False) -> int:
@@ -67,8 +77,10 @@ def nightly(dry_run: bool = False) -> int:
         print(f"nightly --dry-run: {len(pending)} delivered files not yet loaded" + (":" if pending else ""))
         for name in pending:
             print(f"  {name}")
-        print("would then: check source freshness; dbt build (incremental); publish the dashboard data; "
-              f"write the period's report files to {paths.exports_dir()}")
+        print(
+            "would then: check source freshness; dbt build (incremental); publish the dashboard data; "
+            f"write the period's report files to {paths.exports_dir()}"
+        )
         return 0
     with run_lock(data, "nightly"):
         return _run(data, db)
@@ -109,24 +121,33 @@ def _run(data: Path, db: Path) -> int:
         step("source freshness", lambda: dbt("source freshness", capture=True))
         freshness = read_freshness(sources_json)
         if freshness is None or freshness[1]:
-            log("  source freshness could not be checked" + (f" for {', '.join(freshness[1])}" if freshness else "")
-                + " (a warning); see the dbt log")
+            log(
+                "  source freshness could not be checked"
+                + (f" for {', '.join(freshness[1])}" if freshness else "")
+                + " (a warning); see the dbt log"
+            )
         if freshness and freshness[0]:
             log(f"  source freshness: {len(freshness[0])} sources stale (a warning): {'; '.join(freshness[0])}")
         elif freshness and not freshness[1]:
             log("  source freshness: all fresh")
 
         rc = step("dbt build", lambda: dbt_build(["--quiet"]))
-        run.tests_passed, run.tests_warned, run.tests_failed = read_test_counts(data / "dbt" / "target" / "run_results.json")
+        run.tests_passed, run.tests_warned, run.tests_failed = read_test_counts(
+            data / "dbt" / "target" / "run_results.json"
+        )
         log(f"  tests: {run.tests_passed} passed, {run.tests_warned} warned, {run.tests_failed} failed")
         if rc != 0:
-            problems.append(f"dbt build failed (see {data / 'dbt' / 'logs' / 'dbt.log'}); "
-                            "the dashboards keep the last published data")
+            problems.append(
+                f"dbt build failed (see {data / 'dbt' / 'logs' / 'dbt.log'}); "
+                "the dashboards keep the last published data"
+            )
         con = connect(db)
         try:
             ensure_tables(con)
             run.exceptions_by_rule = exceptions_by_rule(con)
-            as_of = con.execute("select max(as_of_date) from core.int_calendar__months").fetchone()[0] if rc == 0 else None
+            as_of = (
+                con.execute("select max(as_of_date) from core.int_calendar__months").fetchone()[0] if rc == 0 else None
+            )
         finally:
             con.close()
         if rc == 0:
@@ -156,8 +177,10 @@ def _run(data: Path, db: Path) -> int:
 def _summary(run: RunRecord, problems: list[str], log: Log) -> None:
     log("-" * 60)
     log(f"nightly {run.status.upper()} in {run.seconds:.0f} s  (run {run.run_id})")
-    log(f"  files loaded {run.files_loaded}, rows {run.rows_loaded:,}, quarantined {run.rows_quarantined:,}, "
-        f"rejected files {run.files_rejected}")
+    log(
+        f"  files loaded {run.files_loaded}, rows {run.rows_loaded:,}, quarantined {run.rows_quarantined:,}, "
+        f"rejected files {run.files_rejected}"
+    )
     log(f"  tests passed {run.tests_passed}, warned {run.tests_warned}, failed {run.tests_failed}")
     if run.exceptions_by_rule:
         log("  open exceptions: " + json.dumps(run.exceptions_by_rule, ensure_ascii=False))

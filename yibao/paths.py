@@ -1,4 +1,5 @@
 """Where things live. Paths come from YIBAO_DATA and YIBAO_DB only (DESIGN §7)."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """A line per step with its count and seconds, for long work (STYLE: long work shows progress)."""
+
 from __future__ import annotations
 
 import sys

@@ -5,6 +5,7 @@ $YIBAO_DATA/warehouse/published/, and the file `CURRENT` is replaced to point at
 dashboards open only the file CURRENT names, read-only, so a build or a nightly run that is
 writing the warehouse never locks them out, and a failed run leaves the last good data in place.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,8 +43,11 @@ def publish(db: Path) -> Path:
         con.execute(f"attach '{db}' as warehouse (read_only)")
         for schema in PUBLISHED_SCHEMAS:
             con.execute(f"create schema if not exists {schema}")
-            tables = con.execute("select table_name from information_schema.tables where table_catalog = 'warehouse' "
-                                 "and table_schema = ? and table_type = 'BASE TABLE'", [schema]).fetchall()
+            tables = con.execute(
+                "select table_name from information_schema.tables where table_catalog = 'warehouse' "
+                "and table_schema = ? and table_type = 'BASE TABLE'",
+                [schema],
+            ).fetchall()
             for (table,) in tables:
                 con.execute(f"create table {schema}.{table} as select * from warehouse.{schema}.{table}")
         con.execute("detach warehouse")

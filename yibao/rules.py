@@ -5,6 +5,7 @@ rows with a code outside its set. validate.py turns every rule into the extract'
 Expectations suite (gx/expectations/), so the checks a file is loaded by and the checks
 GX reports on are the same.
 """
+
 from __future__ import annotations
 
 import csv
@@ -17,9 +18,9 @@ from .paths import seed_path
 @dataclass(frozen=True)
 class CodeSet:
     column: str
-    seed: str                 # seeds/<seed>.csv
+    seed: str  # seeds/<seed>.csv
     seed_column: str
-    prefix: int = 0           # > 0: a longer local code is valid if its first `prefix` characters are (DESIGN §2)
+    prefix: int = 0  # > 0: a longer local code is valid if its first `prefix` characters are (DESIGN §2)
 
     def values(self) -> list[str]:
         return seed_values(self.seed, self.seed_column)
@@ -27,12 +28,12 @@ class CodeSet:
 
 @dataclass(frozen=True)
 class Rules:
-    required: tuple[str, ...]                       # must not be null
+    required: tuple[str, ...]  # must not be null
     code_sets: tuple[CodeSet, ...] = ()
     flags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # small fixed sets
     non_negative: dict[str, tuple[str, str] | None] = field(default_factory=dict)  # column -> (flag, value) or None
-    dates: dict[str, tuple[str, str]] = field(default_factory=dict)    # column -> (min, max) ISO
-    identities: dict[str, str] = field(default_factory=dict)           # helper column -> SQL expression
+    dates: dict[str, tuple[str, str]] = field(default_factory=dict)  # column -> (min, max) ISO
+    identities: dict[str, str] = field(default_factory=dict)  # helper column -> SQL expression
     # Dates of things that have happened (an update, a settlement, an arrival): a row dated after its delivery,
     # beyond DELIVERY_TOLERANCE_DAYS, is quarantined. Dates that may lie ahead (an agreement's end, a roster
     # entry's end, a planned pause) are not listed.
@@ -49,9 +50,11 @@ def seed_values(seed: str, column: str) -> list[str]:
 
 
 COUNTY = CodeSet("insu_admdvs", "region", "admdvs")
-MONEY_SETL = ("medfee_sumamt fulamt_ownpay_amt overlmt_selfpay preselfpay_amt inscp_scp_amt act_pay_dedc hifp_pay "
-              "cvlserv_pay hifes_pay hifmi_pay hifob_pay maf_pay oth_pay fund_pay_sumamt psn_part_amt acct_pay "
-              "psn_cash_pay hosp_part_amt").split()
+MONEY_SETL = (
+    "medfee_sumamt fulamt_ownpay_amt overlmt_selfpay preselfpay_amt inscp_scp_amt act_pay_dedc hifp_pay "
+    "cvlserv_pay hifes_pay hifmi_pay hifob_pay maf_pay oth_pay fund_pay_sumamt psn_part_amt acct_pay "
+    "psn_cash_pay hosp_part_amt"
+).split()
 EARLIEST = "1900-01-01"
 LATEST = "2100-12-31"
 
@@ -70,31 +73,72 @@ RULES: dict[str, Rules] = {
         happened=("issue_date", "updt_time"),
     ),
     "psn_insu": Rules(
-        required=("psn_insu_rlts_id", "psn_no", "insutype", "psn_type", "psn_insu_stas", "psn_insu_date",
-                  "insu_admdvs", "updt_time"),
-        code_sets=(CodeSet("insutype", "insutype", "insutype"), CodeSet("psn_type", "psn_class", "psn_class", 2),
-                   CodeSet("psn_insu_stas", "psn_insu_stas", "psn_insu_stas"), COUNTY),
+        required=(
+            "psn_insu_rlts_id",
+            "psn_no",
+            "insutype",
+            "psn_type",
+            "psn_insu_stas",
+            "psn_insu_date",
+            "insu_admdvs",
+            "updt_time",
+        ),
+        code_sets=(
+            CodeSet("insutype", "insutype", "insutype"),
+            CodeSet("psn_type", "psn_class", "psn_class", 2),
+            CodeSet("psn_insu_stas", "psn_insu_stas", "psn_insu_stas"),
+            COUNTY,
+        ),
         flags={"cvlserv_flag": ("0", "1"), "flxempe_flag": ("0", "1")},
         dates={"psn_insu_date": ("1990-01-01", LATEST), "paus_insu_date": ("1990-01-01", LATEST)},
         happened=("updt_time",),
     ),
     "clct": Rules(
-        required=("clct_id", "psn_no", "insutype", "insu_admdvs", "clct_type", "clct_amt", "acct_crdt_amt",
-                  "arvl_date", "revs_flag", "updt_time"),
-        code_sets=(CodeSet("insutype", "insutype", "insutype"), CodeSet("clct_type", "clct_type", "clct_type"),
-                   COUNTY),
+        required=(
+            "clct_id",
+            "psn_no",
+            "insutype",
+            "insu_admdvs",
+            "clct_type",
+            "clct_amt",
+            "acct_crdt_amt",
+            "arvl_date",
+            "revs_flag",
+            "updt_time",
+        ),
+        code_sets=(CodeSet("insutype", "insutype", "insutype"), CodeSet("clct_type", "clct_type", "clct_type"), COUNTY),
         flags={"revs_flag": ("0", "1")},
-        non_negative={"clct_base": None, "clct_rate": None, "clct_amt": ("revs_flag", "0"),
-                      "acct_crdt_amt": ("revs_flag", "0")},
+        non_negative={
+            "clct_base": None,
+            "clct_rate": None,
+            "clct_amt": ("revs_flag", "0"),
+            "acct_crdt_amt": ("revs_flag", "0"),
+        },
         dates={"arvl_date": ("2000-01-01", LATEST)},
         happened=("arvl_date", "updt_time"),
     ),
     "setl": Rules(
-        required=("setl_id", "psn_no", "insutype", "med_type", "setl_time", "fixmedins_code", "insu_admdvs",
-                  "medfee_sumamt", "refd_setl_flag", "vali_flag", "updt_time"),
-        code_sets=(CodeSet("insutype", "insutype", "insutype"), CodeSet("med_type", "med_type", "med_type", 2),
-                   CodeSet("psn_type", "psn_class", "psn_class", 2), CodeSet("hosp_lv", "hosp_lv", "hosp_lv"),
-                   CodeSet("clr_type", "clr_type", "clr_type"), COUNTY),
+        required=(
+            "setl_id",
+            "psn_no",
+            "insutype",
+            "med_type",
+            "setl_time",
+            "fixmedins_code",
+            "insu_admdvs",
+            "medfee_sumamt",
+            "refd_setl_flag",
+            "vali_flag",
+            "updt_time",
+        ),
+        code_sets=(
+            CodeSet("insutype", "insutype", "insutype"),
+            CodeSet("med_type", "med_type", "med_type", 2),
+            CodeSet("psn_type", "psn_class", "psn_class", 2),
+            CodeSet("hosp_lv", "hosp_lv", "hosp_lv"),
+            CodeSet("clr_type", "clr_type", "clr_type"),
+            COUNTY,
+        ),
         flags={"refd_setl_flag": ("0", "1"), "vali_flag": ("0", "1")},
         non_negative={m: ("refd_setl_flag", "0") for m in MONEY_SETL},  # reversals carry negated amounts
         dates={"setl_time": ("2000-01-01", LATEST)},
@@ -102,7 +146,7 @@ RULES: dict[str, Rules] = {
         identities={
             "_gap_total": "medfee_sumamt - fund_pay_sumamt - psn_part_amt - hosp_part_amt",
             "_gap_funds": "fund_pay_sumamt - hifp_pay - cvlserv_pay - hifes_pay - hifmi_pay - hifob_pay - maf_pay "
-                          "- oth_pay",
+            "- oth_pay",
             "_gap_person": "psn_part_amt - acct_pay - psn_cash_pay",
         },
     ),
@@ -119,8 +163,7 @@ RULES: dict[str, Rules] = {
     ),
     "fund_txn": Rules(
         required=("txn_id", "insu_admdvs", "fund_type", "txn_type", "amount", "txn_date"),
-        code_sets=(CodeSet("fund_type", "fund_type", "fund_type"), CodeSet("txn_type", "txn_type", "txn_type"),
-                   COUNTY),
+        code_sets=(CodeSet("fund_type", "fund_type", "fund_type"), CodeSet("txn_type", "txn_type", "txn_type"), COUNTY),
         dates={"txn_date": ("2000-01-01", LATEST)},
         happened=("txn_date",),
     ),
@@ -132,8 +175,7 @@ RULES: dict[str, Rules] = {
     "fund_plan": Rules(
         required=("admdvs", "fund_type", "year", "planned_contribution_income", "planned_subsidy_income"),
         code_sets=(CodeSet("admdvs", "region", "admdvs"), CodeSet("fund_type", "fund_type", "fund_type")),
-        non_negative={"planned_contribution_income": None, "planned_subsidy_income": None,
-                      "planned_expenditure": None},
+        non_negative={"planned_contribution_income": None, "planned_subsidy_income": None, "planned_expenditure": None},
     ),
 }
 CERTNO_PATTERN = r"^\d{17}[\dX]$"
@@ -151,6 +193,8 @@ def code_set_sql(extract: str, value_of=lambda column: column) -> list[str]:
         value = value_of(column)
         listed = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
         probe = f"substr({value}, 1, {prefix})" if prefix else value
-        out.append(f"case when {value} is not null and {probe} not in ({listed}) "
-                   f"then '{column}=' || {value} || ' is not in code set {column}' end")
+        out.append(
+            f"case when {value} is not null and {probe} not in ({listed}) "
+            f"then '{column}=' || {value} || ' is not in code set {column}' end"
+        )
     return out

@@ -1,4 +1,5 @@
 """Run records (ops.pipeline_runs): what each build or nightly run did, for statisticians and the Pipeline page."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,11 +41,28 @@ class RunRecord:
 
     def save(self, con: duckdb.DuckDBPyConnection) -> None:
         con.execute("delete from ops.pipeline_runs where run_id = ?", [self.run_id])
-        con.execute("insert into ops.pipeline_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [self.run_id, self.kind, self.started_at, self.ended_at, self.status, self.seconds,
-                     json.dumps(self.steps), self.files_loaded, self.rows_loaded, self.rows_quarantined,
-                     self.files_rejected, self.tests_passed, self.tests_warned, self.tests_failed,
-                     json.dumps(self.exceptions_by_rule, ensure_ascii=False), self.log_file, self.message])
+        con.execute(
+            "insert into ops.pipeline_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                self.run_id,
+                self.kind,
+                self.started_at,
+                self.ended_at,
+                self.status,
+                self.seconds,
+                json.dumps(self.steps),
+                self.files_loaded,
+                self.rows_loaded,
+                self.rows_quarantined,
+                self.files_rejected,
+                self.tests_passed,
+                self.tests_warned,
+                self.tests_failed,
+                json.dumps(self.exceptions_by_rule, ensure_ascii=False),
+                self.log_file,
+                self.message,
+            ],
+        )
 
 
 def read_test_counts(run_results: Path) -> tuple[int, int, int]:
@@ -53,14 +71,18 @@ def read_test_counts(run_results: Path) -> tuple[int, int, int]:
         return 0, 0, 0
     results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
     tests = [r for r in results if r["unique_id"].startswith(("test.", "unit_test."))]
-    return (sum(r["status"] == "pass" for r in tests), sum(r["status"] == "warn" for r in tests),
-            sum(r["status"] in ("fail", "error") for r in tests))
+    return (
+        sum(r["status"] == "pass" for r in tests),
+        sum(r["status"] == "warn" for r in tests),
+        sum(r["status"] in ("fail", "error") for r in tests),
+    )
 
 
 def exceptions_by_rule(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     try:
-        return dict(con.execute("select rule_id, count(*) from dq.dq_exceptions group by rule_id "
-                                "order by rule_id").fetchall())
+        return dict(
+            con.execute("select rule_id, count(*) from dq.dq_exceptions group by rule_id order by rule_id").fetchall()
+        )
     except duckdb.CatalogException:
         return {}
 
@@ -74,7 +96,9 @@ def read_freshness(sources_json: Path) -> tuple[list[str], list[str]] | None:
     for r in json.loads(sources_json.read_text(encoding="utf-8"))["results"]:
         name = r["unique_id"].split(".", 2)[-1]
         if r["status"] in ("warn", "error"):
-            stale.append(f"{name} ({r['status']}: last loaded {r.get('max_loaded_at_time_ago_in_s', 0) / 86400:.1f} days ago)")
+            stale.append(
+                f"{name} ({r['status']}: last loaded {r.get('max_loaded_at_time_ago_in_s', 0) / 86400:.1f} days ago)"
+            )
         elif r["status"] != "pass":
             unchecked.append(name)
     return stale, unchecked

@@ -5,6 +5,7 @@ a wrong field count or broken quoting, bytes that do not decode, a value that fa
 a required value missing, or a code outside its code set. Everything else loads, including
 rows that break a DESIGN §6 rule: dbt reports those.
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,6 +33,7 @@ def sql_str(s: str) -> str:
 @dataclass
 class Staged:
     """A file parsed into the temporary table _checked, not yet inserted."""
+
     extract: str
     rows: int
     quarantined: int
@@ -55,8 +57,10 @@ def stage(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded, delive
             typed.append(f"{val} as {col}")
         else:
             typed.append(f"try_cast({val} as {typ}) as {col}")
-            problems.append(f"case when {val} is not null and try_cast({val} as {typ}) is null "
-                            f"then '{col}=' || {val} || ' is not a valid {typ}' end")
+            problems.append(
+                f"case when {val} is not null and try_cast({val} as {typ}) is null "
+                f"then '{col}=' || {val} || ' is not a valid {typ}' end"
+            )
     type_errors = " + ".join(f"case when {p} is not null then 1 else 0 end" for p in problems) or "0"
     for col in rules.required:
         problems.append(f"case when nullif(trim({col}), '') is null then '{col} is required' end")
@@ -66,14 +70,16 @@ def stage(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded, delive
     latest = delivery_date + dt.timedelta(days=DELIVERY_TOLERANCE_DAYS)
     for col in rules.happened:
         typ = dict(spec.columns)[col]
-        problems.append(f"case when cast(try_cast(nullif(trim({col}), '') as {typ}) as date) > date '{latest}' "
-                        f"then '{col} is dated after the delivery date {delivery_date} (by more than "
-                        f"{DELIVERY_TOLERANCE_DAYS} day)' end")
+        problems.append(
+            f"case when cast(try_cast(nullif(trim({col}), '') as {typ}) as date) > date '{latest}' "
+            f"then '{col} is dated after the delivery date {delivery_date} (by more than "
+            f"{DELIVERY_TOLERANCE_DAYS} day)' end"
+        )
     problems += code_set_sql(extract, lambda col: f"nullif(trim({col}), '')")
     con.execute(f"""
         create or replace temp table _checked as
-        select {', '.join(typed)}, _seq as _row_number,
-               concat_ws('; ', {', '.join(problems)}) as _reason,
+        select {", ".join(typed)}, _seq as _row_number,
+               concat_ws('; ', {", ".join(problems)}) as _reason,
                {type_errors} as {TYPE_ERRORS}
         from (
             select row_number() over () as _seq, *
@@ -123,25 +129,39 @@ def validation_frame(con: duckdb.DuckDBPyConnection, extract: str, sample_rows: 
     for col, typ in EXTRACTS[extract].columns:
         if col in PII:
             continue
-        cols.append(f"cast({col} as timestamp) as {col}" if typ in (DATE, TS) else
-                    f"cast({col} as double) as {col}" if typ.startswith("DECIMAL") else col)
+        cols.append(
+            f"cast({col} as timestamp) as {col}"
+            if typ in (DATE, TS)
+            else f"cast({col} as double) as {col}"
+            if typ.startswith("DECIMAL")
+            else col
+        )
     cols += [f"cast({expr} as double) as {name}" for name, expr in rules.identities.items()]
     if extract in CERTNO_COLUMNS:
-        cols.append(f"regexp_full_match(coalesce({CERTNO_COLUMNS[extract]}, ''), '{CERTNO_PATTERN[1:-1]}') "
-                    f"as {WELL_FORMED}")
+        cols.append(
+            f"regexp_full_match(coalesce({CERTNO_COLUMNS[extract]}, ''), '{CERTNO_PATTERN[1:-1]}') as {WELL_FORMED}"
+        )
     cols.append(TYPE_ERRORS)
     rows = con.execute("select count(*) from _checked").fetchone()[0]
     sample = f" using sample reservoir({sample_rows} rows) repeatable (11)" if rows > sample_rows else ""
     return con.execute(f"select {', '.join(cols)} from _checked{sample}").df()
 
 
-def insert(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded, file_label: str,
-           delivery_date: dt.date, now: dt.datetime) -> tuple[int, int]:
+def insert(
+    con: duckdb.DuckDBPyConnection,
+    extract: str,
+    decoded: Decoded,
+    file_label: str,
+    delivery_date: dt.date,
+    now: dt.datetime,
+) -> tuple[int, int]:
     """Insert the loadable rows into raw and the rest into dq.quarantine_rows. Returns (loaded, quarantined)."""
     names = ", ".join(c for c, _ in EXTRACTS[extract].columns + LINEAGE)
     values = ", ".join(c for c, _ in EXTRACTS[extract].columns)
-    con.execute(f"insert into raw.{extract} ({names}) select {values}, {sql_str(file_label)}, "
-                f"date '{delivery_date}', _row_number, timestamp '{now}' from _checked where _reason = ''")
+    con.execute(
+        f"insert into raw.{extract} ({names}) select {values}, {sql_str(file_label)}, "
+        f"date '{delivery_date}', _row_number, timestamp '{now}' from _checked where _reason = ''"
+    )
     loaded = con.execute("select count(*) from _checked where _reason = ''").fetchone()[0]
 
     failed = con.execute("select _row_number, _reason from _checked where _reason <> '' order by 1").fetchall()
@@ -150,9 +170,13 @@ def insert(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded, file_
     rows = [(r, reason, lines.get(r)) for r, reason in failed]
     rows += con.execute("select row_number, reason, original_line from _bad").fetchall()
     if rows:
-        con.executemany("insert into dq.quarantine_rows values (?, ?, ?, ?, ?, ?)",
-                        [(file_label, delivery_date, r, mask_text(reason), mask_line(extract, line, decoded.header),
-                          now) for r, reason, line in rows])
+        con.executemany(
+            "insert into dq.quarantine_rows values (?, ?, ?, ?, ?, ?)",
+            [
+                (file_label, delivery_date, r, mask_text(reason), mask_line(extract, line, decoded.header), now)
+                for r, reason, line in rows
+            ],
+        )
     return loaded, len(rows)
 
 

@@ -15,6 +15,7 @@ Each expectation carries meta.severity:
 The frame GX sees has no certno or name: the ID-number format is checked through a helper column,
 so no PII reaches the results or the Data Docs.
 """
+
 from __future__ import annotations
 
 import json
@@ -53,19 +54,38 @@ def suite_dict(extract: str) -> dict:
             add("expect_column_values_to_not_be_null", "quarantine", column=column)
     for code in rules.code_sets:
         if code.prefix:
-            add("expect_column_values_to_match_regex", "quarantine", column=code.column,
-                regex="^(?:" + "|".join(code.values()) + ")")
+            add(
+                "expect_column_values_to_match_regex",
+                "quarantine",
+                column=code.column,
+                regex="^(?:" + "|".join(code.values()) + ")",
+            )
         else:
             add("expect_column_values_to_be_in_set", "quarantine", column=code.column, value_set=code.values())
     for column, values in rules.flags.items():
         add("expect_column_values_to_be_in_set", "quarantine", column=column, value_set=list(values))
     for column, condition in rules.non_negative.items():
-        extra = {"row_condition": {"type": "comparison", "column": {"name": condition[0]}, "operator": "==",
-                                   "parameter": condition[1]}} if condition else {}
+        extra = (
+            {
+                "row_condition": {
+                    "type": "comparison",
+                    "column": {"name": condition[0]},
+                    "operator": "==",
+                    "parameter": condition[1],
+                }
+            }
+            if condition
+            else {}
+        )
         add("expect_column_values_to_be_between", "warn", column=column, min_value=0, **extra)
     for column, (low, high) in rules.dates.items():
-        add("expect_column_values_to_be_between", "warn", column=column, min_value=f"{low}T00:00:00",
-            max_value=f"{high}T23:59:59")
+        add(
+            "expect_column_values_to_be_between",
+            "warn",
+            column=column,
+            min_value=f"{low}T00:00:00",
+            max_value=f"{high}T23:59:59",
+        )
     for column in rules.identities:
         add("expect_column_values_to_be_between", "warn", column=column, min_value=-0.01, max_value=0.01)
     if extract in CERTNO_COLUMNS:
@@ -117,8 +137,12 @@ class LandingValidator:
         self.root = data_dir / "gx"
         runtime = self.root / "gx"
         if not runtime.exists():
-            shutil.copytree(GX_DIR, runtime, ignore=shutil.ignore_patterns("uncommitted", "expectations"),
-                            copy_function=shutil.copyfile)  # not the checkout's modes: owner-only, as set by umask
+            shutil.copytree(
+                GX_DIR,
+                runtime,
+                ignore=shutil.ignore_patterns("uncommitted", "expectations"),
+                copy_function=shutil.copyfile,
+            )  # not the checkout's modes: owner-only, as set by umask
             for path in [runtime, *runtime.rglob("*")]:
                 path.chmod(0o700 if path.is_dir() else 0o600)
         self.context = gx.get_context(mode="file", project_root_dir=str(self.root))
@@ -128,8 +152,9 @@ class LandingValidator:
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         for path in sorted((GX_DIR / "expectations").glob("*.json")):  # the checked-in suites are the truth
             data = json.loads(path.read_text(encoding="utf-8"))
-            self.context.suites.add_or_update(gx.ExpectationSuite(
-                name=data["name"], expectations=data["expectations"], meta=data.get("meta")))
+            self.context.suites.add_or_update(
+                gx.ExpectationSuite(name=data["name"], expectations=data["expectations"], meta=data.get("meta"))
+            )
         try:
             self.source = self.context.data_sources.get("landing")
         except (KeyError, ValueError):
@@ -154,10 +179,15 @@ class LandingValidator:
                 batch = asset.add_batch_definition_whole_dataframe("whole_file")
             suite = self.context.suites.get(extract)
             definition = self.context.validation_definitions.add(
-                gx.ValidationDefinition(data=batch, suite=suite, name=name))
-            checkpoint = self.context.checkpoints.add(gx.Checkpoint(
-                name=name, validation_definitions=[definition],
-                result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5}))
+                gx.ValidationDefinition(data=batch, suite=suite, name=name)
+            )
+            checkpoint = self.context.checkpoints.add(
+                gx.Checkpoint(
+                    name=name,
+                    validation_definitions=[definition],
+                    result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5},
+                )
+            )
         self.checkpoints[extract] = checkpoint
         return checkpoint
 
@@ -165,20 +195,25 @@ class LandingValidator:
         t0 = time.perf_counter()
         from great_expectations.core.run_identifier import RunIdentifier
 
-        result = self._checkpoint(extract).run(batch_parameters={"dataframe": frame},
-                                               run_id=RunIdentifier(run_name=run_name))
+        result = self._checkpoint(extract).run(
+            batch_parameters={"dataframe": frame}, run_id=RunIdentifier(run_name=run_name)
+        )
         validation = next(iter(result.run_results.values()))
         failed = []
         for r in validation.results:
             if r.success:
                 continue
             cfg = r.expectation_config
-            failed.append({"expectation": cfg.type, "column": cfg.kwargs.get("column"),
-                           "severity": (cfg.meta or {}).get("severity", "warn"),
-                           "unexpected_count": (r.result or {}).get("unexpected_count"),
-                           "examples": (r.result or {}).get("partial_unexpected_list", [])[:5]})
-        return FileValidation(extract, validation.success, len(validation.results), failed,
-                              time.perf_counter() - t0)
+            failed.append(
+                {
+                    "expectation": cfg.type,
+                    "column": cfg.kwargs.get("column"),
+                    "severity": (cfg.meta or {}).get("severity", "warn"),
+                    "unexpected_count": (r.result or {}).get("unexpected_count"),
+                    "examples": (r.result or {}).get("partial_unexpected_list", [])[:5],
+                }
+            )
+        return FileValidation(extract, validation.success, len(validation.results), failed, time.perf_counter() - t0)
 
     def build_docs(self) -> Path:
         self.context.build_data_docs()

@@ -3,6 +3,7 @@
 dbt owns staging, core, marts and the dq models; ingest owns the raw tables and the
 load bookkeeping below, created here if missing.
 """
+
 from __future__ import annotations
 
 import os
@@ -84,8 +85,7 @@ def connect(db: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     db.parent.mkdir(parents=True, exist_ok=True)
     if db.exists() and not read_only and db.stat().st_mode & 0o077:  # made before files were owner-only
         db.chmod(0o600)
-    return duckdb.connect(str(db), read_only=read_only,
-                          config={"memory_limit": memory_limit()})
+    return duckdb.connect(str(db), read_only=read_only, config={"memory_limit": memory_limit()})
 
 
 def raw_ddl(extract: str) -> str:

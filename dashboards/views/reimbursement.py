@@ -1,5 +1,6 @@
 """待遇 Reimbursement: policy-scope, actual and three-tier ratios by scheme, county, hospital tier and month,
 and the average cost per admission."""
+
 from __future__ import annotations
 
 import plotly.express as px
@@ -11,13 +12,23 @@ from labels import CITY, pct, region_name
 
 user, data, f = page_setup("reimbursement")
 name = lambda a: region_name(a, lang())  # noqa: E731
-group = st.radio(pick("医疗类别", "Care"), ["inpatient", "outpatient", "pharmacy", "maternity"], horizontal=True,
-                 format_func=lambda g: {"inpatient": pick("住院", "Inpatient"), "outpatient": pick("门诊", "Outpatient"),
-                                        "pharmacy": pick("药店", "Pharmacy"), "maternity": pick("生育", "Maternity")}[g])
+group = st.radio(
+    pick("医疗类别", "Care"),
+    ["inpatient", "outpatient", "pharmacy", "maternity"],
+    horizontal=True,
+    format_func=lambda g: {
+        "inpatient": pick("住院", "Inpatient"),
+        "outpatient": pick("门诊", "Outpatient"),
+        "pharmacy": pick("药店", "Pharmacy"),
+        "maternity": pick("生育", "Maternity"),
+    }[g],
+)
 schemes = ("310", "390", "510") if f.scheme == "all" else (f.scheme,)
 marks = ", ".join("?" for _ in schemes)
-SUMS = ("sum(settlements) as settlements, sum(persons) as persons, sum(medfee_sumamt) as medfee, "
-        "sum(inscp_scp_amt) as inscp, sum(insurance_fund_pay) as fund, sum(maf_pay) as aid")
+SUMS = (
+    "sum(settlements) as settlements, sum(persons) as persons, sum(medfee_sumamt) as medfee, "
+    "sum(inscp_scp_amt) as inscp, sum(insurance_fund_pay) as fund, sum(maf_pay) as aid"
+)
 
 
 def ratios(frame):
@@ -32,62 +43,154 @@ def ratios(frame):
 
 
 scheme_name = {"310": t("employee"), "390": t("resident"), "510": t("maternity")}
-monthly = ratios(data.frame("marts.rpt_reimbursement_monthly",
-                            f"admdvs = ? and med_group = ? and insutype in ({marks}) and month_end <= ?",
-                            (f.area, group, *schemes, f.month_end), columns=f"insutype, month_end, {SUMS}",
-                            group="insutype, month_end", order="month_end"))
+monthly = ratios(
+    data.frame(
+        "marts.rpt_reimbursement_monthly",
+        f"admdvs = ? and med_group = ? and insutype in ({marks}) and month_end <= ?",
+        (f.area, group, *schemes, f.month_end),
+        columns=f"insutype, month_end, {SUMS}",
+        group="insutype, month_end",
+        order="month_end",
+    )
+)
 monthly["scheme"] = monthly["insutype"].map(scheme_name)
-long = monthly.melt(id_vars=["month_end", "scheme"], value_vars=["policy_scope_ratio", "actual_ratio", "three_tier_ratio"],
-                    var_name="ratio", value_name="value")
-long["ratio"] = long["ratio"].map({"policy_scope_ratio": pick("政策范围内", "Policy scope"),
-                                   "actual_ratio": pick("实际", "Actual"), "three_tier_ratio": pick("三重保障", "Three-tier")})
-fig = px.line(long, x="month_end", y="value", color="scheme", line_dash="ratio",
-              labels={"month_end": pick("月份", "Month"), "value": pick("支付比例", "Ratio"), "scheme": "", "ratio": ""},
-              title=pick(f"{name(f.area)} 基金支付比例走势", f"{name(f.area)}: fund payment ratios"))
+long = monthly.melt(
+    id_vars=["month_end", "scheme"],
+    value_vars=["policy_scope_ratio", "actual_ratio", "three_tier_ratio"],
+    var_name="ratio",
+    value_name="value",
+)
+long["ratio"] = long["ratio"].map(
+    {
+        "policy_scope_ratio": pick("政策范围内", "Policy scope"),
+        "actual_ratio": pick("实际", "Actual"),
+        "three_tier_ratio": pick("三重保障", "Three-tier"),
+    }
+)
+fig = px.line(
+    long,
+    x="month_end",
+    y="value",
+    color="scheme",
+    line_dash="ratio",
+    labels={"month_end": pick("月份", "Month"), "value": pick("支付比例", "Ratio"), "scheme": "", "ratio": ""},
+    title=pick(f"{name(f.area)} 基金支付比例走势", f"{name(f.area)}: fund payment ratios"),
+)
 fig.update_yaxes(tickformat=".0%")
 if group == "inpatient":
-    fig.add_hline(y=0.80, line_dash="dot", line_color="#1f77b4", annotation_text=pick("职工目标 80%", "employee target 80%"))
-    fig.add_hline(y=0.70, line_dash="dot", line_color="#ff7f0e", annotation_text=pick("居民目标 70%", "resident target 70%"))
+    fig.add_hline(
+        y=0.80, line_dash="dot", line_color="#1f77b4", annotation_text=pick("职工目标 80%", "employee target 80%")
+    )
+    fig.add_hline(
+        y=0.70, line_dash="dot", line_color="#ff7f0e", annotation_text=pick("居民目标 70%", "resident target 70%")
+    )
 st.plotly_chart(fig, width="stretch")
 
 left, right = st.columns(2)
 period = "strftime(month_end, '%Y-%m') = ?"
 with left:
-    tiers = ratios(data.frame("marts.rpt_reimbursement_monthly",
-                              f"admdvs = ? and med_group = ? and insutype in ({marks}) and {period}",
-                              (f.area, group, *schemes, f.month), columns=f"insutype, hosp_tier, {SUMS}",
-                              group="insutype, hosp_tier", order="hosp_tier"))
+    tiers = ratios(
+        data.frame(
+            "marts.rpt_reimbursement_monthly",
+            f"admdvs = ? and med_group = ? and insutype in ({marks}) and {period}",
+            (f.area, group, *schemes, f.month),
+            columns=f"insutype, hosp_tier, {SUMS}",
+            group="insutype, hosp_tier",
+            order="hosp_tier",
+        )
+    )
     tiers["scheme"] = tiers["insutype"].map(scheme_name)
-    by_tier = px.bar(tiers, x="hosp_tier", y="policy_scope_ratio", color="scheme", barmode="group",
-                     labels={"hosp_tier": pick("医院级别", "Hospital tier"), "policy_scope_ratio": pick("政策范围内支付比例", "Policy-scope ratio"),
-                             "scheme": ""}, title=pick(f"{f.month} 分医院级别", f"By hospital tier, {f.month}"))
+    by_tier = px.bar(
+        tiers,
+        x="hosp_tier",
+        y="policy_scope_ratio",
+        color="scheme",
+        barmode="group",
+        labels={
+            "hosp_tier": pick("医院级别", "Hospital tier"),
+            "policy_scope_ratio": pick("政策范围内支付比例", "Policy-scope ratio"),
+            "scheme": "",
+        },
+        title=pick(f"{f.month} 分医院级别", f"By hospital tier, {f.month}"),
+    )
     by_tier.update_yaxes(tickformat=".0%")
     st.plotly_chart(by_tier, width="stretch")
 with right:
-    cost = px.bar(tiers, x="hosp_tier", y="avg_cost", color="scheme", barmode="group",
-                  labels={"hosp_tier": pick("医院级别", "Hospital tier"), "avg_cost": pick("次均费用（元）", "Average cost (yuan)"),
-                          "scheme": ""}, title=pick("次均费用", "Average cost per settlement"))
+    cost = px.bar(
+        tiers,
+        x="hosp_tier",
+        y="avg_cost",
+        color="scheme",
+        barmode="group",
+        labels={
+            "hosp_tier": pick("医院级别", "Hospital tier"),
+            "avg_cost": pick("次均费用（元）", "Average cost (yuan)"),
+            "scheme": "",
+        },
+        title=pick("次均费用", "Average cost per settlement"),
+    )
     st.plotly_chart(cost, width="stretch")
 
 if f.area == CITY:
-    counties = ratios(data.frame("marts.rpt_reimbursement_monthly",
-                                 f"admdvs <> '230800' and med_group = ? and insutype in ({marks}) and {period}",
-                                 (group, *schemes, f.month), columns=f"admdvs, insutype, {SUMS}",
-                                 group="admdvs, insutype", order="admdvs"))
+    counties = ratios(
+        data.frame(
+            "marts.rpt_reimbursement_monthly",
+            f"admdvs <> '230800' and med_group = ? and insutype in ({marks}) and {period}",
+            (group, *schemes, f.month),
+            columns=f"admdvs, insutype, {SUMS}",
+            group="admdvs, insutype",
+            order="admdvs",
+        )
+    )
 else:
-    counties = ratios(data.frame("marts.rpt_reimbursement_monthly", f"admdvs = ? and med_group = ? and insutype in ({marks}) and {period}",
-                                 (f.area, group, *schemes, f.month), columns=f"admdvs, insutype, {SUMS}",
-                                 group="admdvs, insutype", order="admdvs"))
+    counties = ratios(
+        data.frame(
+            "marts.rpt_reimbursement_monthly",
+            f"admdvs = ? and med_group = ? and insutype in ({marks}) and {period}",
+            (f.area, group, *schemes, f.month),
+            columns=f"admdvs, insutype, {SUMS}",
+            group="admdvs, insutype",
+            order="admdvs",
+        )
+    )
 counties[pick("区县", "County")] = counties["admdvs"].map(name)
 counties[pick("险种", "Scheme")] = counties["insutype"].map(scheme_name)
-table = counties[[pick("区县", "County"), pick("险种", "Scheme"), "settlements", "persons", "medfee", "policy_scope_ratio",
-                  "actual_ratio", "three_tier_ratio", "avg_cost"]].rename(columns={
-    "settlements": pick("结算人次", "Settlements"), "persons": pick("就医人数", "Persons"), "medfee": pick("医疗费总额", "Total cost"),
-    "policy_scope_ratio": pick("政策范围内支付比例", "Policy scope"), "actual_ratio": pick("实际支付比例", "Actual"),
-    "three_tier_ratio": pick("三重保障比例", "Three-tier"), "avg_cost": pick("次均费用", "Average cost")})
-st.dataframe(table, hide_index=True, width="stretch", column_config={
-    c: st.column_config.NumberColumn(format="percent") for c in (pick("政策范围内支付比例", "Policy scope"),
-                                                                  pick("实际支付比例", "Actual"), pick("三重保障比例", "Three-tier"))})
+table = counties[
+    [
+        pick("区县", "County"),
+        pick("险种", "Scheme"),
+        "settlements",
+        "persons",
+        "medfee",
+        "policy_scope_ratio",
+        "actual_ratio",
+        "three_tier_ratio",
+        "avg_cost",
+    ]
+].rename(
+    columns={
+        "settlements": pick("结算人次", "Settlements"),
+        "persons": pick("就医人数", "Persons"),
+        "medfee": pick("医疗费总额", "Total cost"),
+        "policy_scope_ratio": pick("政策范围内支付比例", "Policy scope"),
+        "actual_ratio": pick("实际支付比例", "Actual"),
+        "three_tier_ratio": pick("三重保障比例", "Three-tier"),
+        "avg_cost": pick("次均费用", "Average cost"),
+    }
+)
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        c: st.column_config.NumberColumn(format="percent")
+        for c in (
+            pick("政策范围内支付比例", "Policy scope"),
+            pick("实际支付比例", "Actual"),
+            pick("三重保障比例", "Three-tier"),
+        )
+    },
+)
 if not monthly.empty:
     last = monthly[monthly["month_end"].astype(str).str[:7] == f.month]
     st.caption(" · ".join(f"{r.scheme}: {pct(r.policy_scope_ratio)}" for r in last.itertuples()))

@@ -1,4 +1,5 @@
 """Shared fixtures: small generated cities, ingested and built once per test session."""
+
 from __future__ import annotations
 
 import os

@@ -2,6 +2,7 @@
 
 They follow DESIGN's booking rules as written, so a model and its check are two readings of one text.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -9,8 +10,13 @@ import pandas as pd
 from conftest import duck
 
 POOLED = {"310": "310100", "390": "390100", "510": "510100"}
-MAPPED = {"hifob_pay": "330100", "cvlserv_pay": "320100", "hifmi_pay": "390200", "maf_pay": "610100",
-          "acct_pay": "310200"}
+MAPPED = {
+    "hifob_pay": "330100",
+    "cvlserv_pay": "320100",
+    "hifmi_pay": "390200",
+    "maf_pay": "610100",
+    "acct_pay": "310200",
+}
 
 
 def latest(df: pd.DataFrame, key: list[str], by: list[str]) -> pd.DataFrame:
@@ -39,8 +45,16 @@ def settlements(data) -> pd.DataFrame:
     s = latest(raw(data, "setl"), ["setl_id"], ["updt_time", "_delivery_date", "_row_number"])
     s = s[s["vali_flag"] == "1"].copy()
     s["month_end"] = month_end(s["setl_time"])
-    for col in ("medfee_sumamt", "inscp_scp_amt", "hifp_pay", "hifob_pay", "hifmi_pay", "cvlserv_pay", "maf_pay",
-                "acct_pay"):
+    for col in (
+        "medfee_sumamt",
+        "inscp_scp_amt",
+        "hifp_pay",
+        "hifob_pay",
+        "hifmi_pay",
+        "cvlserv_pay",
+        "maf_pay",
+        "acct_pay",
+    ):
         s[col] = s[col].astype(float)
     return s
 
@@ -51,16 +65,22 @@ def ledger_movements(data) -> pd.DataFrame:
     c["month_end"] = month_end(c["arvl_date"])
     c["pooled"] = c["clct_amt"].astype(float) - c["acct_crdt_amt"].astype(float)
     pooled = c[c["insutype"].isin(POOLED)].assign(fund_type=lambda d: d["insutype"].map(POOLED))
-    parts = [pooled[["insu_admdvs", "fund_type", "month_end", "pooled"]].rename(columns={"pooled": "amount"}),
-             c.assign(fund_type="310200", amount=c["acct_crdt_amt"].astype(float))[
-                 ["insu_admdvs", "fund_type", "month_end", "amount"]]]
+    parts = [
+        pooled[["insu_admdvs", "fund_type", "month_end", "pooled"]].rename(columns={"pooled": "amount"}),
+        c.assign(fund_type="310200", amount=c["acct_crdt_amt"].astype(float))[
+            ["insu_admdvs", "fund_type", "month_end", "amount"]
+        ],
+    ]
     t = latest(raw(data, "fund_txn"), ["txn_id"], ["_delivery_date", "_row_number"])
     t["month_end"] = month_end(t["txn_date"])
     parts.append(t.assign(amount=t["amount"].astype(float))[["insu_admdvs", "fund_type", "month_end", "amount"]])
     s = settlements(data)
     hifp = s[s["insutype"].isin(POOLED)]
-    parts.append(hifp.assign(fund_type=hifp["insutype"].map(POOLED), amount=-hifp["hifp_pay"])[
-        ["insu_admdvs", "fund_type", "month_end", "amount"]])
+    parts.append(
+        hifp.assign(fund_type=hifp["insutype"].map(POOLED), amount=-hifp["hifp_pay"])[
+            ["insu_admdvs", "fund_type", "month_end", "amount"]
+        ]
+    )
     for col, fund in MAPPED.items():
         parts.append(s.assign(fund_type=fund, amount=-s[col])[["insu_admdvs", "fund_type", "month_end", "amount"]])
     moves = pd.concat(parts, ignore_index=True)
@@ -101,8 +121,10 @@ def as_of(data):
     """DESIGN §4: the as-of date is the latest delivery date."""
     con = duck(data)
     try:
-        return max(con.execute(f"select max(_delivery_date) from raw.{t}").fetchone()[0] or pd.Timestamp.min.date()
-                   for t in ("psn_info", "psn_insu", "clct", "setl", "fund_txn", "medins", "kpop_roster", "psn_card"))
+        return max(
+            con.execute(f"select max(_delivery_date) from raw.{t}").fetchone()[0] or pd.Timestamp.min.date()
+            for t in ("psn_info", "psn_insu", "clct", "setl", "fund_txn", "medins", "kpop_roster", "psn_card")
+        )
     finally:
         con.close()
 
@@ -113,25 +135,62 @@ def fund_flows(data) -> pd.DataFrame:
     c = latest(raw(data, "clct"), ["clct_id"], ["updt_time", "_delivery_date", "_row_number"])
     c["day"] = pd.to_datetime(c["arvl_date"])
     pooled = c[c["insutype"].isin(POOLED)]
-    parts = [pd.DataFrame({"admdvs": pooled["insu_admdvs"], "fund_type": pooled["insutype"].map(POOLED),
-                           "day": pooled["day"], "kind": "contribution",
-                           "amount": pooled["clct_amt"].astype(float) - pooled["acct_crdt_amt"].astype(float)}),
-             pd.DataFrame({"admdvs": c["insu_admdvs"], "fund_type": "310200", "day": c["day"], "kind": "contribution",
-                           "amount": c["acct_crdt_amt"].astype(float)})]
+    parts = [
+        pd.DataFrame(
+            {
+                "admdvs": pooled["insu_admdvs"],
+                "fund_type": pooled["insutype"].map(POOLED),
+                "day": pooled["day"],
+                "kind": "contribution",
+                "amount": pooled["clct_amt"].astype(float) - pooled["acct_crdt_amt"].astype(float),
+            }
+        ),
+        pd.DataFrame(
+            {
+                "admdvs": c["insu_admdvs"],
+                "fund_type": "310200",
+                "day": c["day"],
+                "kind": "contribution",
+                "amount": c["acct_crdt_amt"].astype(float),
+            }
+        ),
+    ]
     t = latest(raw(data, "fund_txn"), ["txn_id"], ["_delivery_date", "_row_number"])
-    kind = t["txn_type"].map({OPENING: "opening", ADJUST_IN: "adjust_in", ADJUST_OUT: "adjust_out", TOPUP: "topup",
-                              OTHER_OUT: "other_out"})
+    kind = t["txn_type"].map(
+        {OPENING: "opening", ADJUST_IN: "adjust_in", ADJUST_OUT: "adjust_out", TOPUP: "topup", OTHER_OUT: "other_out"}
+    )
     kind = kind.where(kind.notna(), t["txn_type"].map(lambda x: "subsidy" if x in SUBSIDIES else "interest_other_in"))
-    parts.append(pd.DataFrame({"admdvs": t["insu_admdvs"], "fund_type": t["fund_type"],
-                               "day": pd.to_datetime(t["txn_date"]), "kind": kind, "amount": t["amount"].astype(float)}))
+    parts.append(
+        pd.DataFrame(
+            {
+                "admdvs": t["insu_admdvs"],
+                "fund_type": t["fund_type"],
+                "day": pd.to_datetime(t["txn_date"]),
+                "kind": kind,
+                "amount": t["amount"].astype(float),
+            }
+        )
+    )
     s = settlements(data)
     day = pd.to_datetime(s["setl_time"])
     hifp = s[s["insutype"].isin(POOLED)]
-    parts.append(pd.DataFrame({"admdvs": hifp["insu_admdvs"], "fund_type": hifp["insutype"].map(POOLED),
-                               "day": day[hifp.index], "kind": "settlement", "amount": -hifp["hifp_pay"]}))
+    parts.append(
+        pd.DataFrame(
+            {
+                "admdvs": hifp["insu_admdvs"],
+                "fund_type": hifp["insutype"].map(POOLED),
+                "day": day[hifp.index],
+                "kind": "settlement",
+                "amount": -hifp["hifp_pay"],
+            }
+        )
+    )
     for col, fund in MAPPED.items():
-        parts.append(pd.DataFrame({"admdvs": s["insu_admdvs"], "fund_type": fund, "day": day, "kind": "settlement",
-                                   "amount": -s[col]}))
+        parts.append(
+            pd.DataFrame(
+                {"admdvs": s["insu_admdvs"], "fund_type": fund, "day": day, "kind": "settlement", "amount": -s[col]}
+            )
+        )
     flows = pd.concat(parts, ignore_index=True)
     flows["month_end"] = (flows["day"] + pd.offsets.MonthEnd(0)).dt.date
     flows["year"] = flows["day"].dt.year
@@ -153,7 +212,7 @@ def months_payable(data, counties: list[str], city: str) -> pd.DataFrame:
             out = -g[g["kind"].isin(["settlement", "other_out"])].groupby("month_end")["amount"].sum()
             out = out.reindex(ends, fill_value=0.0)
             for i, end in enumerate(ends):
-                window = out.iloc[max(0, i - 11): i + 1].mean()
+                window = out.iloc[max(0, i - 11) : i + 1].mean()
                 complete = end <= last_day
                 value = net.iloc[i] / window if complete and window > 0 else None
                 rows.append((area, fund, end, value))
@@ -168,8 +227,10 @@ def annual_settlement(data, counties: list[str]) -> pd.DataFrame:
     flows = fund_flows(data)
     flows = flows[flows["admdvs"].isin(counties) & flows["fund_type"].isin(["310100", "390100"])]
     plans = latest(raw(data, "fund_plan"), ["admdvs", "fund_type", "year"], ["_delivery_date", "_row_number"])
-    plans = {(r.admdvs, r.fund_type, int(r.year)): float(r.planned_contribution_income) + float(r.planned_subsidy_income)
-             for r in plans.itertuples()}
+    plans = {
+        (r.admdvs, r.fund_type, int(r.year)): float(r.planned_contribution_income) + float(r.planned_subsidy_income)
+        for r in plans.itertuples()
+    }
     last_day, first_day = as_of(data), flows["day"].min().date()
     rows = []
     for year in range(first_day.year, last_day.year + 1):
@@ -190,7 +251,30 @@ def annual_settlement(data, counties: list[str]) -> pd.DataFrame:
                 own = min(deficit, max(start, 0.0))
                 actual = this.loc[this["kind"].isin(["contribution", "subsidy"]), "amount"].sum()
                 government = min(deficit - own, max(plan - actual, 0.0))
-                rows.append((area, fund, year, "settled", deficit, own, government, deficit - own - government,
-                             actual / plan if plan else None))
-    return pd.DataFrame(rows, columns=["admdvs", "fund_type", "year", "status", "deficit", "covered_by_own_balance",
-                                       "covered_by_county_government", "covered_by_city", "revenue_plan_completion"])
+                rows.append(
+                    (
+                        area,
+                        fund,
+                        year,
+                        "settled",
+                        deficit,
+                        own,
+                        government,
+                        deficit - own - government,
+                        actual / plan if plan else None,
+                    )
+                )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "admdvs",
+            "fund_type",
+            "year",
+            "status",
+            "deficit",
+            "covered_by_own_balance",
+            "covered_by_county_government",
+            "covered_by_city",
+            "revenue_plan_completion",
+        ],
+    )

@@ -1,4 +1,5 @@
 """Bad deliveries: each gets a clear message, nothing is lost, and the row counts reconcile for every file."""
+
 from __future__ import annotations
 
 import csv
@@ -47,21 +48,31 @@ def test_bad_deliveries_are_reported_and_nothing_is_lost(tmp_path, capsys):
     assert (tmp_path / "quarantine" / "20250228" / "clct.csv").exists()
     assert "20250228/psn_info.csv" in summary and "1 quarantined" in summary
     duplicates = [r for r in report.results if r.delivery == "20250305" and r.status == "duplicate"]
-    assert duplicates and all("identical to the file already loaded from delivery 20250301" in r.reason
-                              for r in duplicates)
+    assert duplicates and all(
+        "identical to the file already loaded from delivery 20250301" in r.reason for r in duplicates
+    )
 
     con = duck(tmp_path)
     try:
         quarantined = dict(con.execute("select file || '#' || row_number, reason from dq.quarantine_rows").fetchall())
-        masked_line = con.execute("select original_line from dq.quarantine_rows "
-                                  "where file = '20250228/psn_info.csv'").fetchone()[0]
+        masked_line = con.execute(
+            "select original_line from dq.quarantine_rows where file = '20250228/psn_info.csv'"
+        ).fetchone()[0]
         exceptions = set(con.execute("select rule_id, entity_key from dq.dq_exceptions").fetchall())
-        files = con.execute("select delivery_date, file, extract, status, manifest_rows, rows_loaded, "
-                            "rows_quarantined from ops.loaded_files").fetchall()
+        files = con.execute(
+            "select delivery_date, file, extract, status, manifest_rows, rows_loaded, "
+            "rows_quarantined from ops.loaded_files"
+        ).fetchall()
         per_file_raw = {}
-        for (extract,) in con.execute("select distinct extract from ops.loaded_files where status = 'loaded'").fetchall():
-            per_file_raw.update(dict(con.execute(f"select _file, count(*) from raw.{extract} group by _file").fetchall()))
-        per_file_quarantine = dict(con.execute("select file, count(*) from dq.quarantine_rows group by file").fetchall())
+        for (extract,) in con.execute(
+            "select distinct extract from ops.loaded_files where status = 'loaded'"
+        ).fetchall():
+            per_file_raw.update(
+                dict(con.execute(f"select _file, count(*) from raw.{extract} group by _file").fetchall())
+            )
+        per_file_quarantine = dict(
+            con.execute("select file, count(*) from dq.quarantine_rows group by file").fetchall()
+        )
     finally:
         con.close()
 
@@ -76,7 +87,7 @@ def test_bad_deliveries_are_reported_and_nothing_is_lost(tmp_path, capsys):
     assert ("quarantined", "20250228/setl.csv#4") in exceptions
     assert ("quarantined", "20250228/psn_info.csv#5") in exceptions
 
-    for delivery, file, extract, status, manifest_rows, loaded, quarantined_rows in files:
+    for delivery, file, _extract, status, manifest_rows, loaded, quarantined_rows in files:
         label = f"{delivery:%Y%m%d}/{file}"
         if status == "loaded":
             assert loaded + quarantined_rows == manifest_rows, label

@@ -1,5 +1,6 @@
 """The bench cannot rot: a small-size run of `yibao bench` goes through every stage, writes its
 results, and its hand-written baseline gives the same headline figures as the marts."""
+
 from __future__ import annotations
 
 import json
@@ -19,9 +20,25 @@ STAGES = {"generate", "ingest", "build", "baseline", "dashboard", "export", "nig
 @pytest.fixture(scope="module")
 def bench_run(tmp_path_factory):
     work = tmp_path_factory.mktemp("bench")
-    proc = subprocess.run([sys.executable, "-m", "yibao.cli", "bench", "--persons", "5000", "--days", "1",
-                           "--work", str(work / "cities"), "--results", str(work / "results")],
-                          capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "yibao.cli",
+            "bench",
+            "--persons",
+            "5000",
+            "--days",
+            "1",
+            "--work",
+            str(work / "cities"),
+            "--results",
+            str(work / "results"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     (result,) = (work / "results").glob("*.json")
     return work, json.loads(result.read_text(encoding="utf-8")), proc.stdout

@@ -3,6 +3,7 @@ fails on any Streamlit error element, saves a screenshot of each page and measur
 
 Set YIBAO_UPDATE_SCREENSHOTS=1 to copy the screenshots into docs/screenshots/ for the README.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,15 +19,30 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-PAGES = [("overview", "总览"), ("coverage", "参保"), ("fund", "基金"), ("reimbursement", "待遇"),
-         ("audit", "待遇核查"), ("quality", "数据质量"), ("pipeline", "运行")]
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"]
+PAGES = [
+    ("overview", "总览"),
+    ("coverage", "参保"),
+    ("fund", "基金"),
+    ("reimbursement", "待遇"),
+    ("audit", "待遇核查"),
+    ("quality", "数据质量"),
+    ("pipeline", "运行"),
+]
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
-                                reason="Debian chromium is not installed (.ci/run installs it)")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists() and not os.environ.get("CI"), reason="Debian chromium is not installed (.ci/run installs it)"
+)
 
 
 def free_port() -> int:
@@ -51,8 +67,12 @@ def serve(city):
     install_demo_users(city)
     port = free_port()
     env = dict(os.environ, YIBAO_DATA=str(city), YIBAO_DB=str(city / "warehouse" / "yibao.duckdb"))
-    proc = subprocess.Popen([sys.executable, "-m", "yibao.cli", "dashboard", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "yibao.cli", "dashboard", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -119,7 +139,10 @@ def test_benefit_audit_page_for_a_city_and_a_county_user_in_chromium(defect_serv
     shots = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        for user, password, shot in (("leader", "leader2025", "audit.png"), ("huanan", "huanan2025", "audit_county.png")):
+        for user, password, shot in (
+            ("leader", "leader2025", "audit.png"),
+            ("huanan", "huanan2025", "audit_county.png"),
+        ):
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
             page.goto(defect_server)
             page.get_by_label("用户名").fill(user)
@@ -129,8 +152,11 @@ def test_benefit_audit_page_for_a_city_and_a_county_user_in_chromium(defect_serv
             page.locator('[data-testid="stSidebarNavLink"]', has_text="待遇核查").first.click()
             wait_rendered(page, "待遇核查")
             # plotly draws its charts (and the county names in them) after Streamlit is idle: wait for the names
-            page.wait_for_function("names => names.some(n => document.querySelector('[data-testid=\"stMain\"]')"
-                                   ".innerText.includes(n))", arg=list(COUNTIES.values()), timeout=60_000)
+            page.wait_for_function(
+                "names => names.some(n => document.querySelector('[data-testid=\"stMain\"]').innerText.includes(n))",
+                arg=list(COUNTIES.values()),
+                timeout=60_000,
+            )
             page.wait_for_timeout(800)
             assert page.locator(ERRORS).count() == 0, f"{user}: Streamlit shows an error"
             text = page.locator('[data-testid="stMain"]').inner_text()
@@ -140,7 +166,9 @@ def test_benefit_audit_page_for_a_city_and_a_county_user_in_chromium(defect_serv
             page.close()
         browser.close()
     others = [name for code, name in COUNTIES.items() if code != "230822"]
-    assert sum(name in shots["leader"] for name in COUNTIES.values()) >= 5, shots["leader"][:3000]  # the city user's charts name the counties
+    assert sum(name in shots["leader"] for name in COUNTIES.values()) >= 5, shots["leader"][
+        :3000
+    ]  # the city user's charts name the counties
     assert not [name for name in others if name in shots["huanan"]], "a county user sees other counties"
     if os.environ.get("YIBAO_UPDATE_SCREENSHOTS"):
         target = Path(__file__).parents[2] / "docs" / "screenshots"
@@ -176,8 +204,12 @@ def test_a_deep_link_goes_through_sign_in_and_a_sign_in_survives_a_reload(server
         wait_rendered(page, "基金")
         assert "/fund" in page.url and "area=230882" in page.url and "scheme=390" in page.url
         area = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1)
-        assert "富锦市" in area.inner_text() + (area.locator("input").first.get_attribute("aria-label") or "") + \
-            page.locator('[data-testid="stMain"]').inner_text()
+        assert (
+            "富锦市"
+            in area.inner_text()
+            + (area.locator("input").first.get_attribute("aria-label") or "")
+            + page.locator('[data-testid="stMain"]').inner_text()
+        )
         assert page.locator(ERRORS).count() == 0
 
         page.reload()

@@ -1,5 +1,6 @@
 """The demo city's figures sit in DESIGN §5's plausibility ranges, as the marts give them: the national bulletin
 figures, and a city that looks like Jiamusi (many retirees, counties that differ, deficits)."""
+
 from __future__ import annotations
 
 from conftest import duck
@@ -14,8 +15,11 @@ def q(data, sql):
 
 
 def test_coverage_and_scheme_mix(demo_city):
-    rows = q(demo_city, "select coverage_rate, insured_employee * 1.0 / insured_persons "
-                        "from marts.rpt_coverage_monthly where admdvs = '230800'")
+    rows = q(
+        demo_city,
+        "select coverage_rate, insured_employee * 1.0 / insured_persons "
+        "from marts.rpt_coverage_monthly where admdvs = '230800'",
+    )
     assert len(rows) == 25
     for coverage, employee_share in rows:
         assert 0.95 <= coverage <= 0.98  # DESIGN §5: coverage is 95 % or more
@@ -24,27 +28,36 @@ def test_coverage_and_scheme_mix(demo_city):
 
 def test_counties_differ_in_coverage(demo_city):
     """DESIGN §5: county coverage from about 92 % to 99 %."""
-    (low, high), = q(demo_city, """
+    ((low, high),) = q(
+        demo_city,
+        """
         select min(coverage_rate), max(coverage_rate) from marts.rpt_coverage_monthly
-        where admdvs <> '230800' and month_end = '2025-12-31'""")
+        where admdvs <> '230800' and month_end = '2025-12-31'""",
+    )
     assert 0.90 <= low <= 0.935 and 0.975 <= high <= 0.995
 
 
 def test_a_northeastern_employee_scheme_has_under_two_workers_per_retiree(demo_city):
     """DESIGN §5: well under 2 working members per retiree (the national figure is about 2.7)."""
-    for working, retired in q(demo_city, """
+    for working, retired in q(
+        demo_city,
+        """
             select insured_employee_in_service, insured_employee_retired from marts.rpt_coverage_monthly
-            where admdvs = '230800' and is_complete"""):
+            where admdvs = '230800' and is_complete""",
+    ):
         assert 1.2 <= working / retired < 2.0
 
 
 def test_inpatient_ratios_and_costs_near_the_national_bulletin(demo_city):
-    rows = q(demo_city, """
+    rows = q(
+        demo_city,
+        """
         select insutype, sum(insurance_fund_pay) / sum(inscp_scp_amt), sum(medfee_sumamt) / sum(settlements),
                sum(settlements)
         from marts.rpt_reimbursement_monthly
         where admdvs = '230800' and med_group = 'inpatient' and insutype in ('310', '390')
-        group by insutype order by insutype""")
+        group by insutype order by insutype""",
+    )
     (emp, emp_ratio, emp_cost, emp_n), (res, res_ratio, res_cost, res_n) = rows
     assert abs(emp_ratio - 0.846) < 0.03 and abs(res_ratio - 0.681) < 0.03
     assert abs(emp_cost / 12175 - 1) < 0.10 and abs(res_cost / 7674 - 1) < 0.10
@@ -54,28 +67,39 @@ def test_inpatient_ratios_and_costs_near_the_national_bulletin(demo_city):
 def test_resident_inpatient_ratio_falls_from_tier_1_to_tier_3(demo_city):
     """Policy 003: the 100-yuan / 85 % band is for tier 1 and unrated institutions, the 1,000-yuan / 60 % band for
     tier 3, so the policy-scope ratio falls as the tier rises."""
-    ratio = dict(q(demo_city, """
+    ratio = dict(
+        q(
+            demo_city,
+            """
         select hosp_tier, sum(insurance_fund_pay) / sum(inscp_scp_amt) from marts.rpt_reimbursement_monthly
-        where admdvs = '230800' and med_group = 'inpatient' and insutype = '390' group by hosp_tier"""))
+        where admdvs = '230800' and med_group = 'inpatient' and insutype = '390' group by hosp_tier""",
+        )
+    )
     assert ratio["tier1"] > ratio["tier2"] > ratio["tier3"]
     assert ratio["tier1"] - ratio["tier3"] > 0.15
 
 
 def test_inpatient_rate_per_100_insured_per_year(demo_city):
-    (rate,) = q(demo_city, """
+    (rate,) = q(
+        demo_city,
+        """
         select sum(settlements) * 100.0 / avg(insured)
         from (select sum(r.settlements) as settlements, max(c.insured_persons) as insured
               from marts.rpt_reimbursement_monthly r
               join marts.rpt_coverage_monthly c on c.admdvs = r.admdvs and c.month_end = r.month_end
               where r.admdvs = '230800' and r.med_group = 'inpatient' and year(r.month_end) = 2025
-              group by r.month_end)""")[0]
+              group by r.month_end)""",
+    )[0]
     assert 12 <= rate <= 25  # admissions per 100 insured per year
 
 
 def test_pooled_funds_are_neither_exhausted_nor_hoarded(demo_city):
-    rows = q(demo_city, """
+    rows = q(
+        demo_city,
+        """
         select fund_type, months_payable from marts.rpt_fund_balance_monthly
-        where admdvs = '230800' and fund_type in ('310100', '390100') and month_end >= '2024-12-31' and is_complete""")
+        where admdvs = '230800' and fund_type in ('310100', '390100') and month_end >= '2024-12-31' and is_complete""",
+    )
     assert len(rows) == 2 * 13
     for fund_type, months in rows:
         assert 6 <= months <= 18, (fund_type, months)
@@ -84,9 +108,12 @@ def test_pooled_funds_are_neither_exhausted_nor_hoarded(demo_city):
 def test_deficits_exercise_every_branch_of_the_responsibility_rule(demo_city):
     """DESIGN §5: over the demo period a county runs a deficit, and across the years the own-balance, the
     county-government and the city branches all occur."""
-    rows = q(demo_city, """
+    rows = q(
+        demo_city,
+        """
         select covered_by_own_balance > 0, covered_by_county_government > 0, covered_by_city > 0
-        from marts.rpt_fund_annual_settlement where admdvs <> '230800' and status = 'settled' and deficit > 0""")
+        from marts.rpt_fund_annual_settlement where admdvs <> '230800' and status = 'settled' and deficit > 0""",
+    )
     assert rows
     assert any(own for own, _, _ in rows)
     assert any(government for _, government, _ in rows)

@@ -1,4 +1,5 @@
 """The coverage mart against an independent computation, in pandas, straight from the raw tables."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,9 +21,11 @@ def expected_coverage(data) -> pd.DataFrame:
         info = con.execute("select psn_no, certno, updt_time, _delivery_date, _row_number from raw.psn_info").df()
         pop = con.execute("select admdvs, year, hsreg_pop, _delivery_date, _row_number from raw.pop_stat").df()
         setl_days = con.execute("select _delivery_date from raw.setl").df()
-        first = con.execute("select least((select min(cast(setl_time as date)) from raw.setl), "
-                            "(select min(arvl_date) from raw.clct), "
-                            "(select min(txn_date) from raw.fund_txn))").fetchone()[0]
+        first = con.execute(
+            "select least((select min(cast(setl_time as date)) from raw.setl), "
+            "(select min(arvl_date) from raw.clct), "
+            "(select min(txn_date) from raw.fund_txn))"
+        ).fetchone()[0]
     finally:
         con.close()
     as_of = max(pd.Timestamp(t["_delivery_date"].max()).date() for t in (insu, info, pop, setl_days))
@@ -38,26 +41,32 @@ def expected_coverage(data) -> pd.DataFrame:
         nxt = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
         month_end = nxt - dt.timedelta(days=1)
         day = pd.Timestamp(min(month_end, as_of))
-        active = rows[(rows["psn_insu_date"] <= day)
-                      & (rows["paus_insu_date"].isna() | (rows["paus_insu_date"] > day))]
+        active = rows[(rows["psn_insu_date"] <= day) & (rows["paus_insu_date"].isna() | (rows["paus_insu_date"] > day))]
         chosen = latest(active, ["certno"], ["psn_insu_date", "psn_insu_rlts_id"])
         per_county = chosen.groupby("insu_admdvs").agg(
             insured_persons=("certno", "size"),
             insured_employee=("insutype", lambda s: (s == "310").sum()),
-            insured_resident=("insutype", lambda s: (s == "390").sum()))
+            insured_resident=("insutype", lambda s: (s == "390").sum()),
+        )
         years = pop[pop["year"] <= month_end.year]
         popn = latest(years, ["admdvs"], ["year"]).set_index("admdvs")["hsreg_pop"]
         for admdvs in sorted(popn.index):
             r = per_county.loc[admdvs] if admdvs in per_county.index else None
-            out.append(dict(admdvs=admdvs, month_end=month_end,
-                            insured_persons=0 if r is None else int(r["insured_persons"]),
-                            insured_employee=0 if r is None else int(r["insured_employee"]),
-                            insured_resident=0 if r is None else int(r["insured_resident"]),
-                            registered_population=int(popn[admdvs])))
+            out.append(
+                dict(
+                    admdvs=admdvs,
+                    month_end=month_end,
+                    insured_persons=0 if r is None else int(r["insured_persons"]),
+                    insured_employee=0 if r is None else int(r["insured_employee"]),
+                    insured_resident=0 if r is None else int(r["insured_resident"]),
+                    registered_population=int(popn[admdvs]),
+                )
+            )
         month = nxt
     df = pd.DataFrame(out)
     city = df.groupby("month_end", as_index=False)[
-        ["insured_persons", "insured_employee", "insured_resident", "registered_population"]].sum()
+        ["insured_persons", "insured_employee", "insured_resident", "registered_population"]
+    ].sum()
     city["admdvs"] = "230800"
     df = pd.concat([df, city], ignore_index=True)
     df["coverage_rate"] = df["insured_persons"] / df["registered_population"]
@@ -73,8 +82,14 @@ def test_coverage_mart_equals_independent_computation(clean_city):
         con.close()
     assert len(mart) == len(expected) == 11 * 13  # ten counties and the city, 12 months and the delta month
     mart["month_end"] = pd.to_datetime(mart["month_end"]).dt.date
-    for col in ["admdvs", "month_end", "insured_persons", "insured_employee", "insured_resident",
-                "registered_population"]:
+    for col in [
+        "admdvs",
+        "month_end",
+        "insured_persons",
+        "insured_employee",
+        "insured_resident",
+        "registered_population",
+    ]:
         assert mart[col].tolist() == expected[col].tolist(), col
     assert mart["coverage_rate"].tolist() == pytest.approx(expected["coverage_rate"].tolist(), abs=1e-9)
 

@@ -1,5 +1,6 @@
 """Every dashboard page runs for a city user and a county user: no exception, KPI figures equal the
 marts, and a county user's pages show nothing of another county."""
+
 from __future__ import annotations
 
 import json
@@ -64,15 +65,28 @@ def test_overview_kpis_equal_the_marts(in_env):
         # DESIGN §4 Periods: the overview opens on the latest complete month, not on the month still running
         month = con.execute("select max(month_end) from marts.rpt_coverage_monthly where is_complete").fetchone()[0]
         assert month < con.execute("select max(month_end) from marts.rpt_coverage_monthly").fetchone()[0]
-        rate, insured = con.execute("select coverage_rate, insured_persons from marts.rpt_coverage_monthly "
-                                    "where admdvs = '230800' and month_end = ?", [month]).fetchone()
-        ratios = dict(con.execute("""
+        rate, insured = con.execute(
+            "select coverage_rate, insured_persons from marts.rpt_coverage_monthly "
+            "where admdvs = '230800' and month_end = ?",
+            [month],
+        ).fetchone()
+        ratios = dict(
+            con.execute(
+                """
             select insutype, sum(insurance_fund_pay) / sum(inscp_scp_amt) from marts.rpt_reimbursement_monthly
             where admdvs = '230800' and med_group = 'inpatient' and insutype in ('310', '390') and month_end = ?
-            group by insutype""", [month]).fetchall())
-        months = dict(con.execute("""
+            group by insutype""",
+                [month],
+            ).fetchall()
+        )
+        months = dict(
+            con.execute(
+                """
             select fund_type, months_payable from marts.rpt_fund_balance_monthly
-            where admdvs = '230800' and fund_type in ('310100', '390100') and month_end = ?""", [month]).fetchall())
+            where admdvs = '230800' and fund_type in ('310100', '390100') and month_end = ?""",
+                [month],
+            ).fetchall()
+        )
         exceptions = con.execute("select count(*) from dq.dq_exceptions").fetchone()[0]
     finally:
         con.close()
@@ -93,7 +107,9 @@ def test_an_incomplete_month_is_shown_only_with_its_mark(in_env):
     computed for it."""
     con = duck(in_env)
     try:
-        running = con.execute("select max(month_end) from marts.rpt_coverage_monthly where not is_complete").fetchone()[0]
+        running = con.execute("select max(month_end) from marts.rpt_coverage_monthly where not is_complete").fetchone()[
+            0
+        ]
     finally:
         con.close()
     assert running is not None
@@ -153,10 +169,19 @@ def test_pages_keep_serving_while_a_build_holds_the_warehouse(in_env):
     import subprocess
     import time
 
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "  # read-write: holds the file lock
-        "print('locked', flush=True); time.sleep(60)"), str(in_env / "warehouse" / "yibao.duckdb")],
-        stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "  # read-write: holds the file lock
+                "print('locked', flush=True); time.sleep(60)"
+            ),
+            str(in_env / "warehouse" / "yibao.duckdb"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         import duckdb

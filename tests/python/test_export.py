@@ -1,4 +1,5 @@
 """Province report files: totals reconcile with the marts, CSVs are stable, and no ID number appears anywhere."""
+
 from __future__ import annotations
 
 import csv
@@ -30,8 +31,13 @@ def test_totals_reconcile_with_the_marts(clean_city, period, complete):
     written = export_period(clean_city / "warehouse" / "yibao.duckdb", clean_city / "exports", period)
     names = {p.name for p in written}
     stem = f"230800_{period}" if complete else f"230800_{period}_partial"  # 2025 is not over on the as-of date
-    assert {f"{stem}_coverage.csv", f"{stem}_fund.csv", f"{stem}_benefits.csv",
-            f"{stem}_report.xlsx", "manifest.json"} == names
+    assert {
+        f"{stem}_coverage.csv",
+        f"{stem}_fund.csv",
+        f"{stem}_benefits.csv",
+        f"{stem}_report.xlsx",
+        "manifest.json",
+    } == names
     folder = clean_city / "exports" / period
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["is_complete"] is complete
@@ -39,15 +45,24 @@ def test_totals_reconcile_with_the_marts(clean_city, period, complete):
     assert cover["期间状态"] == "完整期间" if complete else cover["期间状态"].startswith("未完结的部分期间")
     con = duck(clean_city)
     try:
-        last_month = con.execute("select max(month_end) from marts.rpt_coverage_monthly where month_end <= ?",
-                                 [last]).fetchone()[0]
-        insured = con.execute("select insured_persons from marts.rpt_coverage_monthly where admdvs = '230800' "
-                              "and month_end = ?", [last_month]).fetchone()[0]
-        income = con.execute("select sum(income), sum(expenditure) from marts.rpt_fund_balance_monthly "
-                             "where admdvs = '230800' and month_end between ? and ?", [first, last]).fetchone()
-        benefits = con.execute("select sum(settlements), sum(medfee_sumamt), sum(insurance_fund_pay) "
-                               "from marts.rpt_reimbursement_monthly where admdvs = '230800' "
-                               "and month_end between ? and ?", [first, last]).fetchone()
+        last_month = con.execute(
+            "select max(month_end) from marts.rpt_coverage_monthly where month_end <= ?", [last]
+        ).fetchone()[0]
+        insured = con.execute(
+            "select insured_persons from marts.rpt_coverage_monthly where admdvs = '230800' and month_end = ?",
+            [last_month],
+        ).fetchone()[0]
+        income = con.execute(
+            "select sum(income), sum(expenditure) from marts.rpt_fund_balance_monthly "
+            "where admdvs = '230800' and month_end between ? and ?",
+            [first, last],
+        ).fetchone()
+        benefits = con.execute(
+            "select sum(settlements), sum(medfee_sumamt), sum(insurance_fund_pay) "
+            "from marts.rpt_reimbursement_monthly where admdvs = '230800' "
+            "and month_end between ? and ?",
+            [first, last],
+        ).fetchone()
     finally:
         con.close()
     coverage = read_csv(folder / f"{stem}_coverage.csv")

@@ -1,5 +1,6 @@
 """Issue 16, item 5: each exposure in models/marts/_marts__exposures.yml names exactly the tables its code reads,
 so `dbt ls --select +exposure:<page>` tells the truth about what a page or a report file depends on."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,10 @@ import pytest
 ROOT = Path(__file__).parents[2]
 # exposure -> the code that reads the warehouse for it (every page also reads the month list in common.py)
 CODE = {
-    **{f"{page}_page": [f"dashboards/views/{page}.py", "dashboards/common.py"]
-       for page in ("overview", "coverage", "fund", "reimbursement", "audit", "quality", "pipeline")},
+    **{
+        f"{page}_page": [f"dashboards/views/{page}.py", "dashboards/common.py"]
+        for page in ("overview", "coverage", "fund", "reimbursement", "audit", "quality", "pipeline")
+    },
     "province_report_files": ["yibao/export.py"],
     "county_correction_lists": ["yibao/export_dq.py"],
 }
@@ -37,4 +40,3 @@ def test_every_consumer_is_an_exposure(exposures):
 @pytest.mark.parametrize("exposure", sorted(CODE))
 def test_an_exposure_names_exactly_what_its_code_reads(exposures, exposure):
     assert exposures[exposure] == read_by(CODE[exposure])
-

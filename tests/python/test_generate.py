@@ -1,4 +1,5 @@
 """The generator: deterministic, valid ID numbers, realistic contributions, defects at about rate R."""
+
 from __future__ import annotations
 
 import csv
@@ -35,8 +36,7 @@ def test_other_seed_gives_other_files(tmp_path):
 def test_every_certno_in_clean_data_is_valid(clean_city):
     people = pd.concat(pd.read_csv(f, dtype=str) for f in sorted((clean_city / "landing").glob("*/psn_info.csv")))
     assert len(people) > 2500
-    bad = [(r.certno, r.brdy, r.gend) for r in people.itertuples()
-           if not certno.is_valid(r.certno, r.brdy, r.gend)]
+    bad = [(r.certno, r.brdy, r.gend) for r in people.itertuples() if not certno.is_valid(r.certno, r.brdy, r.gend)]
     assert bad == []
     assert people["certno"].str[:6].isin(people["hsreg_admdvs"]).all()
 
@@ -64,11 +64,17 @@ def test_injected_defects_track_the_rate(tmp_path):
     counts = truth["rule_id"].value_counts().to_dict()
     enrolled = g.rows["psn_info"] - counts["one_person_one_number"] // 2
     domain = {
-        "dup_enrollment_cross_scheme": enrolled, "dup_enrollment_cross_county": enrolled,
-        "one_person_one_number": enrolled, "one_person_one_card": enrolled, "certno_invalid": enrolled,
-        "setl_without_enrollment": g.rows["setl"], "setl_arithmetic": g.rows["setl"],
-        "setl_unknown_medins": g.rows["setl"], "setl_orphan_reversal": g.rows["setl"],
-        "kpop_not_enrolled": g.rows["kpop_roster"], "clct_unknown_person": g.rows["clct"],
+        "dup_enrollment_cross_scheme": enrolled,
+        "dup_enrollment_cross_county": enrolled,
+        "one_person_one_number": enrolled,
+        "one_person_one_card": enrolled,
+        "certno_invalid": enrolled,
+        "setl_without_enrollment": g.rows["setl"],
+        "setl_arithmetic": g.rows["setl"],
+        "setl_unknown_medins": g.rows["setl"],
+        "setl_orphan_reversal": g.rows["setl"],
+        "kpop_not_enrolled": g.rows["kpop_roster"],
+        "clct_unknown_person": g.rows["clct"],
         "ledger_outside_pool": g.rows["setl"] + g.rows["clct"],
     }
     # Keys per unit of rate x domain. one_person_one_number names both numbers of its own cases, and of the half of
@@ -105,8 +111,9 @@ def test_id_numbers_are_unique_per_person(tmp_path):
 
 
 def _extract(landing: Path, name: str) -> pd.DataFrame:
-    return pd.concat(pd.read_csv(f, dtype=str).assign(_delivery=f.parent.name)
-                     for f in sorted(landing.glob(f"*/{name}.csv")))
+    return pd.concat(
+        pd.read_csv(f, dtype=str).assign(_delivery=f.parent.name) for f in sorted(landing.glob(f"*/{name}.csv"))
+    )
 
 
 def test_a_city_made_in_chunks_keeps_keys_unique(tmp_path, monkeypatch):
@@ -123,8 +130,14 @@ def test_a_city_made_in_chunks_keeps_keys_unique(tmp_path, monkeypatch):
     fake_main.__file__ = str(script)
     monkeypatch.setitem(sys.modules, "__main__", fake_main)
     g = generate(persons=3000, seed=5, start="2025-01", end="2025-06", days=1, defect_rate=0.01, out=tmp_path)
-    for key, extract in ((["psn_no"], "psn_info"), (["psn_insu_rlts_id"], "psn_insu"), (["setl_id"], "setl"),
-                         (["clct_id"], "clct"), (["roster_id"], "kpop_roster"), (["card_no", "psn_no"], "psn_card")):
+    for key, extract in (
+        (["psn_no"], "psn_info"),
+        (["psn_insu_rlts_id"], "psn_insu"),
+        (["setl_id"], "setl"),
+        (["clct_id"], "clct"),
+        (["roster_id"], "kpop_roster"),
+        (["card_no", "psn_no"], "psn_card"),
+    ):
         rows = _extract(g.landing, extract)
         assert not rows.duplicated(key + ["_delivery"]).any(), extract
     people = _extract(g.landing, "psn_info")
@@ -142,8 +155,16 @@ def test_a_city_made_in_chunks_keeps_keys_unique(tmp_path, monkeypatch):
 
 
 def test_several_cities_each_keep_their_own_counties(tmp_path):
-    g = generate(persons=800, seed=6, start="2025-01", end="2025-03", days=1, defect_rate=0.0, out=tmp_path,
-                 cities=("230800", "231000"))
+    g = generate(
+        persons=800,
+        seed=6,
+        start="2025-01",
+        end="2025-03",
+        days=1,
+        defect_rate=0.0,
+        out=tmp_path,
+        cities=("230800", "231000"),
+    )
     enrollment = _extract(g.landing, "psn_insu")
     assert set(enrollment["poolarea_no"]) == {"230800", "231000"}
     assert (enrollment["insu_admdvs"].str[:4] == enrollment["poolarea_no"].str[:4]).all()
@@ -154,5 +175,13 @@ def test_several_cities_each_keep_their_own_counties(tmp_path):
     from yibao.errors import UserError
 
     with pytest.raises(UserError, match="not a city"):
-        generate(persons=800, seed=6, start="2025-01", end="2025-03", days=1, defect_rate=0.0,
-                 out=tmp_path / "x", cities=("239900",))
+        generate(
+            persons=800,
+            seed=6,
+            start="2025-01",
+            end="2025-03",
+            days=1,
+            defect_rate=0.0,
+            out=tmp_path / "x",
+            cities=("239900",),
+        )

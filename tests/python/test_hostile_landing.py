@@ -1,6 +1,7 @@
 """Issue 15, items 1-5: a landing folder as a careless or hostile sender leaves it. One bad item is named with
 what to do and never stops the rest; a delivery from the future, or long after the last one, is held; a file
 changed after it was loaded is refused; and the small cases each get a message that says what is wrong."""
+
 from __future__ import annotations
 
 import csv
@@ -62,15 +63,18 @@ def cli(data: Path, *args: str) -> subprocess.CompletedProcess:
     with data_env(data):
         import os
 
-        return subprocess.run([sys.executable, "-m", "yibao.cli", *args], capture_output=True, text=True,
-                              env=dict(os.environ))
+        return subprocess.run(
+            [sys.executable, "-m", "yibao.cli", *args], capture_output=True, text=True, env=dict(os.environ)
+        )
 
 
 def statuses(data: Path) -> dict[str, str]:
     con = duck(data)
     try:
-        return {f"{d:%Y%m%d}/{f}": s for d, f, s in con.execute(
-            "select delivery_date, file, status from ops.loaded_files").fetchall()}
+        return {
+            f"{d:%Y%m%d}/{f}": s
+            for d, f, s in con.execute("select delivery_date, file, status from ops.loaded_files").fetchall()
+        }
     finally:
         con.close()
 
@@ -155,7 +159,9 @@ def test_a_delivery_from_the_future_or_long_after_the_last_is_held(tiny):
     edit(late / "setl.csv", {1: {"setl_id": "S-LATE-1"}})
     rewrite_manifest(late)
     day2 = rows_of(landing / DAY2 / "setl.csv")
-    edit(landing / DAY2 / "setl.csv", {2: {"updt_time": "2026-12-31 00:00:00"}, 3: {"setl_time": "2025-03-04 09:00:00"}})
+    edit(
+        landing / DAY2 / "setl.csv", {2: {"updt_time": "2026-12-31 00:00:00"}, 3: {"setl_time": "2025-03-04 09:00:00"}}
+    )
     rewrite_manifest(landing / DAY2)
 
     report = ingest_into(tiny)
@@ -168,12 +174,15 @@ def test_a_delivery_from_the_future_or_long_after_the_last_is_held(tiny):
     assert count(tiny, "select count(*) from raw.setl where setl_id like 'S-%'") == 0
     con = duck(tiny)
     try:
-        reasons = dict(con.execute("select row_number, reason from dq.quarantine_rows "
-                                   f"where file = '{DAY2}/setl.csv'").fetchall())
+        reasons = dict(
+            con.execute(f"select row_number, reason from dq.quarantine_rows where file = '{DAY2}/setl.csv'").fetchall()
+        )
     finally:
         con.close()
-    assert reasons == {2: "updt_time is dated after the delivery date 2025-03-02 (by more than 1 day)",
-                       3: "setl_time is dated after the delivery date 2025-03-02 (by more than 1 day)"}
+    assert reasons == {
+        2: "updt_time is dated after the delivery date 2025-03-02 (by more than 1 day)",
+        3: "setl_time is dated after the delivery date 2025-03-02 (by more than 1 day)",
+    }
     assert day2[2][0] != day2[3][0]
 
     again = ingest_into(tiny)  # still held, still said
@@ -204,8 +213,14 @@ def test_a_file_changed_after_it_was_loaded_is_refused(tiny):
     assert "changed since it was loaded on" in refused[0].reason and "new delivery" in refused[0].reason
     assert count(tiny, f"select sum(medfee_sumamt) from raw.setl where _file = '{DAY1}/setl.csv'") == before
     assert count(tiny, f"select count(*) from raw.setl where _file = '{DAY1}/setl.csv'") == len(rows) - 1
-    assert count(tiny, "select count(*) from ops.loaded_files where delivery_date = '2025-03-01' "
-                       "and file = 'setl.csv' and status = 'loaded'") == 1
+    assert (
+        count(
+            tiny,
+            "select count(*) from ops.loaded_files where delivery_date = '2025-03-01' "
+            "and file = 'setl.csv' and status = 'loaded'",
+        )
+        == 1
+    )
     assert (tiny / "quarantine" / DAY1 / "setl.csv").exists()
     assert ingest_into(tiny).ok  # said once; the next run has nothing new to say
 
@@ -227,13 +242,19 @@ def test_empty_and_utf16_files_say_what_is_wrong(tiny):
 def test_extra_columns_are_recorded(tiny):
     folder = tiny / "landing" / DAY2
     rows = rows_of(folder / "setl.csv")
-    write_rows(folder / "setl.csv", [r + (["remark", "ext_flag"] if i == 0 else ["x", "1"]) for i, r in enumerate(rows)])
+    write_rows(
+        folder / "setl.csv", [r + (["remark", "ext_flag"] if i == 0 else ["x", "1"]) for i, r in enumerate(rows)]
+    )
     rewrite_manifest(folder)
     report = ingest_into(tiny)
     assert report.ok
     assert "note: column(s) remark, ext_flag are not in the contract" in report.summary()
-    assert count(tiny, "select extra_columns from ops.loaded_files where file = 'setl.csv' "
-                       "and delivery_date = '2025-03-02'") == "remark, ext_flag"
+    assert (
+        count(
+            tiny, "select extra_columns from ops.loaded_files where file = 'setl.csv' and delivery_date = '2025-03-02'"
+        )
+        == "remark, ext_flag"
+    )
 
 
 def test_a_nul_byte_in_a_key_is_quarantined(tiny):
@@ -242,8 +263,10 @@ def test_a_nul_byte_in_a_key_is_quarantined(tiny):
     rewrite_manifest(folder)
     assert ingest_into(tiny).ok
     assert count(tiny, "select count(*) from raw.setl where strpos(setl_id, chr(0)) > 0") == 0
-    assert count(tiny, f"select reason from dq.quarantine_rows where file = '{DAY2}/setl.csv' and row_number = 1") \
+    assert (
+        count(tiny, f"select reason from dq.quarantine_rows where file = '{DAY2}/setl.csv' and row_number = 1")
         == "setl_id contains a NUL byte"
+    )
     assert len(rows) > 2
 
 

@@ -1,5 +1,6 @@
 """The warehouse identities can fail: on a copy of a built city, corrupt one input (a ledger entry, a mart cell),
 run the check again, and see it name what was corrupted. A check that cannot be made to fail proves nothing."""
+
 from __future__ import annotations
 
 import shutil
@@ -54,23 +55,32 @@ def test_ledger_identity_holds_on_the_built_city(city_copy):
 def test_ledger_identity_names_every_corrupted_sub_account(city_copy):
     m = months(city_copy)
     key = lambda area, fund, month: f"{area}|{fund}|{month:%Y-%m}"  # noqa: E731
-    corrupt(city_copy,
-            # one ledger entry: the mart no longer equals the ledger from that month on (closing and flow paths)
-            f"update core.fct_fund_ledger set amount = amount - 100 where admdvs = '{COUNTY}' and fund_type = '{FUND}' "
-            f"and month_end = '{m[3]}' and entry_type = 'settlement_expenditure'",
-            # a closing cell of another county: closing path, identity, and the next month's carry-over
-            f"update marts.rpt_fund_balance_monthly set closing_balance = closing_balance + 1 "
-            f"where admdvs = '230803' and fund_type = '310100' and month_end = '{m[5]}'",
-            # an opening cell: opening path, carry-over and identity
-            f"update marts.rpt_fund_balance_monthly set opening_balance = opening_balance - 1 "
-            f"where admdvs = '230804' and fund_type = '510100' and month_end = '{m[6]}'",
-            # a city row's income: flow path and identity
-            f"update marts.rpt_fund_balance_monthly set income = income + 1 "
-            f"where admdvs = '230800' and fund_type = '610100' and month_end = '{m[2]}'")
+    corrupt(
+        city_copy,
+        # one ledger entry: the mart no longer equals the ledger from that month on (closing and flow paths)
+        f"update core.fct_fund_ledger set amount = amount - 100 where admdvs = '{COUNTY}' and fund_type = '{FUND}' "
+        f"and month_end = '{m[3]}' and entry_type = 'settlement_expenditure'",
+        # a closing cell of another county: closing path, identity, and the next month's carry-over
+        f"update marts.rpt_fund_balance_monthly set closing_balance = closing_balance + 1 "
+        f"where admdvs = '230803' and fund_type = '310100' and month_end = '{m[5]}'",
+        # an opening cell: opening path, carry-over and identity
+        f"update marts.rpt_fund_balance_monthly set opening_balance = opening_balance - 1 "
+        f"where admdvs = '230804' and fund_type = '510100' and month_end = '{m[6]}'",
+        # a city row's income: flow path and identity
+        f"update marts.rpt_fund_balance_monthly set income = income + 1 "
+        f"where admdvs = '230800' and fund_type = '610100' and month_end = '{m[2]}'",
+    )
     found = ledger_identity_keys(city_copy)
-    expected = ({key(COUNTY, FUND, month) for month in m[3:]} | {key("230800", FUND, month) for month in m[3:]}
-                | {key("230803", "310100", m[5]), key("230803", "310100", m[6]), key("230804", "510100", m[6]),
-                   key("230800", "610100", m[2])})
+    expected = (
+        {key(COUNTY, FUND, month) for month in m[3:]}
+        | {key("230800", FUND, month) for month in m[3:]}
+        | {
+            key("230803", "310100", m[5]),
+            key("230803", "310100", m[6]),
+            key("230804", "510100", m[6]),
+            key("230800", "610100", m[2]),
+        }
+    )
     assert found == expected, (sorted(found - expected)[:5], sorted(expected - found)[:5])
 
 
@@ -86,30 +96,48 @@ def test_city_totals_reconcile_with_the_ledger_and_fail_when_they_do_not(city_co
     shutil.copytree(city_copy, second)
     m = months(city_copy)
     # a city cell that no longer equals its counties' ledger entries
-    corrupt(city_copy, f"update marts.rpt_fund_balance_monthly set expenditure = expenditure + 1 "
-                       f"where admdvs = '230800' and fund_type = '{FUND}' and month_end = '{m[4]}'")
+    corrupt(
+        city_copy,
+        f"update marts.rpt_fund_balance_monthly set expenditure = expenditure + 1 "
+        f"where admdvs = '230800' and fund_type = '{FUND}' and month_end = '{m[4]}'",
+    )
     assert reconcile_fails(city_copy)
     # money in the ledger outside the pooling area that no source row names
-    corrupt(second, f"insert into core.fct_fund_ledger select '230600', '{FUND}', month_end, entry_type, direction, "
-                    f"100.00 from core.fct_fund_ledger where admdvs = '{COUNTY}' and fund_type = '{FUND}' "
-                    f"and month_end = '{m[4]}' and entry_type = 'settlement_expenditure' limit 1")
+    corrupt(
+        second,
+        f"insert into core.fct_fund_ledger select '230600', '{FUND}', month_end, entry_type, direction, "
+        f"100.00 from core.fct_fund_ledger where admdvs = '{COUNTY}' and fund_type = '{FUND}' "
+        f"and month_end = '{m[4]}' and entry_type = 'settlement_expenditure' limit 1",
+    )
     assert reconcile_fails(second)
 
 
-@pytest.mark.parametrize("test,corruption", [
-    ("ledger_reconciles_with_facts",  # one ledger entry no longer equals the delivered settlements
-     "update core.fct_fund_ledger set amount = amount - 1 where admdvs = '230826' and fund_type = '310200' "
-     "and month_end = '{m4}' and entry_type = 'settlement_expenditure'"),
-    ("city_rows_reconcile_with_facts",  # a city coverage cell no longer equals the person-months
-     "update marts.rpt_coverage_monthly set insured_resident = insured_resident + 1 "
-     "where admdvs = '230800' and month_end = '{m4}'"),
-    ("city_rows_reconcile_with_facts",  # a city reimbursement cell no longer equals the settlements
-     "update marts.rpt_reimbursement_monthly set inscp_scp_amt = inscp_scp_amt + 1 where admdvs = '230800' "
-     "and insutype = '390' and med_group = 'inpatient' and hosp_tier = 'tier2' and month_end = '{m4}'"),
-    ("city_equals_sum_of_counties",  # a city key-group cell no longer equals its counties
-     "update marts.rpt_kpop_coverage set roster_persons = roster_persons + 1 "
-     "where admdvs = '230800' and month_end = '{m4}'"),
-], ids=["ledger_vs_delivered", "coverage_city_vs_facts", "reimbursement_city_vs_facts", "kpop_city_vs_counties"])
+@pytest.mark.parametrize(
+    "test,corruption",
+    [
+        (
+            "ledger_reconciles_with_facts",  # one ledger entry no longer equals the delivered settlements
+            "update core.fct_fund_ledger set amount = amount - 1 where admdvs = '230826' and fund_type = '310200' "
+            "and month_end = '{m4}' and entry_type = 'settlement_expenditure'",
+        ),
+        (
+            "city_rows_reconcile_with_facts",  # a city coverage cell no longer equals the person-months
+            "update marts.rpt_coverage_monthly set insured_resident = insured_resident + 1 "
+            "where admdvs = '230800' and month_end = '{m4}'",
+        ),
+        (
+            "city_rows_reconcile_with_facts",  # a city reimbursement cell no longer equals the settlements
+            "update marts.rpt_reimbursement_monthly set inscp_scp_amt = inscp_scp_amt + 1 where admdvs = '230800' "
+            "and insutype = '390' and med_group = 'inpatient' and hosp_tier = 'tier2' and month_end = '{m4}'",
+        ),
+        (
+            "city_equals_sum_of_counties",  # a city key-group cell no longer equals its counties
+            "update marts.rpt_kpop_coverage set roster_persons = roster_persons + 1 "
+            "where admdvs = '230800' and month_end = '{m4}'",
+        ),
+    ],
+    ids=["ledger_vs_delivered", "coverage_city_vs_facts", "reimbursement_city_vs_facts", "kpop_city_vs_counties"],
+)
 def test_fact_reconciliations_fail_on_a_corrupted_cell(city_copy, test, corruption):
     assert not reconcile_fails(city_copy, test), f"{test} fails on the uncorrupted city"
     corrupt(city_copy, corruption.format(m4=months(city_copy)[4]))

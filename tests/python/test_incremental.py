@@ -1,4 +1,5 @@
 """Incremental facts: building delivery by delivery gives the same tables as a --full-refresh."""
+
 from __future__ import annotations
 
 import shutil
@@ -15,9 +16,14 @@ MARTS = ("marts.rpt_fund_balance_monthly", "marts.rpt_reimbursement_monthly", "m
 def dump(data, table: str, key: str | None = None):
     con = duck(data)
     try:
-        cols = [c for (c,) in con.execute(
-            "select column_name from information_schema.columns where table_schema || '.' || table_name = ? "
-            "and column_name <> '_loaded_at' order by ordinal_position", [table]).fetchall()]
+        cols = [
+            c
+            for (c,) in con.execute(
+                "select column_name from information_schema.columns where table_schema || '.' || table_name = ? "
+                "and column_name <> '_loaded_at' order by ordinal_position",
+                [table],
+            ).fetchall()
+        ]
         return con.execute(f"select {', '.join(cols)} from {table} order by all").fetchall()
     finally:
         con.close()

@@ -1,4 +1,5 @@
 """Ingest: idempotent, GBK and gzip load, bad files rejected whole with a clear message, nothing lost."""
+
 from __future__ import annotations
 
 import gzip
@@ -38,8 +39,12 @@ def rewrite_manifest(folder: Path, rows: dict[str, int] | None = None) -> None:
 def raw_counts(data: Path) -> dict[str, int]:
     con = duck(data)
     try:
-        tables = [t for (t,) in con.execute("select table_name from information_schema.tables "
-                                            "where table_schema = 'raw'").fetchall()]
+        tables = [
+            t
+            for (t,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'raw'"
+            ).fetchall()
+        ]
         return {t: con.execute(f"select count(*) from raw.{t}").fetchone()[0] for t in tables}
     finally:
         con.close()
@@ -60,12 +65,17 @@ def test_rows_carry_lineage(tiny):
     ingest_into(tiny)
     con = duck(tiny)
     try:
-        row = con.execute("select _file, _delivery_date, _row_number, _loaded_at from raw.setl "
-                          "order by _delivery_date, _row_number limit 1").fetchone()
-        first_id = con.execute("select setl_id from raw.setl where _row_number = 1 "
-                               "and _delivery_date = (select min(_delivery_date) from raw.setl)").fetchone()[0]
-        numbers = con.execute("select min(_row_number), max(_row_number), count(*) from raw.setl "
-                              "group by _file order by 3 desc limit 1").fetchone()
+        row = con.execute(
+            "select _file, _delivery_date, _row_number, _loaded_at from raw.setl "
+            "order by _delivery_date, _row_number limit 1"
+        ).fetchone()
+        first_id = con.execute(
+            "select setl_id from raw.setl where _row_number = 1 "
+            "and _delivery_date = (select min(_delivery_date) from raw.setl)"
+        ).fetchone()[0]
+        numbers = con.execute(
+            "select min(_row_number), max(_row_number), count(*) from raw.setl group by _file order by 3 desc limit 1"
+        ).fetchone()
     finally:
         con.close()
     assert row[0] == "20250228/setl.csv" and str(row[1]) == "2025-02-28" and row[2] == 1 and row[3] is not None
@@ -86,8 +96,9 @@ def test_gbk_and_gzip_deliveries_load(tiny):
     assert report.ok, report.summary()
     con = duck(tiny)
     try:
-        names = con.execute("select psn_name from raw.psn_info where _delivery_date = '2025-02-28' "
-                            "order by _row_number").fetchall()
+        names = con.execute(
+            "select psn_name from raw.psn_info where _delivery_date = '2025-02-28' order by _row_number"
+        ).fetchall()
         n_setl = con.execute("select count(*) from raw.setl where _file = '20250228/setl.csv.gz'").fetchone()[0]
     finally:
         con.close()
@@ -106,7 +117,8 @@ def test_bad_files_are_rejected_whole_and_the_rest_loads(tiny, capsys):
     drop = lines[0].split(",").index('"arvl_date"')
     (folder / "clct.csv").write_text(
         "\n".join(",".join(c for i, c in enumerate(line.split(",")) if i != drop) for line in lines) + "\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
 
     with data_env(tiny):
         rc = main(["ingest"])
@@ -120,8 +132,9 @@ def test_bad_files_are_rejected_whole_and_the_rest_loads(tiny, capsys):
 
     con = duck(tiny)
     try:
-        statuses = dict(con.execute("select file, status from ops.loaded_files "
-                                    "where delivery_date = '2025-02-28'").fetchall())
+        statuses = dict(
+            con.execute("select file, status from ops.loaded_files where delivery_date = '2025-02-28'").fetchall()
+        )
         assert con.execute("select count(*) from raw.setl where _delivery_date = '2025-02-28'").fetchone()[0] == 0
         loaded = con.execute("select count(*) from raw.psn_insu where _delivery_date = '2025-02-28'").fetchone()[0]
     finally:
@@ -150,11 +163,18 @@ def test_great_expectations_validates_every_file_with_data(tiny):
     report = ingest_into(tiny)
     con = duck(tiny)
     try:
-        validated = {f for (f,) in con.execute("select strftime(delivery_date, '%Y%m%d') || '/' || file "
-                                               "from ops.gx_results").fetchall()}
-        with_data = {f"{d:%Y%m%d}/{f}" for d, f in con.execute(
-            "select delivery_date, file from ops.loaded_files where status = 'loaded' and manifest_rows > 0"
-        ).fetchall()}
+        validated = {
+            f
+            for (f,) in con.execute(
+                "select strftime(delivery_date, '%Y%m%d') || '/' || file from ops.gx_results"
+            ).fetchall()
+        }
+        with_data = {
+            f"{d:%Y%m%d}/{f}"
+            for d, f in con.execute(
+                "select delivery_date, file from ops.loaded_files where status = 'loaded' and manifest_rows > 0"
+            ).fetchall()
+        }
         details = con.execute("select details from ops.gx_results").fetchall()
     finally:
         con.close()

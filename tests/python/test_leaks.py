@@ -2,6 +2,7 @@
 columns are reordered, whose roster has an ID number and a date swapped, and whose rows are quarantined. Nothing
 a county user sees names another county, and no output - pages, report files, correction lists, logs, Great
 Expectations Data Docs, the published copy - holds a delivered ID number or name (DESIGN §8)."""
+
 from __future__ import annotations
 
 import csv
@@ -17,7 +18,7 @@ from yibao.nightly import nightly
 from yibao.synth import generate
 
 from conftest import data_env, duck
-from test_dashboard import COUNTY_USER, CITY_USER, PAGES, REGIONS, page_text, run_page
+from test_dashboard import CITY_USER, COUNTY_USER, PAGES, REGIONS, page_text, run_page
 from test_ingest import rewrite_manifest
 
 HOSTILE = dict(persons=1500, seed=17, start="2024-11", end="2025-01", days=1, defect_rate=0.01)
@@ -89,8 +90,9 @@ def leaks(text: str, certnos: set[str], names: set[str]) -> list[str]:
 def test_the_hostile_city_has_something_to_leak(hostile_city):
     con = duck(hostile_city)
     try:
-        quarantined = dict(con.execute("select split_part(file, '/', 2), count(*) from dq.quarantine_rows "
-                                       "group by 1").fetchall())
+        quarantined = dict(
+            con.execute("select split_part(file, '/', 2), count(*) from dq.quarantine_rows group by 1").fetchall()
+        )
         rules = {r for (r,) in con.execute("select distinct rule_id from dq.dq_exceptions").fetchall()}
         counties = con.execute("select count(distinct admdvs) from dq.dq_exceptions").fetchone()[0]
     finally:
@@ -109,7 +111,8 @@ def test_a_county_user_sees_no_other_county_on_defect_data(hostile_city, page):
     others = [(code, zh) for code, (zh, _) in REGIONS.items() if code != "230822"]
     # a code as a whole token: card numbers such as C2308000000000883 carry the city code inside them
     shown = [zh for code, zh in others if zh in text] + [
-        code for code, _ in others if re.search(rf"(?<![0-9A-Za-z]){code}(?![0-9])", text)]
+        code for code, _ in others if re.search(rf"(?<![0-9A-Za-z]){code}(?![0-9])", text)
+    ]
     assert not shown, f"{page} shows other areas to a county user: {shown}"
 
 
@@ -135,8 +138,13 @@ def test_no_file_written_holds_a_delivered_id_number_or_name(hostile_city):
             if path.suffix == ".xlsx":
                 from openpyxl import load_workbook
 
-                text = "\n".join(str(c) for sheet in load_workbook(path) for row in sheet.iter_rows(values_only=True)
-                                 for c in row if c is not None)
+                text = "\n".join(
+                    str(c)
+                    for sheet in load_workbook(path)
+                    for row in sheet.iter_rows(values_only=True)
+                    for c in row
+                    if c is not None
+                )
             else:
                 text = path.read_text(encoding="utf-8", errors="replace")
             found = leaks(text, certnos, names)
@@ -152,12 +160,17 @@ def test_the_published_copy_holds_no_delivered_id_number_or_name(hostile_city):
     assert published
     con = duckdb.connect(str(published[-1]), read_only=True)
     try:
-        columns = con.execute("select table_schema, table_name, column_name from information_schema.columns "
-                              "where data_type = 'VARCHAR'").fetchall()
+        columns = con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns where data_type = 'VARCHAR'"
+        ).fetchall()
         assert {s for s, _, _ in columns} <= {"marts", "dq", "ops"}
         for schema, table, column in columns:
-            values = [v for (v,) in con.execute(f'select distinct "{column}" from {schema}.{table} '
-                                                f'where "{column}" is not null').fetchall()]
+            values = [
+                v
+                for (v,) in con.execute(
+                    f'select distinct "{column}" from {schema}.{table} where "{column}" is not null'
+                ).fetchall()
+            ]
             text = json.dumps(values, ensure_ascii=False)
             found = leaks(text, certnos, names)
             assert not found, f"{schema}.{table}.{column} holds {found[:3]}"
@@ -170,12 +183,18 @@ def test_no_table_past_staging_holds_a_delivered_id_number_or_name(hostile_city)
     certnos, names = delivered_pii(hostile_city)
     con = duck(hostile_city)
     try:
-        columns = con.execute("select table_schema, table_name, column_name from information_schema.columns "
-                              "where data_type = 'VARCHAR' and table_schema in ('core', 'marts', 'dq', 'ops')").fetchall()
+        columns = con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "where data_type = 'VARCHAR' and table_schema in ('core', 'marts', 'dq', 'ops')"
+        ).fetchall()
         assert {"core", "marts", "dq", "ops"} <= {s for s, _, _ in columns}
         for schema, table, column in columns:
-            values = [v for (v,) in con.execute(f'select distinct "{column}" from {schema}."{table}" '
-                                                f'where "{column}" is not null').fetchall()]
+            values = [
+                v
+                for (v,) in con.execute(
+                    f'select distinct "{column}" from {schema}."{table}" where "{column}" is not null'
+                ).fetchall()
+            ]
             found = leaks(json.dumps(values, ensure_ascii=False), certnos, names)
             assert not found, f"{schema}.{table}.{column} holds {found[:3]}"
     finally:
@@ -186,9 +205,14 @@ def test_every_file_in_the_data_folder_is_owner_only(hostile_city):
     """The warehouse holds raw ID numbers and names: nothing yibao wrote is readable by group or others."""
     import stat
 
-    exposed = [str(p.relative_to(hostile_city)) for p in hostile_city.rglob("*")
-               if p.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO)]
+    exposed = [
+        str(p.relative_to(hostile_city))
+        for p in hostile_city.rglob("*")
+        if p.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+    ]
     assert not exposed, exposed[:10]
     assert (hostile_city / "warehouse" / "yibao.duckdb").stat().st_mode & 0o777 == 0o600
-    unit = (__import__("yibao.paths").paths.PROJECT_DIR / "deploy" / "yibao-nightly.service").read_text(encoding="utf-8")
+    unit = (__import__("yibao.paths").paths.PROJECT_DIR / "deploy" / "yibao-nightly.service").read_text(
+        encoding="utf-8"
+    )
     assert "\nUMask=0077" in unit

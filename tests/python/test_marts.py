@@ -1,4 +1,5 @@
 """Headline figures against independent computations from the raw tables, to 0.01."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,17 +34,25 @@ def test_closing_balance_of_every_sub_account_and_month(clean_city):
 
 
 def test_policy_scope_inpatient_ratio_per_scheme_county_and_month(clean_city):
-    got = mart(clean_city, """
+    got = mart(
+        clean_city,
+        """
         select admdvs, insutype, month_end, sum(insurance_fund_pay) as num, sum(inscp_scp_amt) as den
         from marts.rpt_reimbursement_monthly where med_group = 'inpatient'
-        group by admdvs, insutype, month_end""")
+        group by admdvs, insutype, month_end""",
+    )
     got = got[got["den"] != 0]
     got["ratio"] = got["num"].astype(float) / got["den"].astype(float)
     expected = inpatient_policy_ratio(clean_city)
     expected = expected[expected["inscp_scp_amt"] != 0]  # a settlement and its reversal in one month net to 0
-    merged = got.merge(expected, left_on=["admdvs", "insutype", "month_end"],
-                       right_on=["admdvs", "insutype", "month_end"], how="outer", suffixes=("", "_expected"),
-                       indicator=True)
+    merged = got.merge(
+        expected,
+        left_on=["admdvs", "insutype", "month_end"],
+        right_on=["admdvs", "insutype", "month_end"],
+        how="outer",
+        suffixes=("", "_expected"),
+        indicator=True,
+    )
     assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"].head()
     assert len(merged) > 100
     assert (merged["ratio"] - merged["ratio_expected"]).abs().max() < 0.0001
@@ -51,10 +60,16 @@ def test_policy_scope_inpatient_ratio_per_scheme_county_and_month(clean_city):
 
 
 def test_every_mart_has_the_city_and_ten_counties_every_month(clean_city):
-    for table, per_county in (("rpt_coverage_monthly", 1), ("rpt_fund_balance_monthly", 8),
-                              ("rpt_kpop_coverage", 1), ("rpt_reimbursement_monthly", 3 * 5 * 4)):
-        counts = mart(clean_city, f"select month_end, count(*) as n, count(distinct admdvs) as regions "
-                                  f"from marts.{table} group by month_end")
+    for table, per_county in (
+        ("rpt_coverage_monthly", 1),
+        ("rpt_fund_balance_monthly", 8),
+        ("rpt_kpop_coverage", 1),
+        ("rpt_reimbursement_monthly", 3 * 5 * 4),
+    ):
+        counts = mart(
+            clean_city,
+            f"select month_end, count(*) as n, count(distinct admdvs) as regions from marts.{table} group by month_end",
+        )
         assert (counts["regions"] == 11).all(), table
         assert (counts["n"] == 11 * per_county).all(), table
 
@@ -72,13 +87,20 @@ def test_no_key_group_person_is_missed_in_clean_data(clean_city):
 def test_dim_person_carries_no_pii_and_one_current_version(clean_city):
     con = duck(clean_city)
     try:
-        cols = {c for (c,) in con.execute("select column_name from information_schema.columns "
-                                          "where table_schema = 'core' and table_name = 'dim_person'").fetchall()}
-        current = con.execute("select count(*), count(distinct person_key) from core.dim_person "
-                              "where is_current").fetchone()
+        cols = {
+            c
+            for (c,) in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'core' and table_name = 'dim_person'"
+            ).fetchall()
+        }
+        current = con.execute(
+            "select count(*), count(distinct person_key) from core.dim_person where is_current"
+        ).fetchone()
         persons = con.execute("select count(distinct person_key) from staging.stg_psn_info").fetchone()[0]
-        key_length = con.execute("select min(length(person_key)), max(length(person_key)) "
-                                 "from core.dim_person").fetchone()
+        key_length = con.execute(
+            "select min(length(person_key)), max(length(person_key)) from core.dim_person"
+        ).fetchone()
     finally:
         con.close()
     assert not cols & {"certno", "psn_name", "brdy"}
@@ -95,15 +117,20 @@ def _counties(city: str = "230800") -> list[str]:
 def test_months_payable_follows_the_policy_on_every_outflow(demo_city):
     """DESIGN §5 from raw data: every outflow counts (the 大病保险 premium transfer out of 390100, maternity allowance out
     of 510100), the average runs over complete months, and the incomplete month has no figure and no warning."""
-    got = mart(demo_city, "select admdvs, fund_type, month_end, months_payable, warning_level, is_complete "
-                          "from marts.rpt_fund_balance_monthly")
+    got = mart(
+        demo_city,
+        "select admdvs, fund_type, month_end, months_payable, warning_level, is_complete "
+        "from marts.rpt_fund_balance_monthly",
+    )
     expected = independent.months_payable(demo_city, _counties(), "230800")
     merged = got.merge(expected, on=["admdvs", "fund_type", "month_end"], how="inner", suffixes=("", "_expected"))
     assert len(merged) >= 11 * 8 * 24
     both = merged.dropna(subset=["months_payable", "months_payable_expected"])
     assert len(both) > 11 * 4 * 20
-    assert ((both["months_payable"] - both["months_payable_expected"]).abs()
-            <= 1e-6 * both["months_payable_expected"].abs().clip(lower=1)).all()
+    assert (
+        (both["months_payable"] - both["months_payable_expected"]).abs()
+        <= 1e-6 * both["months_payable_expected"].abs().clip(lower=1)
+    ).all()
     assert (merged["months_payable"].isna() == merged["months_payable_expected"].isna()).all()
     incomplete = merged[~merged["is_complete"]]
     assert len(incomplete) == 11 * 8 and incomplete["months_payable"].isna().all()
@@ -116,17 +143,33 @@ def test_annual_settlement_follows_the_policy(demo_city):
     got = mart(demo_city, "select * from marts.rpt_fund_annual_settlement where admdvs <> '230800'")
     expected = independent.annual_settlement(demo_city, _counties())
     settled = got[got["status"].isin(["settled", "plan_missing"])]
-    merged = settled.merge(expected, on=["admdvs", "fund_type", "year"], how="outer", suffixes=("", "_expected"),
-                           indicator=True)
+    merged = settled.merge(
+        expected, on=["admdvs", "fund_type", "year"], how="outer", suffixes=("", "_expected"), indicator=True
+    )
     assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"][["admdvs", "fund_type", "year"]]
     assert (merged["status"] == merged["status_expected"]).all()
     assert set(merged["year"]) == {2024, 2025}  # 2026 is open on the as-of date 2026-01-03
     for col in ("deficit", "covered_by_own_balance", "covered_by_county_government", "covered_by_city"):
         gap = (merged[col].astype(float) - merged[f"{col}_expected"].astype(float)).abs()
-        assert gap.max() < 0.01, (col, merged.loc[gap.idxmax(), ["admdvs", "fund_type", "year", col, f"{col}_expected"]])
+        assert gap.max() < 0.01, (
+            col,
+            merged.loc[gap.idxmax(), ["admdvs", "fund_type", "year", col, f"{col}_expected"]],
+        )
     ratio_gap = (merged["revenue_plan_completion"] - merged["revenue_plan_completion_expected"]).abs()
     assert ratio_gap.max() < 1e-9
     open_year = got[got["year"] == 2026]
     assert (open_year["status"] == "year_open").all()
-    assert open_year[["covered_by_own_balance", "covered_by_city", "covered_by_county_government",
-                      "revenue_plan_completion", "responsible_party"]].isna().all().all()
+    assert (
+        open_year[
+            [
+                "covered_by_own_balance",
+                "covered_by_city",
+                "covered_by_county_government",
+                "revenue_plan_completion",
+                "responsible_party",
+            ]
+        ]
+        .isna()
+        .all()
+        .all()
+    )

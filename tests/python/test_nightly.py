@@ -1,5 +1,6 @@
 """The nightly run: succeeds, is idempotent, survives being killed, refuses to run twice at once,
 and finishes the rest of a delivery with a rejected file while exiting non-zero."""
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,13 @@ from conftest import data_env, duck
 from test_ingest import rewrite_manifest
 
 CITY = dict(persons=1500, seed=9, start="2025-01", end="2025-04", days=2, defect_rate=0.0)
-MARTS = ("rpt_coverage_monthly", "rpt_fund_balance_monthly", "rpt_reimbursement_monthly", "rpt_kpop_coverage",
-         "rpt_fund_annual_settlement")
+MARTS = (
+    "rpt_coverage_monthly",
+    "rpt_fund_balance_monthly",
+    "rpt_reimbursement_monthly",
+    "rpt_kpop_coverage",
+    "rpt_fund_annual_settlement",
+)
 
 
 def marts(data) -> dict:
@@ -35,8 +41,10 @@ def marts(data) -> dict:
 def runs(data) -> list[tuple]:
     con = duck(data)
     try:
-        return con.execute("select status, files_loaded, rows_loaded, files_rejected, log_file "
-                           "from ops.pipeline_runs where kind = 'nightly' order by started_at").fetchall()
+        return con.execute(
+            "select status, files_loaded, rows_loaded, files_rejected, log_file "
+            "from ops.pipeline_runs where kind = 'nightly' order by started_at"
+        ).fetchall()
     finally:
         con.close()
 
@@ -64,8 +72,13 @@ def test_a_run_killed_during_the_build_recovers_to_the_same_figures(tmp_path):
     generate(**CITY, out=killed)
     shutil.copytree(killed / "landing", clean / "landing")
     env = dict(os.environ, YIBAO_DATA=str(killed), YIBAO_DB=str(killed / "warehouse" / "yibao.duckdb"))
-    proc = subprocess.Popen([sys.executable, "-m", "yibao.cli", "nightly"], env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "yibao.cli", "nightly"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 300
     while time.time() < deadline:
         logs = list((killed / "logs").glob("*.log")) if (killed / "logs").exists() else []
@@ -88,8 +101,9 @@ def test_a_second_run_is_refused_while_one_holds_the_lock(tmp_path):
     with data_env(tmp_path), run_lock(tmp_path):
         with pytest.raises(UserError, match="another yibao run is in progress"):
             nightly()
-        result = subprocess.run([sys.executable, "-m", "yibao.cli", "nightly"], capture_output=True, text=True,
-                                env=dict(os.environ))
+        result = subprocess.run(
+            [sys.executable, "-m", "yibao.cli", "nightly"], capture_output=True, text=True, env=dict(os.environ)
+        )
     assert result.returncode == 3 and "another yibao run is in progress" in result.stderr
 
 
@@ -101,7 +115,7 @@ def test_a_rejected_file_fails_the_run_but_the_rest_completes(tmp_path, capsys):
         assert nightly() == 1
     out = capsys.readouterr().out
     assert "PROBLEM: rejected 20250502/setl.csv: row count" in out
-    (status, loaded, _, rejected, _), = runs(tmp_path)
+    ((status, loaded, _, rejected, _),) = runs(tmp_path)
     assert status == "failed" and rejected == 1 and loaded == 29
     assert (tmp_path / "warehouse" / "published" / "CURRENT").exists()
     assert all(marts(tmp_path).values())
@@ -114,10 +128,12 @@ def test_stale_sources_come_from_dbt_sources_json(tmp_path):
     from yibao.runs import read_freshness
 
     assert read_freshness(tmp_path / "missing.json") is None
-    results = [{"unique_id": "source.yibao.raw.setl", "status": "pass", "max_loaded_at_time_ago_in_s": 3600},
-               {"unique_id": "source.yibao.raw.clct", "status": "warn", "max_loaded_at_time_ago_in_s": 3 * 86400},
-               {"unique_id": "source.yibao.raw.fund_txn", "status": "error", "max_loaded_at_time_ago_in_s": 9 * 86400},
-               {"unique_id": "source.yibao.raw.medins", "status": "runtime error"}]
+    results = [
+        {"unique_id": "source.yibao.raw.setl", "status": "pass", "max_loaded_at_time_ago_in_s": 3600},
+        {"unique_id": "source.yibao.raw.clct", "status": "warn", "max_loaded_at_time_ago_in_s": 3 * 86400},
+        {"unique_id": "source.yibao.raw.fund_txn", "status": "error", "max_loaded_at_time_ago_in_s": 9 * 86400},
+        {"unique_id": "source.yibao.raw.medins", "status": "runtime error"},
+    ]
     path = tmp_path / "sources.json"
     path.write_text(json.dumps({"results": results}), encoding="utf-8")
     stale, unchecked = read_freshness(path)

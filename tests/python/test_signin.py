@@ -1,5 +1,6 @@
 """Issue 15, items 7-10 without a browser: the sign-in gate, throttle and lockout, the ops log of failed
 sign-ins, constant time, session tokens, no default users, and the server's address, traffic and signals."""
+
 from __future__ import annotations
 
 import os
@@ -130,7 +131,7 @@ def test_a_locked_out_user_sees_a_message_not_a_trace(users):
     assert at.error and "锁定" in at.error[0].value
 
 
-HOOK = '''
+HOOK = """
 import os, sys, json
 LOG = os.environ["YIBAO_NET_LOG"]
 def _local(host):
@@ -144,7 +145,7 @@ def _hook(event, args):
     elif event == "socket.getaddrinfo" and not _local(args[0]):
         open(LOG, "a").write(json.dumps([event, str(args[0])]) + "\\n")
 sys.addaudithook(_hook)
-'''
+"""
 
 
 def test_the_dashboard_binds_localhost_makes_no_outside_connection_and_stops_on_a_signal(in_env, tmp_path):
@@ -156,8 +157,13 @@ def test_the_dashboard_binds_localhost_makes_no_outside_connection_and_stops_on_
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = dict(os.environ, PYTHONPATH=str(hook), YIBAO_NET_LOG=str(net_log))
-    proc = subprocess.Popen([sys.executable, "-m", "yibao.cli", "dashboard", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "yibao.cli", "dashboard", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         for _ in range(120):
             try:

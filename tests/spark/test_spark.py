@@ -3,6 +3,7 @@ DuckDB and on a local Spark (dbt-spark, session method), and the headline marts 
 
 Run with `make spark-test` (it installs requirements-spark.lock; Java 17 must be on the PATH).
 """
+
 from __future__ import annotations
 
 import os
@@ -18,28 +19,59 @@ import pytest
 CITIES = "230800,231000"
 HEADLINES = {
     "rpt_coverage_monthly": (["admdvs", "month_end"], ["insured_persons", "registered_population", "coverage_rate"]),
-    "rpt_fund_balance_monthly": (["admdvs", "fund_type", "month_end"],
-                                 ["opening_balance", "income", "expenditure", "closing_balance"]),
-    "rpt_reimbursement_monthly": (["admdvs", "insutype", "med_group", "hosp_tier", "month_end"],
-                                  ["settlements", "insurance_fund_pay", "inscp_scp_amt", "policy_scope_ratio"]),
-    "rpt_province_adjustment": (["admdvs", "fund_type", "year"],
-                                ["amount_drawn", "deficit", "deficit_shared", "city_remaining_share"]),
+    "rpt_fund_balance_monthly": (
+        ["admdvs", "fund_type", "month_end"],
+        ["opening_balance", "income", "expenditure", "closing_balance"],
+    ),
+    "rpt_reimbursement_monthly": (
+        ["admdvs", "insutype", "med_group", "hosp_tier", "month_end"],
+        ["settlements", "insurance_fund_pay", "inscp_scp_amt", "policy_scope_ratio"],
+    ),
+    "rpt_province_adjustment": (
+        ["admdvs", "fund_type", "year"],
+        ["amount_drawn", "deficit", "deficit_shared", "city_remaining_share"],
+    ),
 }
 
 
 def yibao(data: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "YIBAO_DB"}
     env["YIBAO_DATA"] = str(data)
-    return subprocess.run([sys.executable, "-m", "yibao.cli", *args], env=env, capture_output=True, text=True,
-                          timeout=3600)
+    return subprocess.run(
+        [sys.executable, "-m", "yibao.cli", *args], env=env, capture_output=True, text=True, timeout=3600
+    )
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     data = tmp_path_factory.mktemp("two_cities")
-    steps = [("generate", ["generate", "--cities", CITIES, "--persons", "1500", "--start", "2024-07", "--end",
-                           "2025-06", "--days", "1", "--defect-rate", "0.003", "--seed", "8", "--out", str(data)]),
-             ("ingest", ["ingest"]), ("duckdb build", ["build"]), ("spark build", ["build", "--target", "spark"])]
+    steps = [
+        (
+            "generate",
+            [
+                "generate",
+                "--cities",
+                CITIES,
+                "--persons",
+                "1500",
+                "--start",
+                "2024-07",
+                "--end",
+                "2025-06",
+                "--days",
+                "1",
+                "--defect-rate",
+                "0.003",
+                "--seed",
+                "8",
+                "--out",
+                str(data),
+            ],
+        ),
+        ("ingest", ["ingest"]),
+        ("duckdb build", ["build"]),
+        ("spark build", ["build", "--target", "spark"]),
+    ]
     seconds = {}
     for name, args in steps:
         t0 = time.perf_counter()
@@ -54,10 +86,16 @@ def built(tmp_path_factory):
 def spark(built):
     from pyspark.sql import SparkSession
 
-    session = (SparkSession.builder.master("local[2]").appName("yibao-spark-test").enableHiveSupport()
-               .config("spark.sql.warehouse.dir", str(built / "spark" / "warehouse"))
-               .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={built / 'spark'}")
-               .config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false").getOrCreate())
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("yibao-spark-test")
+        .enableHiveSupport()
+        .config("spark.sql.warehouse.dir", str(built / "spark" / "warehouse"))
+        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={built / 'spark'}")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
     yield session
     session.stop()
 
@@ -92,8 +130,9 @@ def test_spark_marts_equal_duckdb(built, spark, mart):
 def test_the_adjustment_fund_shares_a_deficit(built):
     con = duckdb.connect(str(built / "warehouse" / "yibao.duckdb"), read_only=True)
     try:
-        shared, drawn = con.execute("select sum(deficit_shared), sum(amount_drawn) "
-                                    "from marts.rpt_province_adjustment").fetchone()
+        shared, drawn = con.execute(
+            "select sum(deficit_shared), sum(amount_drawn) from marts.rpt_province_adjustment"
+        ).fetchone()
     finally:
         con.close()
     assert 0 < shared <= drawn  # the half year 2024 runs a deficit; the fund never pays out more than it drew

@@ -6,6 +6,7 @@ generate -> ingest (full load, with GX) -> dbt build -> hand-written baseline ->
 Each stage runs as a child process; wall time and the peak RSS of its whole process tree are
 recorded. Results go to <results>/<date>.json; --write-doc puts the table into docs/PERFORMANCE.md.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,8 +26,14 @@ from .report import machine, summary_rows, write_doc
 
 END_YEAR = 2025
 TARGETS = {  # issue 7, for one city-year of 2 M persons
-    "generate": 120.0, "ingest": 300.0, "build": 180.0, "nightly": 30.0, "dashboard_query": 0.5,
-    "peak_rss_gb": 8.0, "build_over_baseline": 2.0, "scaling_slope": 1.1,
+    "generate": 120.0,
+    "ingest": 300.0,
+    "build": 180.0,
+    "nightly": 30.0,
+    "dashboard_query": 0.5,
+    "peak_rss_gb": 8.0,
+    "build_over_baseline": 2.0,
+    "scaling_slope": 1.1,
 }
 
 
@@ -57,13 +64,15 @@ class Bench:
     def stage(self, run: SizeRun, name: str, args: list[str], data: Path, module: str = "yibao.cli") -> None:
         env = {k: v for k, v in os.environ.items() if k != "YIBAO_DB"}
         env["YIBAO_DATA"] = str(data)
-        m = run_measured([sys.executable, "-m", module, *args], env, data / "bench_logs" / f"{name}.log",
-                         cwd=PROJECT_DIR)
+        m = run_measured(
+            [sys.executable, "-m", module, *args], env, data / "bench_logs" / f"{name}.log", cwd=PROJECT_DIR
+        )
         run.stages[name] = dict(seconds=m.seconds, peak_rss_gb=round(m.peak_rss_gb, 2), returncode=m.returncode)
         self.echo(f"  {name:<12} {m.seconds:>8.1f} s  {m.peak_rss_gb:>6.2f} GB peak RSS")
         if m.returncode != 0:
-            raise UserError(f"bench stage {name} failed (exit {m.returncode}) at {run.persons:,} persons",
-                            f"see {m.log}")
+            raise UserError(
+                f"bench stage {name} failed (exit {m.returncode}) at {run.persons:,} persons", f"see {m.log}"
+            )
 
     def run_size(self, persons: int) -> SizeRun:
         data = self.work / f"persons_{persons}"
@@ -71,14 +80,33 @@ class Bench:
             shutil.rmtree(data)
         data.mkdir(parents=True)
         run = SizeRun(persons)
-        self.echo(f"{persons:,} persons, {self.years} year(s) to {END_YEAR}-12, then {self.days} daily delivery(ies) "
-                  f"(data in {data})")
-        self.stage(run, "generate", ["generate", "--persons", str(persons), "--seed", str(self.seed),
-                                     "--start", f"{END_YEAR - self.years + 1}-01", "--end", f"{END_YEAR}-12",
-                                     "--days", str(self.days), "--out", str(data)], data)
+        self.echo(
+            f"{persons:,} persons, {self.years} year(s) to {END_YEAR}-12, then {self.days} daily delivery(ies) "
+            f"(data in {data})"
+        )
+        self.stage(
+            run,
+            "generate",
+            [
+                "generate",
+                "--persons",
+                str(persons),
+                "--seed",
+                str(self.seed),
+                "--start",
+                f"{END_YEAR - self.years + 1}-01",
+                "--end",
+                f"{END_YEAR}-12",
+                "--days",
+                str(self.days),
+                "--out",
+                str(data),
+            ],
+            data,
+        )
         run.details["rows_generated"] = generated_rows(data / "bench_logs" / "generate.log")
         landing = data / "landing"
-        held = sorted(p for p in landing.iterdir() if re.fullmatch(r"\d{8}", p.name))[-self.days:] if self.days else []
+        held = sorted(p for p in landing.iterdir() if re.fullmatch(r"\d{8}", p.name))[-self.days :] if self.days else []
         (data / "held").mkdir()
         for folder in held:
             folder.rename(data / "held" / folder.name)
@@ -87,14 +115,24 @@ class Bench:
         run.details["ingest_gx_seconds"] = gx_seconds(data / "bench_logs" / "ingest.log")
         self.stage(run, "build", ["build"], data)
         run.details["build_slowest_nodes"] = slowest_nodes(data / "dbt" / "target" / "run_results.json")
-        self.stage(run, "baseline", [str(data / "warehouse" / "yibao.duckdb"), str(data / "baseline")], data,
-                   module="yibao.bench.baseline")
-        run.stages["build"]["over_baseline"] = round(run.stages["build"]["seconds"] / run.stages["baseline"]["seconds"], 2)
+        self.stage(
+            run,
+            "baseline",
+            [str(data / "warehouse" / "yibao.duckdb"), str(data / "baseline")],
+            data,
+            module="yibao.bench.baseline",
+        )
+        run.stages["build"]["over_baseline"] = round(
+            run.stages["build"]["seconds"] / run.stages["baseline"]["seconds"], 2
+        )
         queries = data / "dashboard_queries.json"
         self.stage(run, "dashboard", [str(queries)], data, module="yibao.bench.queries")
         timed = json.loads(queries.read_text(encoding="utf-8"))
-        run.details["dashboard"] = dict(heaviest=timed["queries"][:5], queries=len(timed["queries"]),
-                                        page_render_seconds=timed["page_render_seconds"])
+        run.details["dashboard"] = dict(
+            heaviest=timed["queries"][:5],
+            queries=len(timed["queries"]),
+            page_render_seconds=timed["page_render_seconds"],
+        )
         run.stages["dashboard"]["heaviest_query_seconds"] = timed["queries"][0]["median_seconds"]
         self.stage(run, "export", ["export", "--period", f"{END_YEAR}-12"], data)
         for i, folder in enumerate(held, start=1):
@@ -104,8 +142,10 @@ class Bench:
 
 
 def generated_rows(log: Path) -> int:
-    return sum(int(n.replace(",", "")) for n in re.findall(r"^\s+\w+\s+([\d,]+) rows$", log.read_text(encoding="utf-8"),
-                                                           flags=re.M))
+    return sum(
+        int(n.replace(",", ""))
+        for n in re.findall(r"^\s+\w+\s+([\d,]+) rows$", log.read_text(encoding="utf-8"), flags=re.M)
+    )
 
 
 def gx_seconds(log: Path) -> float | None:
@@ -119,8 +159,9 @@ def slowest_nodes(run_results: Path, top: int = 10) -> list[dict]:
     return [dict(node=r["unique_id"].split(".", 1)[1], seconds=round(r["execution_time"], 2)) for r in ranked]
 
 
-def run_bench(persons: list[int], years: int, days: int, seed: int, work: Path, results: Path,
-              doc: Path | None = None) -> dict:
+def run_bench(
+    persons: list[int], years: int, days: int, seed: int, work: Path, results: Path, doc: Path | None = None
+) -> dict:
     if not persons or min(persons) < 1000:
         raise UserError("--persons needs sizes of at least 1000", "e.g. --persons 2000000 or --persons 250000,2000000")
     if days < 1:
@@ -129,11 +170,18 @@ def run_bench(persons: list[int], years: int, days: int, seed: int, work: Path, 
     started = dt.datetime.now()
     runs = [bench.run_size(n) for n in sorted(persons)]
     s = slope([(r.persons, r.stages["build"]["seconds"]) for r in runs])
-    out = dict(date=f"{started:%Y-%m-%d}", started=f"{started:%Y-%m-%d %H:%M:%S}", machine=machine(),
-               workload=dict(years=years, days=days, seed=seed, end_year=END_YEAR),
-               targets=TARGETS, sizes=[r.as_dict() for r in runs],
-               scaling=dict(build_seconds={str(r.persons): r.stages["build"]["seconds"] for r in runs},
-                            slope=None if s is None else round(s, 3)))
+    out = dict(
+        date=f"{started:%Y-%m-%d}",
+        started=f"{started:%Y-%m-%d %H:%M:%S}",
+        machine=machine(),
+        workload=dict(years=years, days=days, seed=seed, end_year=END_YEAR),
+        targets=TARGETS,
+        sizes=[r.as_dict() for r in runs],
+        scaling=dict(
+            build_seconds={str(r.persons): r.stages["build"]["seconds"] for r in runs},
+            slope=None if s is None else round(s, 3),
+        ),
+    )
     out["summary"] = summary_rows(out)
     results.mkdir(parents=True, exist_ok=True)
     path = results / f"{out['date']}.json"

@@ -4,6 +4,7 @@ Run as `python -m yibao.bench.baseline WAREHOUSE.duckdb OUT_DIR`: the warehouse 
 read-only, the script's temp tables are computed, and its three result tables are written to
 OUT_DIR as Parquet so they can be compared with the marts.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,7 @@ RESULTS = ("baseline_coverage", "baseline_fund_balance", "baseline_reimbursement
 def run(db: Path, out: Path) -> None:
     """Under the warehouse's own memory limit and threads, so the comparison with dbt is fair."""
     out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(config={"memory_limit": memory_limit(),
-                                 "threads": int(os.environ.get("YIBAO_THREADS", "2"))})
+    con = duckdb.connect(config={"memory_limit": memory_limit(), "threads": int(os.environ.get("YIBAO_THREADS", "2"))})
     try:
         con.execute(f"attach '{db}' as wh (read_only)")
         con.execute("use wh")

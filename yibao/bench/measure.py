@@ -1,5 +1,6 @@
 """Run one bench stage as a child process and measure it: wall time and the peak resident memory
 (RSS) of the whole process tree (the stage, its dbt or worker children, and theirs), sampled often."""
+
 from __future__ import annotations
 
 import subprocess

@@ -4,6 +4,7 @@ records each SQL query the pages send to the published warehouse, then times eac
 
 Run as `python -m yibao.bench.queries RESULT.json` with YIBAO_DATA set; it writes the timings there.
 """
+
 from __future__ import annotations
 
 import json
@@ -71,11 +72,18 @@ def main(out: Path) -> None:
     timed = []
     for version, sql, params in queries:
         times = time_query(version, sql, params)
-        timed.append(dict(sql=" ".join(sql.split()), params=[str(p) for p in params],
-                          first_seconds=round(times[0], 4), median_seconds=round(statistics.median(times), 4)))
+        timed.append(
+            dict(
+                sql=" ".join(sql.split()),
+                params=[str(p) for p in params],
+                first_seconds=round(times[0], 4),
+                median_seconds=round(statistics.median(times), 4),
+            )
+        )
     timed.sort(key=lambda q: q["median_seconds"], reverse=True)
-    out.write_text(json.dumps(dict(queries=timed, page_render_seconds=renders), ensure_ascii=False, indent=1),
-                   encoding="utf-8")
+    out.write_text(
+        json.dumps(dict(queries=timed, page_render_seconds=renders), ensure_ascii=False, indent=1), encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

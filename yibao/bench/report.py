@@ -1,4 +1,5 @@
 """The bench's results as a summary against the targets, and as the measured section of docs/PERFORMANCE.md."""
+
 from __future__ import annotations
 
 import platform
@@ -10,14 +11,30 @@ BEGIN, END = "<!-- bench:results -->", "<!-- /bench:results -->"
 
 
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    cpu = (
+        next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        if Path("/proc/cpuinfo").exists()
+        else ""
+    )
     import dbt.version
     import duckdb
 
-    return dict(cpu=cpu, cores=psutil.cpu_count(), memory_gb=round(psutil.virtual_memory().total / 2**30, 1),
-                os=platform.platform(), python=platform.python_version(), duckdb=duckdb.__version__,
-                dbt_core=dbt.version.__version__)
+    return dict(
+        cpu=cpu,
+        cores=psutil.cpu_count(),
+        memory_gb=round(psutil.virtual_memory().total / 2**30, 1),
+        os=platform.platform(),
+        python=platform.python_version(),
+        duckdb=duckdb.__version__,
+        dbt_core=dbt.version.__version__,
+    )
 
 
 def _met(value, target) -> str:
@@ -38,20 +55,35 @@ def summary_rows(out: dict) -> list[dict]:
         ("generate", st["generate"]["seconds"], t["generate"], "s"),
         ("ingest + validate, full load", st["ingest"]["seconds"], t["ingest"], "s"),
         ("full dbt build (models + tests)", st["build"]["seconds"], t["build"], "s"),
-        (f"nightly run for one daily delivery (slowest of {len([k for k in st if k.startswith('nightly')])})",
-         nightly[0], t["nightly"], "s"),
+        (
+            f"nightly run for one daily delivery (slowest of {len([k for k in st if k.startswith('nightly')])})",
+            nightly[0],
+            t["nightly"],
+            "s",
+        ),
         ("dashboard heaviest query", query, t["dashboard_query"], "s"),
         (f"peak RSS of any pipeline stage ({rss[1]})", rss[0], t["peak_rss_gb"], "GB"),
         ("full dbt build ÷ hand-written baseline", st["build"]["over_baseline"], t["build_over_baseline"], "x"),
         (f"scaling slope of build time ({sizes} persons)", slope, t["scaling_slope"], ""),
     ]
-    return [dict(stage=name, measured="not run (one size)" if v is None else f"{v:g} {unit}".strip(),
-                 target=f"≤ {target:g} {unit}".strip(), met=_met(v, target)) for name, v, target, unit in rows]
+    return [
+        dict(
+            stage=name,
+            measured="not run (one size)" if v is None else f"{v:g} {unit}".strip(),
+            target=f"≤ {target:g} {unit}".strip(),
+            met=_met(v, target),
+        )
+        for name, v, target, unit in rows
+    ]
 
 
 def stage_table(size: dict) -> str:
-    lines = [f"**{size['persons']:,} persons** ({size['details'].get('rows_generated', 0):,} rows generated)", "",
-             "| stage | wall s | peak RSS GB |", "|---|---:|---:|"]
+    lines = [
+        f"**{size['persons']:,} persons** ({size['details'].get('rows_generated', 0):,} rows generated)",
+        "",
+        "| stage | wall s | peak RSS GB |",
+        "|---|---:|---:|",
+    ]
     lines += [f"| {name} | {v['seconds']:.1f} | {v['peak_rss_gb']:.2f} |" for name, v in size["stages"].items()]
     return "\n".join(lines)
 
@@ -79,12 +111,24 @@ def section(out: dict) -> str:
         parts += [stage_table(size), ""]
     build = largest["details"].get("build_slowest_nodes", [])
     if build:
-        parts += [f"Slowest dbt nodes of the full build at {largest['persons']:,} persons (seconds, 2 threads):", "",
-                  "| node | s |", "|---|---:|"] + [f"| {n['node']} | {n['seconds']} |" for n in build] + [""]
+        parts += (
+            [
+                f"Slowest dbt nodes of the full build at {largest['persons']:,} persons (seconds, 2 threads):",
+                "",
+                "| node | s |",
+                "|---|---:|",
+            ]
+            + [f"| {n['node']} | {n['seconds']} |" for n in build]
+            + [""]
+        )
     heavy = largest["details"].get("dashboard", {}).get("heaviest", [])
     if heavy:
-        parts += [f"Heaviest dashboard queries at {largest['persons']:,} persons (median of 3, fresh connection):", "",
-                  "| s | query |", "|---:|---|"]
+        parts += [
+            f"Heaviest dashboard queries at {largest['persons']:,} persons (median of 3, fresh connection):",
+            "",
+            "| s | query |",
+            "|---:|---|",
+        ]
         parts += [f"| {q['median_seconds']} | `{q['sql'][:140]}` |" for q in heavy] + [""]
     return "\n".join(parts)
 

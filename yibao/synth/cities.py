@@ -1,6 +1,7 @@
 """The cities a generated province holds: each a pooling area (统筹区) with its county-level units,
 read from seeds/region.csv (real GB/T 2260 codes of Heilongjiang), so the generator and the
 warehouse's dim_region agree on every code."""
+
 from __future__ import annotations
 
 import csv
@@ -14,12 +15,12 @@ from ..paths import seed_path
 
 @dataclass(frozen=True)
 class City:
-    code: str                 # pooling area, e.g. 230800
-    name: str                 # e.g. 佳木斯市
-    counties: np.ndarray      # int64 county codes, sorted
-    names: dict               # county code (str) -> Chinese name
-    shares: np.ndarray        # population share per county, summing to 1
-    kinds: np.ndarray         # per county: district, county or county_city (seeds/region.csv county_kind)
+    code: str  # pooling area, e.g. 230800
+    name: str  # e.g. 佳木斯市
+    counties: np.ndarray  # int64 county codes, sorted
+    names: dict  # county code (str) -> Chinese name
+    shares: np.ndarray  # population share per county, summing to 1
+    kinds: np.ndarray  # per county: district, county or county_city (seeds/region.csv county_kind)
 
     def profile(self, field: str) -> np.ndarray:
         """One illustrative county profile value per county (PROFILES, cycled in code order)."""
@@ -38,26 +39,96 @@ class City:
 # expenditure their pooled funds held when they were transferred up (上划结余), the share of the county's
 # own fiscal subsidy paid in during the last complete year (未按规定出资到位), and how ambitious the revenue plan is.
 PROFILES = [
-    dict(never_enrolled=0.006, leave_rate=0.000, care_use=0.95, reserve_resident=9.0, reserve_employee=16.0,
-         county_subsidy_paid=1.0, plan_factor=0.98),
-    dict(never_enrolled=0.014, leave_rate=0.004, care_use=0.95, reserve_resident=8.0, reserve_employee=15.0,
-         county_subsidy_paid=1.0, plan_factor=1.01),
-    dict(never_enrolled=0.020, leave_rate=0.008, care_use=1.00, reserve_resident=7.0, reserve_employee=14.0,
-         county_subsidy_paid=1.0, plan_factor=0.99),
-    dict(never_enrolled=0.026, leave_rate=0.005, care_use=0.95, reserve_resident=10.0, reserve_employee=17.0,
-         county_subsidy_paid=1.0, plan_factor=1.02),
-    dict(never_enrolled=0.022, leave_rate=0.012, care_use=1.00, reserve_resident=9.0, reserve_employee=15.0,
-         county_subsidy_paid=1.0, plan_factor=0.97),
-    dict(never_enrolled=0.051, leave_rate=0.020, care_use=1.60, reserve_resident=1.0, reserve_employee=9.0,
-         county_subsidy_paid=0.3, plan_factor=1.00),
-    dict(never_enrolled=0.036, leave_rate=0.015, care_use=1.00, reserve_resident=8.0, reserve_employee=14.0,
-         county_subsidy_paid=1.0, plan_factor=1.03),
-    dict(never_enrolled=0.044, leave_rate=0.018, care_use=1.50, reserve_resident=1.5, reserve_employee=12.0,
-         county_subsidy_paid=1.0, plan_factor=0.96),
-    dict(never_enrolled=0.018, leave_rate=0.006, care_use=0.95, reserve_resident=10.0, reserve_employee=16.0,
-         county_subsidy_paid=1.0, plan_factor=1.00),
-    dict(never_enrolled=0.061, leave_rate=0.025, care_use=1.05, reserve_resident=6.0, reserve_employee=13.0,
-         county_subsidy_paid=1.0, plan_factor=1.02),
+    dict(
+        never_enrolled=0.006,
+        leave_rate=0.000,
+        care_use=0.95,
+        reserve_resident=9.0,
+        reserve_employee=16.0,
+        county_subsidy_paid=1.0,
+        plan_factor=0.98,
+    ),
+    dict(
+        never_enrolled=0.014,
+        leave_rate=0.004,
+        care_use=0.95,
+        reserve_resident=8.0,
+        reserve_employee=15.0,
+        county_subsidy_paid=1.0,
+        plan_factor=1.01,
+    ),
+    dict(
+        never_enrolled=0.020,
+        leave_rate=0.008,
+        care_use=1.00,
+        reserve_resident=7.0,
+        reserve_employee=14.0,
+        county_subsidy_paid=1.0,
+        plan_factor=0.99,
+    ),
+    dict(
+        never_enrolled=0.026,
+        leave_rate=0.005,
+        care_use=0.95,
+        reserve_resident=10.0,
+        reserve_employee=17.0,
+        county_subsidy_paid=1.0,
+        plan_factor=1.02,
+    ),
+    dict(
+        never_enrolled=0.022,
+        leave_rate=0.012,
+        care_use=1.00,
+        reserve_resident=9.0,
+        reserve_employee=15.0,
+        county_subsidy_paid=1.0,
+        plan_factor=0.97,
+    ),
+    dict(
+        never_enrolled=0.051,
+        leave_rate=0.020,
+        care_use=1.60,
+        reserve_resident=1.0,
+        reserve_employee=9.0,
+        county_subsidy_paid=0.3,
+        plan_factor=1.00,
+    ),
+    dict(
+        never_enrolled=0.036,
+        leave_rate=0.015,
+        care_use=1.00,
+        reserve_resident=8.0,
+        reserve_employee=14.0,
+        county_subsidy_paid=1.0,
+        plan_factor=1.03,
+    ),
+    dict(
+        never_enrolled=0.044,
+        leave_rate=0.018,
+        care_use=1.50,
+        reserve_resident=1.5,
+        reserve_employee=12.0,
+        county_subsidy_paid=1.0,
+        plan_factor=0.96,
+    ),
+    dict(
+        never_enrolled=0.018,
+        leave_rate=0.006,
+        care_use=0.95,
+        reserve_resident=10.0,
+        reserve_employee=16.0,
+        county_subsidy_paid=1.0,
+        plan_factor=1.00,
+    ),
+    dict(
+        never_enrolled=0.061,
+        leave_rate=0.025,
+        care_use=1.05,
+        reserve_resident=6.0,
+        reserve_employee=13.0,
+        county_subsidy_paid=1.0,
+        plan_factor=1.02,
+    ),
 ]
 
 
@@ -76,11 +147,18 @@ def load_cities(codes: list[str]) -> list[City]:
         if code not in cities:
             known = ", ".join(f"{c} {r['admdvs_name_zh']}" for c, r in sorted(cities.items()))
             raise UserError(f"--cities: {code} is not a city in seeds/region.csv", f"choose from {known}")
-        counties = sorted((r for r in rows if r["parent_admdvs"] == code and r["region_level"] == "county"),
-                          key=lambda r: r["admdvs"])
+        counties = sorted(
+            (r for r in rows if r["parent_admdvs"] == code and r["region_level"] == "county"), key=lambda r: r["admdvs"]
+        )
         shares = np.array([float(r["population_share"]) for r in counties])
-        out.append(City(code, cities[code]["admdvs_name_zh"],
-                        np.array([int(r["admdvs"]) for r in counties], dtype=np.int64),
-                        {r["admdvs"]: r["admdvs_name_zh"] for r in counties}, shares / shares.sum(),
-                        np.array([r["county_kind"] for r in counties])))
+        out.append(
+            City(
+                code,
+                cities[code]["admdvs_name_zh"],
+                np.array([int(r["admdvs"]) for r in counties], dtype=np.int64),
+                {r["admdvs"]: r["admdvs_name_zh"] for r in counties},
+                shares / shares.sum(),
+                np.array([r["county_kind"] for r in counties]),
+            )
+        )
     return out

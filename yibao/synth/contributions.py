@@ -1,4 +1,5 @@
 """Contribution lines (征缴明细): yearly resident payments, monthly employee payments, reversals."""
+
 from __future__ import annotations
 
 import csv
@@ -38,10 +39,19 @@ def _resident(rng, p: People, enr, tl: Timeline, key_group, std) -> dict[str, np
     amount = _lookup(std, year, "resident_individual")
     cents = np.round(amount * 100).astype(np.int64)
     n = len(row)
-    return dict(person=person, emp=np.full(n, -1, dtype=np.int64), insutype=np.full(n, "390"),
-                county=enr["county"][row], accrual_ym=year * 100 + 1,
-                clct_type=np.where(key_group[person], "40", "20"), base=cents, rate=np.full(n, 1_000_000),
-                amt=cents, acct=np.zeros(n, dtype=np.int64), arvl=np.concatenate(parts["arvl"]))
+    return dict(
+        person=person,
+        emp=np.full(n, -1, dtype=np.int64),
+        insutype=np.full(n, "390"),
+        county=enr["county"][row],
+        accrual_ym=year * 100 + 1,
+        clct_type=np.where(key_group[person], "40", "20"),
+        base=cents,
+        rate=np.full(n, 1_000_000),
+        amt=cents,
+        acct=np.zeros(n, dtype=np.int64),
+        arvl=np.concatenate(parts["arvl"]),
+    )
 
 
 def _lookup(std, years: np.ndarray, field: str) -> np.ndarray:
@@ -67,20 +77,35 @@ def _employee(rng, p: People, enr, tl: Timeline, std) -> dict[str, np.ndarray]:
     year = month // 12 + 1970
     base = np.round(p.wage[person] * 100).astype(np.int64)
     lines = []
-    for ctype, ins, field in (("10", "310", "employer_rate"), ("10", "510", "maternity_rate"),
-                              ("20", "310", "employee_rate")):
+    for ctype, ins, field in (
+        ("10", "310", "employer_rate"),
+        ("10", "510", "maternity_rate"),
+        ("20", "310", "employee_rate"),
+    ):
         rate = _lookup(std, year, field)
         amt = np.round(base * rate).astype(np.int64)
         n = len(row)
-        lines.append(dict(person=person, emp=p.employer[person], insutype=np.full(n, ins),
-                          county=enr["county"][row], accrual_ym=year * 100 + month % 12 + 1,
-                          clct_type=np.full(n, ctype), base=base, rate=np.round(rate * 1e6).astype(np.int64),
-                          amt=amt, acct=amt if ctype == "20" else np.zeros(n, dtype=np.int64), arvl=arvl))
+        lines.append(
+            dict(
+                person=person,
+                emp=p.employer[person],
+                insutype=np.full(n, ins),
+                county=enr["county"][row],
+                accrual_ym=year * 100 + month % 12 + 1,
+                clct_type=np.full(n, ctype),
+                base=base,
+                rate=np.round(rate * 1e6).astype(np.int64),
+                amt=amt,
+                acct=amt if ctype == "20" else np.zeros(n, dtype=np.int64),
+                arvl=arvl,
+            )
+        )
     return {k: np.concatenate([ln[k] for ln in lines]) for k in lines[0]}
 
 
-def make_contributions(rng: np.random.Generator, p: People, enr, tl: Timeline,
-                       key_group: np.ndarray) -> dict[str, np.ndarray]:
+def make_contributions(
+    rng: np.random.Generator, p: People, enr, tl: Timeline, key_group: np.ndarray
+) -> dict[str, np.ndarray]:
     std = load_standards()
     res = _resident(rng, p, enr, tl, key_group, std)
     emp = _employee(rng, p, enr, tl, std)
@@ -104,5 +129,3 @@ def make_contributions(rng: np.random.Generator, p: People, enr, tl: Timeline,
     rev["id"] = n + 1 + np.arange(len(rev["id"]), dtype=np.int64)
     rev["updt_time"] = rev["arvl"] * 86400 + 11 * 3600
     return {k: np.concatenate([c[k], rev[k]]) for k in c}
-
-

@@ -3,6 +3,7 @@
 Every defect is made on its own persons or settlements, so that one defect never
 triggers another rule, and detection can be scored exactly against the truth.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,16 +16,29 @@ from .people import People, employee_psn_type, resident_psn_type
 from .settlements import MONEY, concat, reversed_ids, take
 from .timeline import NO_DAY, Timeline, yyyymmdd
 
-RULES = ("dup_enrollment_cross_scheme", "dup_enrollment_cross_county", "one_person_one_number",
-         "one_person_one_card", "certno_invalid", "setl_without_enrollment", "setl_arithmetic",
-         "setl_unknown_medins", "setl_orphan_reversal", "setl_benefit_mismatch", "kpop_not_enrolled",
-         "clct_unknown_person", "ledger_outside_pool", "plan_missing")
+RULES = (
+    "dup_enrollment_cross_scheme",
+    "dup_enrollment_cross_county",
+    "one_person_one_number",
+    "one_person_one_card",
+    "certno_invalid",
+    "setl_without_enrollment",
+    "setl_arithmetic",
+    "setl_unknown_medins",
+    "setl_orphan_reversal",
+    "setl_benefit_mismatch",
+    "kpop_not_enrolled",
+    "clct_unknown_person",
+    "ledger_outside_pool",
+    "plan_missing",
+)
 # plan_missing and the fund-transaction part of ledger_outside_pool are injected at city level (city_defects).
 
 
 @dataclass
 class World:
     """Every generated table, keyed by person index where a person is involved."""
+
     people: People
     psn: dict
     cards: dict
@@ -33,7 +47,7 @@ class World:
     clct: dict
     roster: dict
     inst: dict
-    counties: np.ndarray      # the city's county codes
+    counties: np.ndarray  # the city's county codes
     number_base: int = 0  # keeps invented psn_no values of different chunks apart
     outside_codes: tuple = ()  # admdvs codes that are no county of a delivered pooling area
     truth: list = field(default_factory=list)
@@ -55,8 +69,14 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
     p = w.people
     psn_no_of = w.psn["psn_no_of"]
     single_row = np.bincount(w.enr["person"], minlength=p.n) == 1
-    pool = np.flatnonzero(p.enrolled & single_row & (p.first_start <= tl.hist_start) & (p.death == NO_DAY)
-                          & (p.switch_kind == 0) & ~key_group)
+    pool = np.flatnonzero(
+        p.enrolled
+        & single_row
+        & (p.first_start <= tl.hist_start)
+        & (p.death == NO_DAY)
+        & (p.switch_kind == 0)
+        & ~key_group
+    )
     pool = rng.permutation(pool)
     n_enrolled = int(p.enrolled.sum())
     taken = 0
@@ -64,7 +84,7 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
     def persons() -> np.ndarray:
         nonlocal taken
         k = rng.binomial(n_enrolled, rate)
-        chosen = pool[taken:taken + k]
+        chosen = pool[taken : taken + k]
         taken += k
         return chosen
 
@@ -94,18 +114,34 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
         new_county = county if cross_scheme else codes[(np.searchsorted(codes, county) + shift) % len(codes)]
         start = tl.hist_start + rng.integers(0, max(tl.full_date - tl.hist_start, 1), len(who))
         age = ((start - p.birth[who]) / 365.25).astype(np.int64)
-        extra = dict(person=who, insutype=new_ins, county=new_county, start=start,
-                     end=np.full(len(who), NO_DAY), status=np.full(len(who), "1"),
-                     psn_type=np.where(new_ins == "310", employee_psn_type(age), resident_psn_type(age)),
-                     id=w.enr["id"].max() + 1 + np.arange(len(who), dtype=np.int64), alias=aliases)
+        extra = dict(
+            person=who,
+            insutype=new_ins,
+            county=new_county,
+            start=start,
+            end=np.full(len(who), NO_DAY),
+            status=np.full(len(who), "1"),
+            psn_type=np.where(new_ins == "310", employee_psn_type(age), resident_psn_type(age)),
+            id=w.enr["id"].max() + 1 + np.arange(len(who), dtype=np.int64),
+            alias=aliases,
+        )
         w.enr = concat(w.enr, extra)
         w.record(rule, "psn_no", psn_no_of[who])  # the person's smallest psn_no: their own, not the new one
         two = who[second]
         w.psn["extra_numbers"].append((two, aliases[second]))
         w.record("one_person_one_number", "psn_no", np.concatenate([psn_no_of[two], aliases[second]]))
         card_ids = w.cards["id"].max() + 1 + np.arange(len(two), dtype=np.int64)
-        w.cards = concat(w.cards, dict(person=two, card_type=np.full(len(two), "1"), card_stas=np.full(len(two), "1"),
-                                       issue=extra["start"][second], id=card_ids, alias=aliases[second]))
+        w.cards = concat(
+            w.cards,
+            dict(
+                person=two,
+                card_type=np.full(len(two), "1"),
+                card_stas=np.full(len(two), "1"),
+                issue=extra["start"][second],
+                id=card_ids,
+                alias=aliases[second],
+            ),
+        )
         w.record("one_person_one_card", "card_no", np.concatenate([active_card[two], card_ids]))
 
     # 一人一号: the same certno under a second psn_no.
@@ -117,7 +153,7 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
     # 一人一卡: half get a second active social-security card (both cards are involved); for the other
     # half, a person's e-voucher number is also delivered for someone without one (that card is involved).
     who = persons()
-    second, shared = who[: len(who) // 2], who[len(who) // 2:]
+    second, shared = who[: len(who) // 2], who[len(who) // 2 :]
     active = w.cards["card_stas"] == "1"
     card_of = {}
     for kind in ("1", "2"):
@@ -130,12 +166,17 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
     donors = shared[card_of["2"][shared] >= 0]
     k = min(len(receivers), len(donors))
     receivers, donated = receivers[:k], card_of["2"][donors[:k]]
-    w.cards = concat(w.cards, dict(
-        person=np.concatenate([second, receivers]),
-        card_type=np.concatenate([np.full(len(second), "1"), np.full(k, "2")]),
-        card_stas=np.full(len(second) + k, "1"),
-        issue=tl.hist_start + rng.integers(0, max(tl.full_date - tl.hist_start, 1), len(second) + k),
-        id=np.concatenate([new_ids, donated]), alias=np.full(len(second) + k, -1, dtype=np.int64)))
+    w.cards = concat(
+        w.cards,
+        dict(
+            person=np.concatenate([second, receivers]),
+            card_type=np.concatenate([np.full(len(second), "1"), np.full(k, "2")]),
+            card_stas=np.full(len(second) + k, "1"),
+            issue=tl.hist_start + rng.integers(0, max(tl.full_date - tl.hist_start, 1), len(second) + k),
+            id=np.concatenate([new_ids, donated]),
+            alias=np.full(len(second) + k, -1, dtype=np.int64),
+        ),
+    )
     w.record("one_person_one_card", "card_no", np.concatenate([card_of["1"][second], new_ids, donated]))
 
     # Invalid ID numbers: wrong check character, 17 characters, wrong birth date, wrong gender digit.
@@ -159,8 +200,11 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
     in_rest[rest] = True
     s = w.setl
     originals = np.flatnonzero((s["refd_setl_flag"] == "0") & (s["vali_flag"] == "1"))
-    candidates = originals[in_rest[s["person"][originals]] & ~np.isin(s["id"][originals], reversed_ids(s))
-                           & ~np.isin(s["insutype"][originals], ["510"])]
+    candidates = originals[
+        in_rest[s["person"][originals]]
+        & ~np.isin(s["id"][originals], reversed_ids(s))
+        & ~np.isin(s["insutype"][originals], ["510"])
+    ]
     candidates = rng.permutation(candidates)
     free = np.ones(len(candidates), dtype=bool)
 
@@ -195,8 +239,9 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
     closed = np.flatnonzero(w.inst["tier"] == "closed")
     rows = settlements(lambda c: s["setl_time"][c] // 86400 > w.inst["end"][closed].max())
     unknown = np.char.add("H230899", np.char.zfill((np.arange(len(rows)) + 1).astype(str), 5))
-    s["fixmedins_code"][rows] = np.where(np.arange(len(rows)) % 2 == 0, unknown,
-                                         w.inst["code"][closed[np.arange(len(rows)) % len(closed)]])
+    s["fixmedins_code"][rows] = np.where(
+        np.arange(len(rows)) % 2 == 0, unknown, w.inst["code"][closed[np.arange(len(rows)) % len(closed)]]
+    )
     w.record("setl_unknown_medins", "setl_id", s["id"][rows])
 
     inject_benefit_defects(rng, w, s, audited, settlements, candidates, free, rate)
@@ -227,9 +272,16 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
     k = min(max(1, rng.binomial(len(w.roster["id"]), rate)), len(never))
     who = never[:k]
     ids = w.roster["id"].max() + 1 + np.arange(k, dtype=np.int64)
-    w.roster = concat(w.roster, dict(person=who, idet=np.full(k, "2101"),
-                                     begin=tl.hist_start - rng.integers(0, 500, k),
-                                     end=np.full(k, NO_DAY), id=ids))
+    w.roster = concat(
+        w.roster,
+        dict(
+            person=who,
+            idet=np.full(k, "2101"),
+            begin=tl.hist_start - rng.integers(0, 500, k),
+            end=np.full(k, NO_DAY),
+            id=ids,
+        ),
+    )
     w.record("kpop_not_enrolled", "roster_id", ids)
 
     # Contributions for a psn_no the platform does not know.
@@ -255,8 +307,15 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
         w.record("ledger_outside_pool", "clct_id", c["id"][rows])
 
 
-def city_defects(rng: np.random.Generator, fund_txn: dict, txn_ids: np.ndarray, fund_plan: dict, tl: Timeline,
-                 rate: float, outside: tuple[int, ...]) -> tuple[dict, dict, list]:
+def city_defects(
+    rng: np.random.Generator,
+    fund_txn: dict,
+    txn_ids: np.ndarray,
+    fund_plan: dict,
+    tl: Timeline,
+    rate: float,
+    outside: tuple[int, ...],
+) -> tuple[dict, dict, list]:
     """The city-level defects: interest booked to a code outside the pooling area (ledger_outside_pool),
     and annual plans of complete years not delivered (plan_missing; at least one when rate > 0, since a
     city has only tens of county x fund x year plans)."""
@@ -277,8 +336,9 @@ def city_defects(rng: np.random.Generator, fund_txn: dict, txn_ids: np.ndarray, 
     if len(eligible):
         k = min(max(1, rng.binomial(len(eligible), rate)), len(eligible))
         dropped = rng.choice(eligible, size=k, replace=False)
-        truth += [("plan_missing", f"{fund_plan['county'][i]}|{fund_plan['fund'][i]}|{fund_plan['year'][i]}")
-                  for i in dropped]
+        truth += [
+            ("plan_missing", f"{fund_plan['county'][i]}|{fund_plan['fund'][i]}|{fund_plan['year'][i]}") for i in dropped
+        ]
         keep = np.setdiff1d(np.arange(len(fund_plan["year"])), dropped)
         fund_plan = {key: v[keep] for key, v in fund_plan.items()}
     return fund_txn, fund_plan, truth
@@ -293,8 +353,16 @@ def _repay(s: dict, rows: np.ndarray, hifp_new: np.ndarray) -> None:
     s["psn_cash_pay"][rows] -= delta
 
 
-def inject_benefit_defects(rng: np.random.Generator, w: World, s: dict, audited: np.ndarray, settlements,
-                           candidates: np.ndarray, free: np.ndarray, rate: float) -> None:
+def inject_benefit_defects(
+    rng: np.random.Generator,
+    w: World,
+    s: dict,
+    audited: np.ndarray,
+    settlements,
+    candidates: np.ndarray,
+    free: np.ndarray,
+    rate: float,
+) -> None:
     """待遇核查 defects (setl_benefit_mismatch): a wrong deductible, a wrong ratio, a payment past the annual cap across
     several admissions. The settlement arithmetic still adds up: the error is in the policy, not in the sums. Only
     person-years far from the cap take a deductible or ratio defect, so that no later settlement's cap room moves."""

@@ -1,6 +1,7 @@
 """Writing extracts as daily delivery folders: <landing>/<YYYYMMDD>/<extract>.csv + manifest.csv.
 
 Each chunk of persons writes its own part files (write_part); an Assembler joins them into the delivery folders."""
+
 from __future__ import annotations
 
 import hashlib
@@ -54,6 +55,7 @@ def write_part(part: Path, tl: Timeline, tables: dict[str, tuple[pa.Table, np.nd
     tables maps extract -> (table, delivery index per row). Versions of the same key that fall
     in one delivery must already have been reduced to the latest. Returns rows per (delivery, extract).
     """
+
     def by_delivery(extract: str) -> tuple[pa.Table, np.ndarray]:
         """The extract's rows ordered by delivery (one copy), and where each delivery starts."""
         table, deliv = tables[extract]
@@ -67,8 +69,9 @@ def write_part(part: Path, tl: Timeline, tables: dict[str, tuple[pa.Table, np.nd
         out = []
         for k in range(n_deliveries):
             rows = table.slice(starts[k], starts[k + 1] - starts[k])
-            pacsv.write_csv(rows, part / str(k) / f"{extract}.csv",
-                            write_options=pacsv.WriteOptions(include_header=False))
+            pacsv.write_csv(
+                rows, part / str(k) / f"{extract}.csv", write_options=pacsv.WriteOptions(include_header=False)
+            )
             out.append(((k, extract), rows.num_rows))
         return out
 

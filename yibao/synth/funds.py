@@ -3,6 +3,7 @@
 Sized from the generated settlements and contributions, so that each county's
 sub-accounts run at a plausible number of months of payment.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .contributions import _lookup, load_standards
 from .cities import City
+from .contributions import _lookup, load_standards
 from .people import People
 from .timeline import Timeline, date_of, day_of, month_index
 
@@ -32,8 +33,13 @@ def settlement_spend(setl, tl: Timeline, counties: np.ndarray) -> np.ndarray:
     pooled = np.array([_fund_index(POOLED_BY_INSUTYPE[i]) for i in ("310", "390", "510")])
     by_ins = pooled[np.searchsorted(np.array(["310", "390", "510"]), setl["insutype"])]
     np.add.at(grid, (ci[valid], by_ins[valid]), setl["hifp_pay"][valid])
-    for col, fund in (("hifob_pay", "330100"), ("cvlserv_pay", "320100"), ("hifmi_pay", "390200"),
-                      ("maf_pay", "610100"), ("acct_pay", "310200")):
+    for col, fund in (
+        ("hifob_pay", "330100"),
+        ("cvlserv_pay", "320100"),
+        ("hifmi_pay", "390200"),
+        ("maf_pay", "610100"),
+        ("acct_pay", "310200"),
+    ):
         np.add.at(grid, (ci[valid], _fund_index(fund)), setl[col][valid])
     return grid
 
@@ -41,15 +47,17 @@ def settlement_spend(setl, tl: Timeline, counties: np.ndarray) -> np.ndarray:
 def maternity_income(clct, counties: np.ndarray) -> np.ndarray:
     """Cents of maternity (510) contributions per county over the history."""
     m = clct["insutype"] == "510"
-    return np.bincount(np.searchsorted(counties, clct["county"][m]), weights=clct["amt"][m],
-                       minlength=len(counties))
+    return np.bincount(np.searchsorted(counties, clct["county"][m]), weights=clct["amt"][m], minlength=len(counties))
 
 
 def complete_years(tl: Timeline) -> list[int]:
     """Years the deliveries cover whole: from 1 January (on or after the history start) to 31 December
     (on or before the as-of date). Only these are settled (DESIGN §4 Periods)."""
-    return [y for y in tl.years() if day_of(dt.date(y, 1, 1)) >= tl.hist_start
-            and day_of(dt.date(y, 12, 31)) <= tl.horizon_end]
+    return [
+        y
+        for y in tl.years()
+        if day_of(dt.date(y, 1, 1)) >= tl.hist_start and day_of(dt.date(y, 12, 31)) <= tl.horizon_end
+    ]
 
 
 def reference_days(tl: Timeline) -> dict[int, int]:
@@ -60,35 +68,37 @@ def reference_days(tl: Timeline) -> dict[int, int]:
 @dataclass
 class FundInputs:
     """What the county-level fund series need from the person-level tables, summed over chunks."""
-    spend: np.ndarray          # cents per [county, fund] over the history
-    maternity: np.ndarray      # cents of maternity contributions per county
-    residents: dict            # year -> insured residents per county on the reference day
-    wages: dict                # year -> monthly wage base of working employees per county
+
+    spend: np.ndarray  # cents per [county, fund] over the history
+    maternity: np.ndarray  # cents of maternity contributions per county
+    residents: dict  # year -> insured residents per county on the reference day
+    wages: dict  # year -> monthly wage base of working employees per county
 
     @classmethod
-    def of(cls, setl, enr, clct, p: People, tl: Timeline, counties: np.ndarray) -> "FundInputs":
+    def of(cls, setl, enr, clct, p: People, tl: Timeline, counties: np.ndarray) -> FundInputs:
         ci = np.searchsorted(counties, enr["county"])
         residents, wages = {}, {}
         for year, ref in reference_days(tl).items():
             live = (enr["status"] != "3") & (enr["start"] <= ref) & (ref < enr["end"])
             residents[year] = np.bincount(ci[live & (enr["insutype"] == "390")], minlength=len(counties))
             working = live & (enr["insutype"] == "310") & (enr["psn_type"] == "11")
-            wages[year] = np.bincount(ci[working], weights=p.wage[enr["person"][working]],
-                                      minlength=len(counties))
+            wages[year] = np.bincount(ci[working], weights=p.wage[enr["person"][working]], minlength=len(counties))
         return cls(settlement_spend(setl, tl, counties), maternity_income(clct, counties), residents, wages)
 
-    def __add__(self, other: "FundInputs") -> "FundInputs":
-        return FundInputs(self.spend + other.spend, self.maternity + other.maternity,
-                          {y: v + other.residents[y] for y, v in self.residents.items()},
-                          {y: v + other.wages[y] for y, v in self.wages.items()})
+    def __add__(self, other: FundInputs) -> FundInputs:
+        return FundInputs(
+            self.spend + other.spend,
+            self.maternity + other.maternity,
+            {y: v + other.residents[y] for y, v in self.residents.items()},
+            {y: v + other.wages[y] for y, v in self.wages.items()},
+        )
 
 
 def _months(tl: Timeline) -> int:
     return month_index(np.array([tl.horizon_end]))[0] - month_index(np.array([tl.hist_start]))[0] + 1
 
 
-def make_fund_txn(rng: np.random.Generator, inputs: FundInputs, tl: Timeline,
-                  city: City) -> dict[str, np.ndarray]:
+def make_fund_txn(rng: np.random.Generator, inputs: FundInputs, tl: Timeline, city: City) -> dict[str, np.ndarray]:
     counties = city.counties
     months = _months(tl)
     monthly = inputs.spend / months  # cents per month per [county, fund]
@@ -128,15 +138,33 @@ def make_fund_txn(rng: np.random.Generator, inputs: FundInputs, tl: Timeline,
             for month in (2, 5, 8, 11):
                 for code, share in SUBSIDY_LEVELS:
                     paid = county_paid[ci] if code == "14" and year == arrears_year else 1.0
-                    add(county, "390100", code, round(total * share * paid / 4), day_of(dt.date(year, month, 15)),
-                        f"{year}年城乡居民医保财政补助")
+                    add(
+                        county,
+                        "390100",
+                        code,
+                        round(total * share * paid / 4),
+                        day_of(dt.date(year, month, 15)),
+                        f"{year}年城乡居民医保财政补助",
+                    )
             for month in (1, 4, 7, 10):
                 day = day_of(dt.date(year, month, 10))
                 q = rng.uniform(1.0, 1.1, len(FUNDS)) * 3
-                add(county, "320100", "13", round(monthly[ci, _fund_index("320100")] * q[0], -2), day,
-                    "公务员医疗补助财政拨款")
-                add(county, "330100", "51", round(monthly[ci, _fund_index("330100")] * q[1], -2), day,
-                    "职工大额医疗费用补助收入")
+                add(
+                    county,
+                    "320100",
+                    "13",
+                    round(monthly[ci, _fund_index("320100")] * q[0], -2),
+                    day,
+                    "公务员医疗补助财政拨款",
+                )
+                add(
+                    county,
+                    "330100",
+                    "51",
+                    round(monthly[ci, _fund_index("330100")] * q[1], -2),
+                    day,
+                    "职工大额医疗费用补助收入",
+                )
                 transfer = round(monthly[ci, _fund_index("390200")] * q[2], -2)
                 add(county, "390200", "51", transfer, day, "大病保险筹资划转")
                 add(county, "390100", "52", -transfer, day, "大病保险筹资划转")
@@ -144,12 +172,24 @@ def make_fund_txn(rng: np.random.Generator, inputs: FundInputs, tl: Timeline,
                 add(county, "610100", "13", round(aid / 2), day, "医疗救助财政补助")
                 add(county, "610100", "14", aid - round(aid / 2), day, "医疗救助财政补助")
             for month in range(1, 13):  # maternity allowance (生育津贴) is paid from the maternity fund
-                add(county, "510100", "52", -round(maternity_monthly[ci] * rng.uniform(0.7, 0.9), -2),
-                    day_of(dt.date(year, month, 25)), "生育津贴支出")
+                add(
+                    county,
+                    "510100",
+                    "52",
+                    -round(maternity_monthly[ci] * rng.uniform(0.7, 0.9), -2),
+                    day_of(dt.date(year, month, 25)),
+                    "生育津贴支出",
+                )
             for month in (3, 6, 9, 12):
                 for fi, fund in enumerate(FUNDS):
-                    add(county, fund, "21", round(opening[ci, fi] * 0.0035), day_of(dt.date(year, month, 21)),
-                        "专户存款利息")
+                    add(
+                        county,
+                        fund,
+                        "21",
+                        round(opening[ci, fi] * 0.0035),
+                        day_of(dt.date(year, month, 21)),
+                        "专户存款利息",
+                    )
         # City adjustment of the resident fund: two counties receive, the others pay, summing to zero.
         receivers = rng.choice(len(counties), size=2, replace=False)
         amounts = [round(monthly[r, _fund_index("390100")] * 0.5, -2) for r in receivers]
@@ -165,8 +205,14 @@ def make_fund_txn(rng: np.random.Generator, inputs: FundInputs, tl: Timeline,
         # A county government tops up last year's resident-fund deficit.
         if year > date_of(tl.hist_start).year:
             c = rng.integers(0, len(counties))
-            add(counties[c], "390100", "41", round(monthly[c, _fund_index("390100")] * 0.8, -2),
-                day_of(dt.date(year, 3, 31)), f"{year - 1}年度县级政府补亏")
+            add(
+                counties[c],
+                "390100",
+                "41",
+                round(monthly[c, _fund_index("390100")] * 0.8, -2),
+                day_of(dt.date(year, 3, 31)),
+                f"{year - 1}年度县级政府补亏",
+            )
 
     out = {k: np.array(v) for k, v in rows.items()}
     order = np.lexsort((out["txn_type"], out["fund"], out["county"], out["day"]))
@@ -200,8 +246,10 @@ def make_fund_plan(rng: np.random.Generator, inputs: FundInputs, tl: Timeline, c
         res, wages = inputs.residents[year], inputs.wages[year]
         y = np.array([year])
         expected = {
-            "390100": (res * _lookup(std, y, "resident_individual")[0],
-                       res * _lookup(std, y, "resident_fiscal_subsidy")[0]),
+            "390100": (
+                res * _lookup(std, y, "resident_individual")[0],
+                res * _lookup(std, y, "resident_fiscal_subsidy")[0],
+            ),
             "310100": (wages * 12 * _lookup(std, y, "employer_rate")[0], np.zeros(len(counties))),
             "510100": (wages * 12 * _lookup(std, y, "maternity_rate")[0], np.zeros(len(counties))),
         }

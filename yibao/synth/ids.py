@@ -1,4 +1,5 @@
 """How generated identifiers look: a prefix and zero-padded digits, made in bulk with Arrow."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,5 @@
 """Designated medical institutions and pharmacies (定点医药机构) of a synthetic city."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -33,8 +34,10 @@ def make_institutions(rng: np.random.Generator, tl: Timeline, city: City) -> dic
                 county.append(int(c))
                 hosp_lv.append(lv)
                 tier.append(t)
-                name.append(f"{city.names[c]}{suffix}" + (f"第{i + 1}分院" if k > 1 and t != "pharmacy"
-                                                          else f"第{i + 1}店" if t == "pharmacy" else ""))
+                name.append(
+                    f"{city.names[c]}{suffix}"
+                    + (f"第{i + 1}分院" if k > 1 and t != "pharmacy" else f"第{i + 1}店" if t == "pharmacy" else "")
+                )
     # Two clinics that closed early in the history, in the first county (not district): no clean
     # settlement uses them.
     first_county = next(c for c in codes if int(c[4:]) >= 21)
@@ -55,13 +58,20 @@ def make_institutions(rng: np.random.Generator, tl: Timeline, city: City) -> dic
     end = np.where(tier == "closed", tl.hist_start + 20, NO_DAY)
     kind = dict(zip(city.counties.tolist(), city.kinds.tolist()))
     district = np.array([kind[c] == "district" for c in county.tolist()])
-    return dict(code=code, name=np.array(name), county=county, hosp_lv=np.array(hosp_lv), tier=tier, district=district,
-                type=np.where(tier == "pharmacy", "2", "1"),
-                begin=tl.hist_start - rng.integers(365, 6000, n), end=end)
+    return dict(
+        code=code,
+        name=np.array(name),
+        county=county,
+        hosp_lv=np.array(hosp_lv),
+        tier=tier,
+        district=district,
+        type=np.where(tier == "pharmacy", "2", "1"),
+        begin=tl.hist_start - rng.integers(365, 6000, n),
+        end=end,
+    )
 
 
-def pick(rng: np.random.Generator, inst: dict[str, np.ndarray], tier: np.ndarray,
-         county: np.ndarray) -> np.ndarray:
+def pick(rng: np.random.Generator, inst: dict[str, np.ndarray], tier: np.ndarray, county: np.ndarray) -> np.ndarray:
     """Vectorised choice of an institution index for each (tier, patient county).
 
     Tier 3 care is in the urban districts; tier 2 in the patient's county; tier 1, ungraded

@@ -1,4 +1,5 @@
 """The key-group roster (重点人群名册) sent by civil affairs, rural revitalisation, disability and veterans' offices."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -8,8 +9,14 @@ from .timeline import NO_DAY, Timeline
 
 RESIDENT_TYPES = np.array(["2101", "2102", "2201", "2401"])
 RESIDENT_P = np.array([0.45, 0.10, 0.35, 0.10])
-DEPT = {"2101": "民政局", "2102": "民政局", "2201": "乡村振兴局", "2301": "民政局", "2401": "残联",
-        "2501": "退役军人事务局"}
+DEPT = {
+    "2101": "民政局",
+    "2102": "民政局",
+    "2201": "乡村振兴局",
+    "2301": "民政局",
+    "2401": "残联",
+    "2501": "退役军人事务局",
+}
 
 
 def choose_key_group(rng: np.random.Generator, p: People, tl: Timeline) -> np.ndarray:
@@ -21,9 +28,15 @@ def choose_key_group(rng: np.random.Generator, p: People, tl: Timeline) -> np.nd
 
 def make_roster(rng: np.random.Generator, p: People, key_group: np.ndarray, tl: Timeline) -> dict[str, np.ndarray]:
     members = np.flatnonzero(key_group)
-    idet = np.where(p.employee[members], "2501",
-                    np.where(p.age[members] < 16, "2301",
-                             RESIDENT_TYPES[rng.choice(len(RESIDENT_TYPES), size=len(members), p=RESIDENT_P)]))
+    idet = np.where(
+        p.employee[members],
+        "2501",
+        np.where(
+            p.age[members] < 16,
+            "2301",
+            RESIDENT_TYPES[rng.choice(len(RESIDENT_TYPES), size=len(members), p=RESIDENT_P)],
+        ),
+    )
     begin = tl.hist_start - rng.integers(0, 1000, len(members))
     # Lines that ended before the as-of date, for persons never enrolled: valid data, not 漏保.
     never = np.flatnonzero(~p.enrolled)

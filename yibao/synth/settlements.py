@@ -2,6 +2,7 @@
 
 Amounts are int64 cents throughout, so the §2 identities hold exactly.
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,20 +21,57 @@ TIER_NAMES = ("tier3", "tier2", "tier1", "none")
 CATEGORIES = {
     # Inpatient codes include 26, 27, 29 and the longer local codes a province adds (2101, 2801): all roll up
     # to inpatient by their first two digits (DESIGN §2).
-    "inpatient": dict(med=(["21", "22", "23", "24", "25", "26", "27", "28", "29", "2101", "2801"],
-                           [0.80, 0.04, 0.015, 0.045, 0.015, 0.01, 0.01, 0.03, 0.01, 0.015, 0.01]),
-                      clr="21", sigma=0.75, tiers_emp=[0.5, 0.35, 0.1, 0.05], tiers_res=[0.25, 0.35, 0.25, 0.15]),
-    "outpatient": dict(med=(["11"], [1.0]), clr="11", sigma=0.6, mean=160,
-                       tiers_emp=[0.15, 0.25, 0.3, 0.3], tiers_res=[0.1, 0.2, 0.3, 0.4]),
-    "chronic": dict(med=(["14"], [1.0]), clr="11", sigma=0.5, mean=520,
-                    tiers_emp=[0.3, 0.4, 0.3, 0.0], tiers_res=[0.2, 0.4, 0.3, 0.1]),
-    "emergency": dict(med=(["13"], [1.0]), clr="11", sigma=0.6, mean=380,
-                      tiers_emp=[0.4, 0.4, 0.2, 0.0], tiers_res=[0.3, 0.5, 0.2, 0.0]),
+    "inpatient": dict(
+        med=(
+            ["21", "22", "23", "24", "25", "26", "27", "28", "29", "2101", "2801"],
+            [0.80, 0.04, 0.015, 0.045, 0.015, 0.01, 0.01, 0.03, 0.01, 0.015, 0.01],
+        ),
+        clr="21",
+        sigma=0.75,
+        tiers_emp=[0.5, 0.35, 0.1, 0.05],
+        tiers_res=[0.25, 0.35, 0.25, 0.15],
+    ),
+    "outpatient": dict(
+        med=(["11"], [1.0]),
+        clr="11",
+        sigma=0.6,
+        mean=160,
+        tiers_emp=[0.15, 0.25, 0.3, 0.3],
+        tiers_res=[0.1, 0.2, 0.3, 0.4],
+    ),
+    "chronic": dict(
+        med=(["14"], [1.0]),
+        clr="11",
+        sigma=0.5,
+        mean=520,
+        tiers_emp=[0.3, 0.4, 0.3, 0.0],
+        tiers_res=[0.2, 0.4, 0.3, 0.1],
+    ),
+    "emergency": dict(
+        med=(["13"], [1.0]),
+        clr="11",
+        sigma=0.6,
+        mean=380,
+        tiers_emp=[0.4, 0.4, 0.2, 0.0],
+        tiers_res=[0.3, 0.5, 0.2, 0.0],
+    ),
     "pharmacy": dict(med=(["41"], [1.0]), clr="41", sigma=0.7, mean=95),
-    "maternity_in": dict(med=(["52"], [1.0]), clr="21", sigma=0.4, mean=5200,
-                         tiers_emp=[0.5, 0.5, 0.0, 0.0], tiers_res=[0.5, 0.5, 0.0, 0.0]),
-    "maternity_out": dict(med=(["51"], [1.0]), clr="11", sigma=0.5, mean=260,
-                          tiers_emp=[0.4, 0.6, 0.0, 0.0], tiers_res=[0.4, 0.6, 0.0, 0.0]),
+    "maternity_in": dict(
+        med=(["52"], [1.0]),
+        clr="21",
+        sigma=0.4,
+        mean=5200,
+        tiers_emp=[0.5, 0.5, 0.0, 0.0],
+        tiers_res=[0.5, 0.5, 0.0, 0.0],
+    ),
+    "maternity_out": dict(
+        med=(["51"], [1.0]),
+        clr="11",
+        sigma=0.5,
+        mean=260,
+        tiers_emp=[0.4, 0.6, 0.0, 0.0],
+        tiers_res=[0.4, 0.6, 0.0, 0.0],
+    ),
 }
 # Inpatient cost means at the national 2023 bulletin averages (DESIGN §5), spread over tiers.
 INPATIENT_MEAN = {"310": 12175.0, "390": 7674.0}
@@ -42,21 +80,43 @@ TIER_COST = np.array([1.4, 0.8, 0.45, 0.35])
 CRITICAL_ILLNESS_THRESHOLD = 1_000_000
 OUTPATIENT_TIER_COST = np.array([1.8, 1.2, 0.8, 0.6])
 # Fund ratio of in-scope cost outside inpatient care (门诊统筹, 慢特病, 急诊, 生育).
-OTHER_RATIO = {("outpatient", "310"): 0.55, ("outpatient", "390"): 0.50, ("chronic", "310"): 0.75,
-               ("chronic", "390"): 0.60, ("emergency", "310"): 0.60, ("emergency", "390"): 0.50,
-               ("pharmacy", "310"): 0.0, ("pharmacy", "390"): 0.0,
-               ("maternity_in", "310"): 0.90, ("maternity_out", "310"): 0.80}
-DISEASES = {"inpatient": ["I63.900", "J18.900", "I25.103", "E11.900", "K80.100", "S72.000", "C34.900",
-                          "N18.900", "J44.100", "I10.x00"],
-            "outpatient": ["J06.900", "I10.x00", "E11.900", "K29.700", "M54.500"],
-            "chronic": ["I10.x00", "E11.900", "N18.900", "I25.103"],
-            "emergency": ["S06.000", "R10.400", "J18.900"],
-            "pharmacy": ["J06.900", "I10.x00", "E11.900"],
-            "maternity_in": ["O80.000", "O82.000"], "maternity_out": ["Z34.900"]}
+OTHER_RATIO = {
+    ("outpatient", "310"): 0.55,
+    ("outpatient", "390"): 0.50,
+    ("chronic", "310"): 0.75,
+    ("chronic", "390"): 0.60,
+    ("emergency", "310"): 0.60,
+    ("emergency", "390"): 0.50,
+    ("pharmacy", "310"): 0.0,
+    ("pharmacy", "390"): 0.0,
+    ("maternity_in", "310"): 0.90,
+    ("maternity_out", "310"): 0.80,
+}
+DISEASES = {
+    "inpatient": [
+        "I63.900",
+        "J18.900",
+        "I25.103",
+        "E11.900",
+        "K80.100",
+        "S72.000",
+        "C34.900",
+        "N18.900",
+        "J44.100",
+        "I10.x00",
+    ],
+    "outpatient": ["J06.900", "I10.x00", "E11.900", "K29.700", "M54.500"],
+    "chronic": ["I10.x00", "E11.900", "N18.900", "I25.103"],
+    "emergency": ["S06.000", "R10.400", "J18.900"],
+    "pharmacy": ["J06.900", "I10.x00", "E11.900"],
+    "maternity_in": ["O80.000", "O82.000"],
+    "maternity_out": ["Z34.900"],
+}
 
 
-def annual_rates(cat: str, age: np.ndarray, is_emp: np.ndarray, male: np.ndarray,
-                 key_group: np.ndarray, care_use: np.ndarray) -> np.ndarray:
+def annual_rates(
+    cat: str, age: np.ndarray, is_emp: np.ndarray, male: np.ndarray, key_group: np.ndarray, care_use: np.ndarray
+) -> np.ndarray:
     if cat == "inpatient":
         r = np.select([age < 18, age < 45, age < 60, age < 75], [0.06, 0.08, 0.15, 0.28], 0.42)
         return r * np.where(key_group, 1.3, 1.0) * np.where(is_emp, 1.3, 1.0) * care_use
@@ -91,7 +151,8 @@ def policy_lookup(year: np.ndarray, employee: np.ndarray, band: np.ndarray) -> d
     table = np.zeros((len(years), 2, len(BANDS), len(fields)))
     for r in rows:
         table[years.index(int(r["year"])), int(r["insutype"] == "390"), BANDS.index(r["benefit_band"])] = [
-            float(r[k]) for k in fields]
+            float(r[k]) for k in fields
+        ]
     yi = np.clip(year - years[0], 0, len(years) - 1)
     found = table[yi, (~employee).astype(np.int64), band.astype(np.int64)]
     return {k: found[:, i] for i, k in enumerate(fields)}
@@ -116,9 +177,16 @@ def capped_by_person_year(pool: np.ndarray, group: np.ndarray, order_key: np.nda
     return out
 
 
-def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndarray],
-                     inst: dict[str, np.ndarray], tl: Timeline, key_group: np.ndarray,
-                     counties: np.ndarray, county_care_use: np.ndarray) -> dict[str, np.ndarray]:
+def make_settlements(
+    rng: np.random.Generator,
+    p: People,
+    enr: dict[str, np.ndarray],
+    inst: dict[str, np.ndarray],
+    tl: Timeline,
+    key_group: np.ndarray,
+    counties: np.ndarray,
+    county_care_use: np.ndarray,
+) -> dict[str, np.ndarray]:
     valid = enr["status"] != "3"
     a = np.maximum(enr["start"], tl.hist_start)
     b = np.minimum(enr["end"], tl.horizon_end + 1)
@@ -129,7 +197,7 @@ def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndar
     is_emp = enr["insutype"][spans] == "310"
     parts = []
     care_use = county_care_use[np.searchsorted(counties, enr["county"][spans])]
-    for cat, spec in CATEGORIES.items():
+    for cat in CATEGORIES:
         rate = annual_rates(cat, p.age[person], is_emp, p.male[person], key_group[person], care_use)
         n = rng.poisson(rate * dur / 365.25)
         idx = np.repeat(np.arange(len(spans)), n)
@@ -140,9 +208,11 @@ def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndar
         parts.append((cat, s, day))
 
     cat_names = list(CATEGORIES)
-    rows = {"span": np.concatenate([s for _, s, _ in parts]),
-            "day": np.concatenate([d for _, _, d in parts]),
-            "cat": np.concatenate([np.full(len(s), cat_names.index(c), dtype=np.int8) for c, s, _ in parts])}
+    rows = {
+        "span": np.concatenate([s for _, s, _ in parts]),
+        "day": np.concatenate([d for _, _, d in parts]),
+        "cat": np.concatenate([np.full(len(s), cat_names.index(c), dtype=np.int8) for c, s, _ in parts]),
+    }
     n = len(rows["span"])
     span = rows["span"]
     person = enr["person"][span]
@@ -177,8 +247,11 @@ def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndar
             t = np.where(emp, t_emp, t_res)
             tier_idx[m] = t
             if c == "inpatient":
-                base[m] = np.where(emp, INPATIENT_MEAN["310"], INPATIENT_MEAN["390"]) * TIER_COST[t] / np.where(
-                    emp, TIER_COST @ spec["tiers_emp"], TIER_COST @ spec["tiers_res"])
+                base[m] = (
+                    np.where(emp, INPATIENT_MEAN["310"], INPATIENT_MEAN["390"])
+                    * TIER_COST[t]
+                    / np.where(emp, TIER_COST @ spec["tiers_emp"], TIER_COST @ spec["tiers_res"])
+                )
             else:
                 base[m] = spec["mean"] * (OUTPATIENT_TIER_COST[t] if c in ("outpatient", "emergency") else 1.0)
         else:
@@ -203,8 +276,11 @@ def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndar
     band = benefit_band(tier_idx, inst["district"][inst_idx])
     policy = policy_lookup(year, emp_row, band)
     retired = np.isin(enr["psn_type"][span], ["12", "13"])
-    in_ratio = np.where(retired, np.minimum(policy["fund_ratio"] + policy["retiree_ratio_uplift"],
-                                            policy["max_fund_ratio"]), policy["fund_ratio"])
+    in_ratio = np.where(
+        retired,
+        np.minimum(policy["fund_ratio"] + policy["retiree_ratio_uplift"], policy["max_fund_ratio"]),
+        policy["fund_ratio"],
+    )
     ratio = np.where(is_in, in_ratio, ratio)
     dedc_yuan = np.where(is_in, policy["deductible"], 0.0)
 
@@ -222,8 +298,9 @@ def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndar
     reaches_cap = is_in & (year_total >= cap)
     hifob = np.where(emp_row, np.round((pool_raw - hifp) * 0.9).astype(np.int64), 0)
     selfpay_scope = inscp - hifp - hifob
-    hifmi = np.where(is_in & ~emp_row,
-                     np.round(np.maximum(selfpay_scope - CRITICAL_ILLNESS_THRESHOLD, 0) * 0.6).astype(np.int64), 0)
+    hifmi = np.where(
+        is_in & ~emp_row, np.round(np.maximum(selfpay_scope - CRITICAL_ILLNESS_THRESHOLD, 0) * 0.6).astype(np.int64), 0
+    )
     civil = p.civil_servant[person] & emp_row
     cvlserv = np.where(civil, np.round((selfpay_scope - hifmi) * 0.4).astype(np.int64), 0)
     aid = key_group[person]
@@ -238,15 +315,43 @@ def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndar
 
     order = np.lexsort((person, seconds))
     setl = dict(
-        person=person, span=span, insutype=insutype, psn_type=enr["psn_type"][span], med_type=med_type,
-        setl_time=seconds, inst=inst_idx, hosp_lv=inst["hosp_lv"][inst_idx], insu_admdvs=county,
-        mdtrtarea_admvs=inst["county"][inst_idx], dise_codg=dise, medfee_sumamt=medfee, fulamt_ownpay_amt=ful,
-        overlmt_selfpay=zero, preselfpay_amt=pre, inscp_scp_amt=inscp, act_pay_dedc=dedc, hifp_pay=hifp,
-        pool_prop_selfpay=np.round((1 - ratio) * 1e6).astype(np.int64), cvlserv_pay=cvlserv, hifes_pay=zero,
-        hifmi_pay=hifmi, hifob_pay=hifob, maf_pay=maf, oth_pay=zero, fund_pay_sumamt=fund,
-        psn_part_amt=psn_part, acct_pay=acct, psn_cash_pay=psn_part - acct, hosp_part_amt=zero,
-        refd_setl_flag=np.full(n, "0"), init_setl_id=np.full(n, -1, dtype=np.int64), clr_type=clr,
-        vali_flag=np.full(n, "1"), reaches_cap=reaches_cap, person_year=person_year, annual_cap=cap,
+        person=person,
+        span=span,
+        insutype=insutype,
+        psn_type=enr["psn_type"][span],
+        med_type=med_type,
+        setl_time=seconds,
+        inst=inst_idx,
+        hosp_lv=inst["hosp_lv"][inst_idx],
+        insu_admdvs=county,
+        mdtrtarea_admvs=inst["county"][inst_idx],
+        dise_codg=dise,
+        medfee_sumamt=medfee,
+        fulamt_ownpay_amt=ful,
+        overlmt_selfpay=zero,
+        preselfpay_amt=pre,
+        inscp_scp_amt=inscp,
+        act_pay_dedc=dedc,
+        hifp_pay=hifp,
+        pool_prop_selfpay=np.round((1 - ratio) * 1e6).astype(np.int64),
+        cvlserv_pay=cvlserv,
+        hifes_pay=zero,
+        hifmi_pay=hifmi,
+        hifob_pay=hifob,
+        maf_pay=maf,
+        oth_pay=zero,
+        fund_pay_sumamt=fund,
+        psn_part_amt=psn_part,
+        acct_pay=acct,
+        psn_cash_pay=psn_part - acct,
+        hosp_part_amt=zero,
+        refd_setl_flag=np.full(n, "0"),
+        init_setl_id=np.full(n, -1, dtype=np.int64),
+        clr_type=clr,
+        vali_flag=np.full(n, "1"),
+        reaches_cap=reaches_cap,
+        person_year=person_year,
+        annual_cap=cap,
     )
     setl = {k: v[order] for k, v in setl.items()}
     setl["id"] = np.arange(1, n + 1, dtype=np.int64)
@@ -254,9 +359,11 @@ def make_settlements(rng: np.random.Generator, p: People, enr: dict[str, np.ndar
     return setl
 
 
-MONEY = ("medfee_sumamt fulamt_ownpay_amt overlmt_selfpay preselfpay_amt inscp_scp_amt act_pay_dedc hifp_pay "
-         "cvlserv_pay hifes_pay hifmi_pay hifob_pay maf_pay oth_pay fund_pay_sumamt psn_part_amt acct_pay "
-         "psn_cash_pay hosp_part_amt").split()
+MONEY = (
+    "medfee_sumamt fulamt_ownpay_amt overlmt_selfpay preselfpay_amt inscp_scp_amt act_pay_dedc hifp_pay "
+    "cvlserv_pay hifes_pay hifmi_pay hifob_pay maf_pay oth_pay fund_pay_sumamt psn_part_amt acct_pay "
+    "psn_cash_pay hosp_part_amt"
+).split()
 
 
 def take(table: dict[str, np.ndarray], idx: np.ndarray) -> dict[str, np.ndarray]:
@@ -267,8 +374,9 @@ def concat(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.n
     return {k: np.concatenate([a[k], b[k]]) for k in a}
 
 
-def add_reversals(rng: np.random.Generator, setl: dict[str, np.ndarray], tl: Timeline,
-                  share: float = 0.012) -> dict[str, np.ndarray]:
+def add_reversals(
+    rng: np.random.Generator, setl: dict[str, np.ndarray], tl: Timeline, share: float = 0.012
+) -> dict[str, np.ndarray]:
     """Reverse about `share` of settlements: negated amounts, pointing at the original, days later."""
     n = len(setl["id"])
     chosen = np.flatnonzero((rng.random(n) < share) & ~setl["reaches_cap"])

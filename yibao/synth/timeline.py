@@ -2,6 +2,7 @@
 
 Days are integers (days since 1970-01-01) so every date computation is vectorised.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,7 +53,7 @@ class Timeline:
     days: int
 
     @classmethod
-    def from_months(cls, start: str, end: str, days: int) -> "Timeline":
+    def from_months(cls, start: str, end: str, days: int) -> Timeline:
         y0, m0 = (int(x) for x in start.split("-"))
         y1, m1 = (int(x) for x in end.split("-"))
         first = dt.date(y0, m0, 1)
