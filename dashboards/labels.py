@@ -10,13 +10,23 @@ SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 def seed_rows(name: str) -> list[dict[str, str]]:
-    with open(SEEDS / f"{name}.csv", encoding="utf-8", newline="") as f:
+    """A seed's rows, from the project's seeds/ (or the folder YIBAO_SEEDS names, for a test)."""
+    import os
+
+    with open(Path(os.environ.get("YIBAO_SEEDS", SEEDS)) / f"{name}.csv", encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 
 # The pooled fund each basic scheme's money is booked to (seeds/insutype.csv, pooled_fund_type): 310 -> 310100.
 POOLED_FUND = {r["insutype"]: r["pooled_fund_type"] for r in seed_rows("insutype") if r["pooled_fund_type"]}
 FUND_NAMES = {r["fund_type"]: (r["fund_type_name_zh"], r["fund_type_name_en"]) for r in seed_rows("fund_type")}
+
+
+def target(indicator: str) -> float:
+    """A policy target (seeds/indicator_target.csv), e.g. coverage_rate -> 0.95; read at each call, so a changed
+    seed shows on the next page render."""
+    return float(next(r["target"] for r in seed_rows("indicator_target") if r["indicator"] == indicator))
+
 
 REGIONS = {
     "230800": ("佳木斯市", "Jiamusi (city)"),

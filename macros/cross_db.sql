@@ -24,3 +24,9 @@
 {% macro duckdb__regex_full_match(expr, pattern) -%}
     regexp_full_match({{ expr }}, '{{ pattern }}')
 {%- endmacro %}
+
+{#- A text cell of a seed, null where the CSV cell is empty. DuckDB loads an empty cell as null; dbt-spark's
+    session method binds it as the string 'None' (dbt/adapters/spark/session.py, _fix_binding). -#}
+{% macro seed_text(column) -%}
+    nullif(nullif({{ column }}, ''), 'None')
+{%- endmacro %}

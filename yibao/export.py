@@ -33,6 +33,7 @@ from openpyxl.styles import Font, PatternFill
 from .contract import CITY, CITY_NAME, COUNTIES
 from .errors import UserError
 from .files import file_sha256
+from .metrics import ratios
 from .publish import current
 from .warehouse import connect
 
@@ -170,10 +171,6 @@ QUERIES = {
 }
 
 
-def _ratio(num, den):
-    return None if not den else Decimal(num) / Decimal(den)
-
-
 def _rows(con, form: str, first: dt.date, last: dt.date) -> list[dict]:
     cur = con.execute(QUERIES[form], {"first": first, "last": last})
     names = [d[0] for d in cur.description]
@@ -181,10 +178,9 @@ def _rows(con, form: str, first: dt.date, last: dt.date) -> list[dict]:
     for r in rows:
         r["area"] = AREA_NAMES.get(r["admdvs"], r["admdvs"])
         if form == "benefits":
-            r["policy_scope_ratio"] = _ratio(r["insurance_fund_pay"], r["inscp_scp_amt"])
-            r["actual_ratio"] = _ratio(r["insurance_fund_pay"], r["medfee_sumamt"])
-            r["three_tier_ratio"] = _ratio(r["insurance_fund_pay"] + r["maf_pay"], r["medfee_sumamt"])
-            r["avg_cost_per_settlement"] = _ratio(r["medfee_sumamt"], r["settlements"])
+            r.update(
+                ratios(r["insurance_fund_pay"], r["maf_pay"], r["inscp_scp_amt"], r["medfee_sumamt"], r["settlements"])
+            )
     return rows
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from common import footnote, page_setup
 from i18n import lang, pick, t
-from labels import CITY, pct, persons, region_name
+from labels import CITY, pct, persons, region_name, target
 
 user, data, f = page_setup("coverage")
 name = lambda a: region_name(a, lang())  # noqa: E731
@@ -28,7 +28,10 @@ with left:
         labels={"coverage_rate": t("coverage_rate"), "area": ""},
         title=pick(f"{f.month} 各区县参保率", f"Coverage by county, {f.month}"),
     )
-    bar.add_vline(x=0.95, line_dash="dash", line_color="#d62728", annotation_text=pick("目标 95%", "target 95%"))
+    goal = target("coverage_rate")
+    bar.add_vline(
+        x=goal, line_dash="dash", line_color="#d62728", annotation_text=pick(f"目标 {goal:.0%}", f"target {goal:.0%}")
+    )
     bar.update_xaxes(tickformat=".0%", range=[0.85, 1.0])
     st.plotly_chart(bar, width="stretch")
 with right:

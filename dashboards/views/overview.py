@@ -5,9 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from yibao import metrics
+
 from common import footnote, page_setup
 from i18n import WARNING_COLOURS, WARNING_LABELS, lang, pick, t
 from labels import POOLED_FUND, months, pct, persons, region_name, yuan
+from labels import target as indicator_target
 
 user, data, f = page_setup("overview")
 st.subheader(f"{region_name(f.area, lang())} · {f.month}")
@@ -26,10 +29,12 @@ ratios = data.frame(
     "marts.rpt_reimbursement_monthly",
     "admdvs = ? and month_end <= ? and med_group = 'inpatient' and insutype in ('310', '390')",
     (f.area, f.month_end),
-    columns="insutype, month_end, sum(insurance_fund_pay) / nullif(sum(inscp_scp_amt), 0) as ratio",
+    columns="insutype, month_end, sum(insurance_fund_pay) as fund, sum(inscp_scp_amt) as inscp",
     group="insutype, month_end",
     order="month_end",
 )
+# the policy-scope ratio over the month's hospital tiers, by the one definition in yibao/metrics.py
+ratios["ratio"] = [metrics.ratio(fund, inscp) for fund, inscp in zip(ratios["fund"], ratios["inscp"])]
 overpaid = data.frame(
     "marts.rpt_benefit_audit_monthly",
     "admdvs = ? and month_end = ?",
@@ -97,11 +102,12 @@ for col, fund, key in ((c4, POOLED_FUND["310"], "employee_months"), (c5, POOLED_
         unsafe_allow_html=True,
     )
 
-for col, scheme, key, target in ((c6, "310", "ratio_employee", 0.80), (c7, "390", "ratio_resident", 0.70)):
+for col, scheme, key in ((c6, "310", "ratio_employee"), (c7, "390", "ratio_resident")):
+    target = indicator_target(f"inpatient_policy_ratio_{scheme}")
     rows = ratios[ratios["insutype"] == scheme].sort_values("month_end")
     if rows.empty:
         continue
-    series = rows["ratio"].astype(float).reset_index(drop=True)
+    series = rows["ratio"].map(lambda r: float("nan") if r is None else float(r)).reset_index(drop=True)
     if pd.Timestamp(rows["month_end"].iloc[-1]).date() != f.month_end:  # no such settlements this month
         series = pd.concat([series, pd.Series([float("nan")])], ignore_index=True)
     col.metric(

@@ -6,9 +6,11 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
+from yibao import metrics
+
 from common import footnote, page_setup
 from i18n import lang, pick, t
-from labels import CITY, pct, region_name
+from labels import CITY, pct, region_name, target
 
 user, data, f = page_setup("reimbursement")
 name = lambda a: region_name(a, lang())  # noqa: E731
@@ -32,13 +34,16 @@ SUMS = (
 
 
 def ratios(frame):
+    """The ratios of the summed rows, by the one definition in yibao/metrics.py (as the report files use)."""
     frame = frame.copy()
+    computed = [metrics.ratios(r.fund, r.aid, r.inscp, r.medfee, r.settlements) for r in frame.itertuples()]
+    for column in ("policy_scope_ratio", "actual_ratio", "three_tier_ratio"):
+        frame[column] = [float("nan") if c[column] is None else float(c[column]) for c in computed]
+    frame["avg_cost"] = [
+        float("nan") if c["avg_cost_per_settlement"] is None else float(c["avg_cost_per_settlement"]) for c in computed
+    ]
     for col in ("medfee", "inscp", "fund", "aid"):
         frame[col] = frame[col].astype(float)
-    frame["policy_scope_ratio"] = frame["fund"] / frame["inscp"].where(frame["inscp"] != 0)
-    frame["actual_ratio"] = frame["fund"] / frame["medfee"].where(frame["medfee"] != 0)
-    frame["three_tier_ratio"] = (frame["fund"] + frame["aid"]) / frame["medfee"].where(frame["medfee"] != 0)
-    frame["avg_cost"] = frame["medfee"] / frame["settlements"].where(frame["settlements"] != 0)
     return frame
 
 
@@ -78,12 +83,14 @@ fig = px.line(
 )
 fig.update_yaxes(tickformat=".0%")
 if group == "inpatient":
-    fig.add_hline(
-        y=0.80, line_dash="dot", line_color="#1f77b4", annotation_text=pick("职工目标 80%", "employee target 80%")
-    )
-    fig.add_hline(
-        y=0.70, line_dash="dot", line_color="#ff7f0e", annotation_text=pick("居民目标 70%", "resident target 70%")
-    )
+    for scheme, colour, zh, en in (("310", "#1f77b4", "职工", "employee"), ("390", "#ff7f0e", "居民", "resident")):
+        goal = target(f"inpatient_policy_ratio_{scheme}")
+        fig.add_hline(
+            y=goal,
+            line_dash="dot",
+            line_color=colour,
+            annotation_text=pick(f"{zh}目标 {goal:.0%}", f"{en} target {goal:.0%}"),
+        )
 st.plotly_chart(fig, width="stretch")
 
 left, right = st.columns(2)

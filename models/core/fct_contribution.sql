@@ -14,7 +14,7 @@ persons as (
 ),
 
 insutypes as (
-    select insutype, pooled_fund_type from {{ ref('insutype') }}
+    select insutype, pooled_fund_type from {{ ref('dim_insutype') }}
 )
 
 select

@@ -232,3 +232,22 @@ def test_the_quality_page_offers_data_docs_a_browser_can_open(in_env):
     buttons = [b.label for b in at.get("download_button")]
     assert any("Great Expectations" in label for label in buttons), buttons
     assert any(len(df.value) for df in at.dataframe)  # the landing validation results
+
+
+def test_a_target_changed_in_the_seed_shows_on_the_pages(in_env, tmp_path, monkeypatch):
+    """Targets live in seeds/indicator_target.csv only (issue 16): change one there and the pages follow."""
+    import shutil
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(DASHBOARDS.parent / "seeds", seeds)
+    text = (seeds / "indicator_target.csv").read_text(encoding="utf-8")
+    assert "inpatient_policy_ratio_310,0.80," in text and "coverage_rate,0.95," in text
+    changed = text.replace("inpatient_policy_ratio_310,0.80,", "inpatient_policy_ratio_310,0.83,")
+    (seeds / "indicator_target.csv").write_text(
+        changed.replace("coverage_rate,0.95,", "coverage_rate,0.97,"), encoding="utf-8"
+    )
+    monkeypatch.setenv("YIBAO_SEEDS", str(seeds))
+    overview = page_text(run_page("overview", CITY_USER))
+    assert "目标 83%" in overview and "目标 80%" not in overview
+    assert "职工目标 83%" in page_text(run_page("reimbursement", CITY_USER))
+    assert "目标 97%" in page_text(run_page("coverage", CITY_USER))
