@@ -21,6 +21,8 @@ from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from yibao import paths
+
 import signin
 from labels import CITY, REGIONS
 
@@ -70,7 +72,7 @@ def verify_password(password: str, stored: str) -> bool:
 
 
 def users_file() -> Path:
-    return Path(os.environ.get("YIBAO_USERS") or signin.data_dir() / "users.toml")
+    return Path(os.environ.get("YIBAO_USERS") or paths.data_dir() / "users.toml")
 
 
 def load_users() -> dict[str, dict]:
@@ -117,7 +119,7 @@ def sign_in(username: str, password: str, client: str) -> SignIn:
 def _serializer() -> URLSafeTimedSerializer:
     key = os.environ.get("YIBAO_COOKIE_KEY")
     if not key:
-        path = signin.data_dir() / "secrets" / "cookie_key"
+        path = paths.data_dir() / "secrets" / "cookie_key"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(secrets.token_hex(32), encoding="utf-8")

@@ -6,7 +6,9 @@ import csv
 import math
 from pathlib import Path
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+from yibao import paths
+
+SEEDS = paths.PROJECT_DIR / "seeds"
 
 
 def seed_rows(name: str) -> list[dict[str, str]]:

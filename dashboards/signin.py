@@ -14,12 +14,12 @@ user's last successful sign-in:
 
 from __future__ import annotations
 
-import os
 import secrets
 import sqlite3
 import time
 from contextlib import closing
-from pathlib import Path
+
+from yibao import paths
 
 WINDOW = 15 * 60
 THROTTLE_AFTER = 3
@@ -45,12 +45,8 @@ create table if not exists sessions (
 """
 
 
-def data_dir() -> Path:
-    return Path(os.environ.get("YIBAO_DATA", "data")).resolve()
-
-
 def _connect() -> sqlite3.Connection:
-    path = data_dir() / "ops" / "signin.sqlite"
+    path = paths.data_dir() / "ops" / "signin.sqlite"
     path.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(path, timeout=10, isolation_level=None)
     con.executescript(SCHEMA)

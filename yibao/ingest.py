@@ -161,28 +161,11 @@ class Loader:
             ],
         )
 
-    def refuse(self, folder: Path, path: Path, reason: str) -> FileResult:
-        """Reject a file without reading it, and record why (a file already loaded stays loaded)."""
-        delivery_date, digest = dt.datetime.strptime(folder.name, "%Y%m%d").date(), file_sha256(path)
-        if self.con.execute(
-            "select count(*) from ops.loaded_files where delivery_date = ? and file = ? and "
-            "sha256 = ? and status = 'loaded'",
-            [delivery_date, path.name, digest],
-        ).fetchone()[0]:
-            return FileResult(folder.name, path.name, "skipped")
-        result = FileResult(folder.name, path.name, "rejected", reason=reason)
-        extract = path.name.removesuffix(".gz").removesuffix(".csv")
-        self.record(
-            result,
-            delivery_date,
-            extract if extract in EXTRACTS else None,
-            digest,
-            dt.datetime.now().replace(microsecond=0),
-        )
-        return result
-
-    def load(self, folder: Path, path: Path, manifest: dict[str, tuple[int, str]]) -> FileResult:
-        delivery_date = dt.datetime.strptime(folder.name, "%Y%m%d").date()
+    def load(
+        self, folder: Path, delivery_date: dt.date, path: Path, manifest: dict[str, tuple[int, str]], twin: str = ""
+    ) -> FileResult:
+        """Load one file of a delivery. `twin` names the same extract delivered again in the same folder (setl.csv
+        beside setl.csv.gz): then the file is refused unless it was loaded before."""
         digest = file_sha256(path)
         result = FileResult(folder.name, path.name, "loaded")
         seen = self.con.execute(
@@ -194,6 +177,11 @@ class Loader:
         extract = path.name.removesuffix(".gz").removesuffix(".csv")
         extract = extract if extract in EXTRACTS else None
         now = dt.datetime.now().replace(microsecond=0)
+        if twin:
+            result.status = "rejected"
+            result.reason = f"delivered twice, as {path.name} and as {twin}; deliver one of them"
+            self.record(result, delivery_date, extract, digest, now)
+            return result
         earlier = self.con.execute(
             "select loaded_at from ops.loaded_files where delivery_date = ? and file = ? and status = 'loaded'",
             [delivery_date, path.name],
@@ -342,7 +330,7 @@ def ingest(
             if held:
                 report.notices.append(held)
                 continue
-            report.results += _load_delivery(loader, folder, quarantine, report.notices)
+            report.results += _load_delivery(loader, day, folder, quarantine, report.notices)
             if any(r.delivery == folder.name and r.status == "loaded" for r in report.results):
                 accepted.add(day)
         con.execute("checkpoint")
@@ -380,7 +368,9 @@ def _hold(day: dt.date, name: str, accepted: set[dt.date], today: dt.date, relea
     return None
 
 
-def _load_delivery(loader: Loader, folder: Path, quarantine: Path, notices: list[Notice]) -> list[FileResult]:
+def _load_delivery(
+    loader: Loader, day: dt.date, folder: Path, quarantine: Path, notices: list[Notice]
+) -> list[FileResult]:
     """Every file of one delivery; a problem with one file or with the manifest is a notice, never an exception."""
     if not (folder / "manifest.csv").exists():
         notices.append(
@@ -416,8 +406,7 @@ def _load_delivery(loader: Loader, folder: Path, quarantine: Path, notices: list
     known = {
         f
         for (f,) in loader.con.execute(
-            "select distinct file from ops.loaded_files where delivery_date = ?",
-            [dt.datetime.strptime(folder.name, "%Y%m%d").date()],
+            "select distinct file from ops.loaded_files where delivery_date = ?", [day]
         ).fetchall()
     }
     for name in sorted(set(manifest) - present - known):
@@ -430,20 +419,10 @@ def _load_delivery(loader: Loader, folder: Path, quarantine: Path, notices: list
         )
     results = []
     for name in sorted(present):
-        pair = (
-            f"{name}.gz"
-            if f"{name}.gz" in present
-            else name.removesuffix(".gz")
-            if (name.endswith(".gz") and name.removesuffix(".gz") in present)
-            else None
-        )
+        stem = name.removesuffix(".gz")
+        twin = f"{name}.gz" if f"{name}.gz" in present else stem if stem != name and stem in present else ""
         try:
-            if pair:
-                result = loader.refuse(
-                    folder, folder / name, f"delivered twice, as {name} and as {pair}; deliver one of them"
-                )
-            else:
-                result = loader.load(folder, folder / name, manifest)
+            result = loader.load(folder, day, folder / name, manifest, twin)
         except Exception as e:  # a file no rule foresaw: name it, keep it, and go on with the others
             notices.append(
                 Notice(

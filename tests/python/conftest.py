@@ -86,3 +86,25 @@ def defect_city(tmp_path_factory) -> Path:
         assert report.ok, report.summary()
         assert build_and_publish(["--quiet"]) == 0, "dbt build failed on the defect city"
     return data
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_serving(url: str) -> None:
+    """Poll a Streamlit server's health endpoint for up to a minute."""
+    import time
+    import urllib.request
+
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"the dashboard at {url} did not start")

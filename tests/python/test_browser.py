@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from conftest import free_port, wait_until_serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 PAGES = [
@@ -45,12 +45,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(demo_city):
     yield from serve(demo_city)
@@ -75,14 +69,7 @@ def serve(city):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise RuntimeError("the dashboard did not start")
+        wait_until_serving(url)
         yield url
     finally:
         proc.terminate()

@@ -16,6 +16,8 @@ import psutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import free_port, wait_until_serving
+
 DASHBOARDS = Path(__file__).parents[2] / "dashboards"
 sys.path.insert(0, str(DASHBOARDS))
 
@@ -153,9 +155,7 @@ def test_the_dashboard_binds_localhost_makes_no_outside_connection_and_stops_on_
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(HOOK, encoding="utf-8")
     net_log = tmp_path / "net.log"
-    with __import__("socket").socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = dict(os.environ, PYTHONPATH=str(hook), YIBAO_NET_LOG=str(net_log))
     proc = subprocess.Popen(
         [sys.executable, "-m", "yibao.cli", "dashboard", "--port", str(port)],
@@ -165,14 +165,7 @@ def test_the_dashboard_binds_localhost_makes_no_outside_connection_and_stops_on_
         text=True,
     )
     try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise AssertionError("the dashboard did not start")
+        wait_until_serving(f"http://127.0.0.1:{port}")
         for path in ("/", "/fund?area=230882"):
             assert urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10).status == 200
         time.sleep(2)
