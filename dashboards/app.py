@@ -17,7 +17,8 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from auth import COOKIE, User, end_token, load_users, session_token, sign_in, token_user, users_file  # noqa: E402
-from i18n import init_lang, t  # noqa: E402
+from i18n import init_lang, lang, t  # noqa: E402
+from labels import region_name  # noqa: E402
 from signin import SESSION_SECONDS  # noqa: E402
 
 
@@ -46,7 +47,7 @@ def favicon():
     return icon
 
 
-st.set_page_config(page_title="佳木斯市医保市级统筹看板", page_icon=favicon(), layout="wide")
+st.set_page_config(page_title="医保市级统筹看板", page_icon=favicon(), layout="wide")
 
 init_lang()
 
@@ -90,7 +91,7 @@ def login() -> None:
     st.stop()
 
 
-pages = [
+CITY_PAGES = [
     st.Page("views/overview.py", title=t("overview"), icon=":material/dashboard:", url_path="overview", default=True),
     st.Page("views/coverage.py", title=t("coverage"), icon=":material/groups:", url_path="coverage"),
     st.Page("views/fund.py", title=t("fund"), icon=":material/savings:", url_path="fund"),
@@ -101,6 +102,10 @@ pages = [
     st.Page("views/quality.py", title=t("quality"), icon=":material/fact_check:", url_path="quality"),
     st.Page("views/pipeline.py", title=t("pipeline"), icon=":material/settings:", url_path="pipeline"),
 ]
+PROVINCE_PAGES = [
+    st.Page("views/cities.py", title=t("cities"), icon=":material/compare:", url_path="cities", default=True),
+    st.Page("views/adjustment.py", title=t("adjustment"), icon=":material/account_balance:", url_path="adjustment"),
+]
 
 user: User | None = st.session_state.get("user")
 if user is None:  # a reload or a new tab: the session cookie, if it still holds
@@ -109,6 +114,8 @@ if user is None:  # a reload or a new tab: the session cookie, if it still holds
     if user is not None:
         st.session_state["user"], st.session_state["token"] = user, token
 # The page the URL names is chosen before sign-in, so a deep link opens that page once signed in.
+# A province user (省医保局) compares the delivered cities; city and county users see their own city's pages.
+pages = PROVINCE_PAGES if user is not None and user.is_province else CITY_PAGES
 page = st.navigation(pages, position="sidebar" if user else "hidden")
 if user is None:
     login()
@@ -118,6 +125,7 @@ with st.sidebar:
     if "set_cookie" in st.session_state:
         cookie(st.session_state.pop("set_cookie"), SESSION_SECONDS)
     st.markdown(f"**{user.name}** · `{user.role}`")
+    st.caption(region_name(user.city, lang()) if user.city else t("province_scope"))
     choice = st.radio(
         t("language"),
         ["中文", "English"],

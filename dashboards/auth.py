@@ -1,7 +1,8 @@
 """Who may sign in and what they see: users with hashed passwords, the counties each role may see, sign-in
 with throttle, lockout and constant time, and the signed session cookie that survives a reload.
 
-Roles: `city` sees every county and the city rows; `county:<admdvs>` sees only its own county.
+Roles (regions from seeds/region.csv): `city:<admdvs>` sees its city's rows and every county of that city;
+`county:<admdvs>` sees only its own county; `province` (省医保局) sees every delivered city side by side.
 The scope is applied inside every query (data.py), not only in the interface.
 Users come from $YIBAO_DATA/users.toml, or the file named by YIBAO_USERS. There is no default: without
 a users file nobody can sign in (`yibao demo` writes the demo users). To add a user, hash the password
@@ -21,10 +22,9 @@ from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from yibao import paths
+from yibao import paths, regions
 
 import signin
-from labels import CITY, REGIONS
 
 ITERATIONS = 200_000
 COOKIE = "yibao_session"
@@ -37,17 +37,37 @@ class User:
     role: str
 
     @property
+    def kind(self) -> str:
+        """province, city or county; '' for a role that names no seeded region of its kind."""
+        if self.role == "province":
+            return "province"
+        level, _, code = self.role.partition(":")
+        region = regions.regions().get(code)
+        return level if level in ("city", "county") and region is not None and region.level == level else ""
+
+    @property
+    def city(self) -> str | None:
+        """The city whose pages this user sees: their own, or their county's; None for the province."""
+        return regions.city_of(self.role.partition(":")[2]) if self.kind in ("city", "county") else None
+
+    @property
     def scope(self) -> tuple[str, ...]:
         """The admdvs values this user's queries may return."""
-        if self.role == "city":
-            return tuple(sorted(REGIONS))
-        if self.role.startswith("county:") and self.role[7:] in REGIONS and self.role[7:] != CITY:
+        if self.kind == "province":
+            return tuple(sorted(regions.regions()))
+        if self.kind == "city":
+            return (self.city, *regions.counties(self.city))
+        if self.kind == "county":
             return (self.role[7:],)
         return ()
 
     @property
     def is_city(self) -> bool:
-        return self.role == "city"
+        return self.kind == "city"
+
+    @property
+    def is_province(self) -> bool:
+        return self.kind == "province"
 
 
 def hash_password(password: str, salt: str | None = None) -> str:
@@ -87,7 +107,14 @@ def _user(username: str, entry: dict | None) -> User | None:
     if not entry:
         return None
     user = User(username, entry.get("name", username), entry.get("role", ""))
-    return user if user.scope else None
+    if not user.scope:  # the password was right: say in the server's log why the sign-in is still refused
+        print(
+            f"yibao dashboard: user {username!r} in {users_file()} has role {user.role!r}, which names no region "
+            "of seeds/region.csv; use city:<admdvs>, county:<admdvs> or province",
+            file=sys.stderr,
+        )
+        return None
+    return user
 
 
 def authenticate(username: str, password: str) -> User | None:

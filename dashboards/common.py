@@ -4,16 +4,53 @@ from __future__ import annotations
 
 import streamlit as st
 
+from yibao import metrics
+
 from data import Scoped, published
 from filters import Filters, sidebar
-from i18n import init_lang, t
+from i18n import init_lang, pick, t
+
+# The parts of rpt_reimbursement_monthly that ratios() needs, summed over the rows a page groups together.
+SUMS = (
+    "sum(settlements) as settlements, sum(persons) as persons, sum(medfee_sumamt) as medfee, "
+    "sum(inscp_scp_amt) as inscp, sum(insurance_fund_pay) as fund, sum(maf_pay) as aid"
+)
 
 
-def page_setup(title_key: str) -> tuple[object, Scoped, Filters]:
+def ratios(frame):
+    """The ratios of summed rows (SUMS), by the one definition in yibao/metrics.py (as the report files use)."""
+    frame = frame.copy()
+    computed = [metrics.ratios(r.fund, r.aid, r.inscp, r.medfee, r.settlements) for r in frame.itertuples()]
+    for column in ("policy_scope_ratio", "actual_ratio", "three_tier_ratio"):
+        frame[column] = [float("nan") if c[column] is None else float(c[column]) for c in computed]
+    frame["avg_cost"] = [
+        float("nan") if c["avg_cost_per_settlement"] is None else float(c["avg_cost_per_settlement"]) for c in computed
+    ]
+    for col in ("medfee", "inscp", "fund", "aid"):
+        frame[col] = frame[col].astype(float)
+    return frame
+
+
+def _signed_in_user():
     init_lang()
     user = st.session_state.get("user")
     if user is None:  # only app.py runs pages, after its sign-in gate; never render a page without a user
         st.stop()
+    return user
+
+
+def _incomplete_warning(data: Scoped, month: str) -> None:
+    as_of = data.frame(
+        "marts.rpt_coverage_monthly", "strftime(month_end, '%Y-%m') = ?", (month,), columns="max(period_end) as d"
+    )["d"]
+    st.warning(
+        t("incomplete_month").format(month=month, as_of=str(as_of.iloc[0])[:10] if len(as_of) else "—"), icon="⚠️"
+    )
+
+
+def page_setup(title_key: str) -> tuple[object, Scoped, Filters]:
+    """A city or county user's page: their scoped data and the shared month / area / scheme filters."""
+    user = _signed_in_user()
     data = Scoped(user.scope)
     st.title(t(title_key))
     if published() is None:
@@ -29,13 +66,51 @@ def page_setup(title_key: str) -> tuple[object, Scoped, Filters]:
     complete = set(calendar.loc[calendar["complete"], "m"])
     f = sidebar(user, months, complete)
     if f.month and f.month not in complete:
-        as_of = data.frame(
-            "marts.rpt_coverage_monthly", "strftime(month_end, '%Y-%m') = ?", (f.month,), columns="max(period_end) as d"
-        )["d"]
-        st.warning(
-            t("incomplete_month").format(month=f.month, as_of=str(as_of.iloc[0])[:10] if len(as_of) else "—"), icon="⚠️"
-        )
+        _incomplete_warning(data, f.month)
     return user, data, f
+
+
+def province_setup(title_key: str) -> tuple[object, Scoped, list[str], str]:
+    """A province user's page: every delivered city, and the month to compare them on (the latest complete one
+    by default, kept in the URL). Returns the user, the data, the delivered cities and the month (YYYY-MM)."""
+    from yibao import regions
+
+    user = _signed_in_user()
+    data = Scoped(user.scope)
+    st.title(t(title_key))
+    if published() is None:
+        st.info(t("no_data"))
+        st.stop()
+    cities = regions.cities()
+    calendar = data.frame(
+        "marts.rpt_coverage_monthly",
+        f"admdvs in ({', '.join('?' for _ in cities)})",
+        tuple(cities),
+        columns="admdvs, strftime(month_end, '%Y-%m') as m, is_complete as complete",
+        order="m",
+    )
+    delivered = sorted(set(calendar["admdvs"]))
+    if not delivered:
+        st.info(t("no_data"))
+        st.stop()
+    by_month = calendar.groupby("m")["complete"].all()
+    months, complete = list(by_month.index), set(by_month[by_month].index)
+    default = max(complete) if complete else months[-1]
+    chosen = st.query_params.get("month", default)
+    chosen = chosen if chosen in months else default
+    with st.sidebar:
+        month = st.selectbox(
+            t("period"),
+            months,
+            index=months.index(chosen),
+            key="f_month",
+            format_func=lambda m: m if m in complete else m + t("incomplete_mark"),
+        )
+    st.query_params.update({"month": month, "lang": st.session_state["lang"]})
+    if month not in complete:
+        _incomplete_warning(data, month)
+    st.caption(pick(f"已报送的统筹区：{len(delivered)} 个市", f"Delivered pooling areas: {len(delivered)} cities"))
+    return user, data, delivered, month
 
 
 def footnote() -> None:

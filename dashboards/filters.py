@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from i18n import lang, pick, t
-from labels import CITY, region_name
+from labels import region_name
 
 SCHEMES = ("all", "310", "390")
 
@@ -16,8 +16,9 @@ SCHEMES = ("all", "310", "390")
 @dataclass(frozen=True)
 class Filters:
     month: str  # YYYY-MM
-    area: str  # admdvs: the city 230800 or a county
+    area: str  # admdvs: the user's city or one of its counties
     scheme: str  # all | 310 | 390
+    city: str  # the user's city (a county user's: the city of their county)
 
     @property
     def month_end(self):
@@ -34,7 +35,7 @@ def _param(name: str, default: str, allowed) -> str:
 def sidebar(user, months: list[str], complete: set[str] | None = None) -> Filters:
     """Draw the shared filters in the sidebar, seeded from and written back to the URL. The month opens on the
     latest complete month (DESIGN §4 Periods); an incomplete month can still be chosen, and is marked."""
-    areas = [CITY, *sorted(a for a in user.scope if a != CITY)] if user.is_city else list(user.scope)
+    areas = list(user.scope)  # a city user's: the city first, then its counties (auth.User.scope)
     complete = set(months) if complete is None else complete
     finished = [m for m in months if m in complete]
     month_default = finished[-1] if finished else (months[-1] if months else "")
@@ -66,4 +67,4 @@ def sidebar(user, months: list[str], complete: set[str] | None = None) -> Filter
             }[s],
         )
     st.query_params.update({"month": month, "area": area, "scheme": scheme, "lang": lang()})
-    return Filters(month, area, scheme)
+    return Filters(month, area, scheme, user.city)

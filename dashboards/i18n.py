@@ -5,7 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 TEXT = {
-    "app_title": ("佳木斯市医保市级统筹看板", "Jiamusi medical-insurance pooling dashboard"),
+    "app_title": ("医保市级统筹看板", "Medical-insurance pooling dashboard"),
+    "cities": ("各市对比", "Cities side by side"),
+    "province_scope": ("全省各统筹区", "Every pooling area of the province"),
+    "adjustment": ("省级调剂金", "Provincial adjustment fund"),
     "overview": ("总览", "Overview"),
     "coverage": ("参保", "Coverage"),
     "fund": ("基金", "Fund sub-accounts"),

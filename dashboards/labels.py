@@ -1,4 +1,4 @@
-"""Region names and number formats in Chinese conventions (万人, 亿元/万元, one-decimal percentages)."""
+"""Region names (from seeds/region.csv), seeded targets and number formats in Chinese conventions (万人, 亿元/万元, one-decimal percentages)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import csv
 import math
 from pathlib import Path
 
-from yibao import paths
+from yibao import paths, regions
 
 SEEDS = paths.PROJECT_DIR / "seeds"
 
@@ -30,29 +30,13 @@ def target(indicator: str) -> float:
     return float(next(r["target"] for r in seed_rows("indicator_target") if r["indicator"] == indicator))
 
 
-REGIONS = {
-    "230800": ("佳木斯市", "Jiamusi (city)"),
-    "230803": ("向阳区", "Xiangyang"),
-    "230804": ("前进区", "Qianjin"),
-    "230805": ("东风区", "Dongfeng"),
-    "230811": ("郊区", "Suburban"),
-    "230822": ("桦南县", "Huanan"),
-    "230826": ("桦川县", "Huachuan"),
-    "230828": ("汤原县", "Tangyuan"),
-    "230881": ("同江市", "Tongjiang"),
-    "230882": ("富锦市", "Fujin"),
-    "230883": ("抚远市", "Fuyuan"),
-}
-CITY = "230800"
-
-
 def _missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 def region_name(admdvs: str, lang: str = "zh") -> str:
-    names = REGIONS.get(admdvs)
-    return admdvs if names is None else names[1] if lang == "en" else names[0]
+    """A region's name from seeds/region.csv; the code itself for one the seed does not hold."""
+    return regions.name(admdvs, lang)
 
 
 def pct(x) -> str:

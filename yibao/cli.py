@@ -65,18 +65,22 @@ def _export(args) -> int:
         from .export import export_period, latest_complete_month
 
         period = args.period or latest_complete_month(paths.db_path())
-        written = export_period(paths.db_path(), paths.exports_dir(), period)
+        written = export_period(paths.db_path(), paths.exports_dir(), period, city=args.city)
         partial = any("_partial_" in p.name for p in written)
+        folders = sorted({p.parent for p in written})
         print(
             f"wrote {len(written)} report files for {period}{' (PARTIAL: the period is not over)' if partial else ''}"
-            f" to {written[0].parent}"
+            f" for {len(folders)} {'city' if len(folders) == 1 else 'cities'}"
         )
-        for path in written:
-            print(f"  {path.name}")
+        for folder in folders:
+            print(f"  {folder}")
+            for path in written:
+                if path.parent == folder:
+                    print(f"    {path.name}")
     if args.dq:
         from .export_dq import export_dq
 
-        paths_written = export_dq(paths.db_path(), paths.exports_dir())
+        paths_written = export_dq(paths.db_path(), paths.exports_dir(), city=args.city)
         print(f"wrote {len(paths_written)} county correction lists (整改清单) to {paths_written[0].parent}")
     return 0
 
@@ -175,6 +179,9 @@ def parser() -> argparse.ArgumentParser:
         "--period",
         help="report files for the province: a month 2025-06, a quarter 2025Q2 or a year 2025 "
         "(default: the latest complete month; a period not yet over is marked partial)",
+    )
+    e.add_argument(
+        "--city", help="only this city's files, e.g. 230800 (default: every city the warehouse holds, seeds/region.csv)"
     )
     e.add_argument("--dq", action="store_true", help="one xlsx per county with its open data-quality exceptions")
     e.set_defaults(func=_export)

@@ -153,19 +153,3 @@ EXTRACTS: dict[str, Extract] = {
 
 # Lineage columns every raw row carries, after the contract columns.
 LINEAGE = (("_file", TEXT), ("_delivery_date", DATE), ("_row_number", INT), ("_loaded_at", TS))
-
-CITY = "230800"
-CITY_NAME = "佳木斯市"
-# The ten county-level units of Jiamusi (GB/T 2260), DESIGN §1.
-COUNTIES: dict[str, str] = {
-    "230803": "向阳区",
-    "230804": "前进区",
-    "230805": "东风区",
-    "230811": "郊区",
-    "230822": "桦南县",
-    "230826": "桦川县",
-    "230828": "汤原县",
-    "230881": "同江市",
-    "230882": "富锦市",
-    "230883": "抚远市",
-}

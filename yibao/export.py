@@ -1,17 +1,19 @@
-"""`yibao export --period 2025-06 | 2025Q2 | 2025`: the city's report files for the province.
+"""`yibao export --period 2025-06 | 2025Q2 | 2025 [--city CODE]`: each delivered city's report files for the province.
 
-Three forms, for the city and each county, read from the published marts:
+Three forms per city, for the city and each of its counties, read from the published marts:
 - 参保情况 coverage: insured persons by scheme and person class at the period end, additions and
   leavers over the period, coverage rate, key-group coverage;
 - 基金收支 fund: income by source, expenditure, current result, accumulated balance, months of
   payment and revenue-plan completion, per sub-account;
 - 待遇享受 benefits: settlements, persons, costs, payments by fund, ratios and average cost, by
   scheme x medical-type group x hospital tier.
-Written to $YIBAO_DATA/exports/<period>/ as 230800_<period>_<form>.csv (UTF-8 with BOM), one xlsx
-with a cover sheet and a sheet per form, and manifest.json. The same data gives byte-identical CSVs.
+Written to $YIBAO_DATA/exports/<period>/<city>/ as <city>_<period>_<form>.csv (UTF-8 with BOM), one xlsx
+with a cover sheet and a sheet per form, and manifest.json; one folder for every city the warehouse holds
+(its pooling areas, named by seeds/region.csv), or only the city --city names. The same data gives
+byte-identical CSVs.
 
 A period whose last month is not complete on the as-of date (DESIGN §4 Periods) is never published as a
-whole one: its files are named 230800_<period>_partial_<form>, the manifest says is_complete false and up
+whole one: its files are named <city>_<period>_partial_<form>, the manifest says is_complete false and up
 to which day the data runs, and the cover sheet says so. Without --period, the latest complete month.
 """
 
@@ -30,14 +32,13 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from .contract import CITY, CITY_NAME, COUNTIES
 from .errors import UserError
 from .files import file_sha256
 from .metrics import ratios
 from .publish import current
+from .regions import cities, counties, regions
 from .warehouse import connect
 
-AREA_NAMES = {CITY: f"{CITY_NAME}（全市）", **COUNTIES}
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
@@ -141,7 +142,8 @@ QUERIES = {
               from marts.rpt_coverage_monthly where month_end between $first and $last group by admdvs) a
           on a.admdvs = c.admdvs
         where c.month_end = (select max(month_end) from marts.rpt_coverage_monthly where month_end <= $last)
-        order by c.admdvs = '230800', c.admdvs""",
+          and c.admdvs in (select unnest($areas))
+        order by c.admdvs = $city, c.admdvs""",
     "fund": """
         select f.admdvs, f.fund_type, sum(f.income) as income, sum(f.income_contribution) as income_contribution,
                sum(f.income_fiscal_subsidy) as income_fiscal_subsidy, sum(f.income_interest) as income_interest,
@@ -156,27 +158,34 @@ QUERIES = {
         cross join (select max(month_end) as last_month from marts.rpt_fund_balance_monthly where month_end <= $last) e
         left join marts.rpt_fund_annual_settlement a
           on a.admdvs = f.admdvs and a.fund_type = f.fund_type and a.year = extract(year from e.last_month)
-        where f.month_end between $first and $last
+        where f.month_end between $first and $last and f.admdvs in (select unnest($areas))
         group by f.admdvs, f.fund_type
-        order by f.fund_type, f.admdvs = '230800', f.admdvs""",
+        order by f.fund_type, f.admdvs = $city, f.admdvs""",
     "benefits": """
         select admdvs, insutype, med_group, hosp_tier, sum(settlements) as settlements, sum(persons) as persons,
                sum(medfee_sumamt) as medfee_sumamt, sum(inscp_scp_amt) as inscp_scp_amt, sum(hifp_pay) as hifp_pay,
                sum(hifob_pay) as hifob_pay, sum(hifmi_pay) as hifmi_pay, sum(cvlserv_pay) as cvlserv_pay,
                sum(maf_pay) as maf_pay, sum(acct_pay) as acct_pay, sum(insurance_fund_pay) as insurance_fund_pay
         from marts.rpt_reimbursement_monthly
-        where month_end between $first and $last
+        where month_end between $first and $last and admdvs in (select unnest($areas))
         group by admdvs, insutype, med_group, hosp_tier
-        order by insutype, med_group, hosp_tier, admdvs = '230800', admdvs""",
+        order by insutype, med_group, hosp_tier, admdvs = $city, admdvs""",
 }
 
 
-def _rows(con, form: str, first: dt.date, last: dt.date) -> list[dict]:
-    cur = con.execute(QUERIES[form], {"first": first, "last": last})
+def area_name(admdvs: str, city: str) -> str:
+    """A row's area as the forms print it: the city row is marked 全市."""
+    name = regions()[admdvs].name_zh if admdvs in regions() else admdvs
+    return f"{name}（全市）" if admdvs == city else name
+
+
+def _rows(con, form: str, first: dt.date, last: dt.date, city: str) -> list[dict]:
+    params = {"first": first, "last": last, "city": city, "areas": [city, *counties(city)]}
+    cur = con.execute(QUERIES[form], params)
     names = [d[0] for d in cur.description]
     rows = [dict(zip(names, r)) for r in cur.fetchall()]
     for r in rows:
-        r["area"] = AREA_NAMES.get(r["admdvs"], r["admdvs"])
+        r["area"] = area_name(r["admdvs"], city)
         if form == "benefits":
             r.update(
                 ratios(r["insurance_fund_pay"], r["maf_pay"], r["inscp_scp_amt"], r["medfee_sumamt"], r["settlements"])
@@ -217,7 +226,14 @@ def latest_complete_month(db: Path) -> str:
     return f"{month:%Y-%m}"
 
 
-def export_period(db: Path, exports: Path, period: str) -> list[Path]:
+def delivered_cities(con) -> list[str]:
+    """The cities the published marts hold: each delivered pooling area of seeds/region.csv."""
+    held = {r[0] for r in con.execute("select distinct admdvs from marts.rpt_coverage_monthly").fetchall()}
+    return [c for c in cities() if c in held]
+
+
+def export_period(db: Path, exports: Path, period: str, city: str | None = None) -> list[Path]:
+    """Write the report files of every delivered city, or of `city` alone; returns the paths written."""
     first, last = parse_period(period)
     source = current(db) or db
     if not source.exists():
@@ -230,23 +246,35 @@ def export_period(db: Path, exports: Path, period: str) -> list[Path]:
                 f"period {period} is outside the data ({months[0]} to {months[1]})",
                 "choose a period the warehouse covers",
             )
+        held = delivered_cities(con)
+        if city is not None and city not in held:
+            raise UserError(
+                f"city {city} is not in the warehouse",
+                f"choose one of the delivered cities: {', '.join(held) or 'none'} (seeds/region.csv)",
+            )
         as_of = con.execute("select max(period_end) from marts.rpt_coverage_monthly").fetchone()[0]
         complete = con.execute(
             "select bool_and(is_complete) from marts.rpt_coverage_monthly where month_end between ? and ?",
             [first, last],
         ).fetchone()[0]
         complete = bool(complete) and last <= months[1]
-        data = {form: _rows(con, form, first, last) for form in FORMS}
+        data = {c: {form: _rows(con, form, first, last, c) for form in FORMS} for c in ([city] if city else held)}
     finally:
         con.close()
+    generated = dt.datetime.now().replace(microsecond=0)
+    written = []
+    for c, forms in data.items():
+        written += _write_city(exports / period / c, c, period, first, last, as_of, complete, generated, forms)
+    return written
 
-    folder = exports / period
+
+def _write_city(folder, city, period, first, last, as_of, complete, generated, data) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{CITY}_{period}" if complete else f"{CITY}_{period}_partial"
+    stem = f"{city}_{period}" if complete else f"{city}_{period}_partial"
     written, manifest = (
         [],
         {
-            "city": CITY,
+            "city": city,
             "period": period,
             "period_start": str(first),
             "period_end": str(last),
@@ -271,9 +299,8 @@ def export_period(db: Path, exports: Path, period: str) -> list[Path]:
         path.write_bytes(payload)
         digest.update(payload)
         written.append(path)
-    generated = dt.datetime.now().replace(microsecond=0)
     xlsx = folder / f"{stem}_report.xlsx"
-    _workbook(period, first, last, as_of, generated, digest.hexdigest(), data, complete).save(xlsx)
+    _workbook(city, period, first, last, as_of, generated, digest.hexdigest(), data, complete).save(xlsx)
     written.append(xlsx)
     for path in written:
         form = next((f for f in FORMS if path.name.endswith(f"_{f}.csv")), "all forms")
@@ -284,14 +311,15 @@ def export_period(db: Path, exports: Path, period: str) -> list[Path]:
     return [*written, folder / "manifest.json"]
 
 
-def _workbook(period, first, last, as_of, generated, checksum, data, complete: bool = True) -> Workbook:
+def _workbook(city, period, first, last, as_of, generated, checksum, data, complete: bool = True) -> Workbook:
     wb = Workbook()
     cover = wb.active
     cover.title = "封面"
-    cover.append([f"{CITY_NAME}（{CITY}）基本医疗保险统计报表"])
+    city_name = regions()[city].name_zh
+    cover.append([f"{city_name}（{city}）基本医疗保险统计报表"])
     cover["A1"].font = Font(bold=True, size=14)
     for label, value in (
-        ("统筹区", f"{CITY_NAME} {CITY}"),
+        ("统筹区", f"{city_name} {city}"),
         ("报告期", f"{period}（{first} 至 {last}）"),
         ("数据截止日期", str(as_of)),
         (
@@ -320,11 +348,11 @@ def _workbook(period, first, last, as_of, generated, checksum, data, complete: b
                     for n, _, k in columns
                 ]
             )
-        city = [r for r in data[form] if r["admdvs"] == CITY]
+        city_rows = [r for r in data[form] if r["admdvs"] == city]
         total = ["合计（全市）" if i == 1 else None for i in range(len(columns))]
         for i, (name, _, kind) in enumerate(columns):
             if kind in ("int", "money") and name != "avg_cost_per_settlement":
-                total[i] = float(sum(Decimal(r[name] or 0) for r in city))
+                total[i] = float(sum(Decimal(r[name] or 0) for r in city_rows))
         sheet.append(total)
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)

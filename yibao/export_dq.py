@@ -1,4 +1,6 @@
-"""`yibao export --dq`: the county correction lists (整改清单), one xlsx per county.
+"""`yibao export --dq [--city CODE]`: the county correction lists (整改清单), one xlsx per county of every
+delivered city (or of the one --city names), one for the city's exceptions no county owns, and - for all of
+several cities - one for the province's exceptions no city owns (a quarantined line whose region cannot be read).
 
 Each workbook explains every rule in Chinese and lists the county's open exceptions. It shows
 no raw ID number: only the masked one dq.dq_exceptions carries.
@@ -13,8 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .contract import CITY, CITY_NAME, COUNTIES
 from .errors import UserError
+from .regions import counties, name, province
 from .warehouse import connect
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -39,13 +41,19 @@ def _as_of(con) -> dt.date:
     return row[0]
 
 
-def export_dq(db: Path, exports: Path) -> list[Path]:
+def export_dq(db: Path, exports: Path, city: str | None = None) -> list[Path]:
     if not db.exists():
         raise UserError(f"no warehouse at {db}", "run `yibao ingest` and `yibao build` first")
     con = connect(db, read_only=True)
     try:
         as_of = _as_of(con)
         rules = con.execute(f"select {RULE_COLUMNS} from dq.dq_rules order by rule_id").fetchall()
+        held = [
+            c
+            for (c,) in con.execute(
+                "select admdvs from core.dim_region where region_level = 'city' order by 1"
+            ).fetchall()
+        ]
         exceptions = con.execute(
             f"select admdvs, {EXCEPTION_COLUMNS} from dq.dq_exceptions order by admdvs, rule_id, entity_key"
         ).fetchall()
@@ -55,10 +63,19 @@ def export_dq(db: Path, exports: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     generated = dt.datetime.now().replace(microsecond=0)
     written = []
-    for admdvs, name in [*sorted(COUNTIES.items()), (CITY, f"{CITY_NAME}（未归属区县）")]:
+    if city is not None and city not in held:
+        raise UserError(
+            f"city {city} is not in the warehouse", f"choose one of: {', '.join(held) or 'none'} (seeds/region.csv)"
+        )
+    lists = []
+    for c in [city] if city else held:
+        lists += [(county, name(county)) for county in counties(c)] + [(c, f"{name(c)}（未归属区县）")]
+    if city is None and len(held) > 1:  # with one city, int_region__unattributed files them under the city
+        lists.append((province(), f"{name(province())}（未归属统筹区）"))
+    for admdvs, title in lists:
         rows = [r[1:] for r in exceptions if r[0] == admdvs]
-        path = folder / f"{admdvs}_{name}_整改清单.xlsx"
-        county_workbook(admdvs, name, as_of, generated, rules, rows).save(path)
+        path = folder / f"{admdvs}_{title}_整改清单.xlsx"
+        county_workbook(admdvs, title, as_of, generated, rules, rows).save(path)
         written.append(path)
     return written
 

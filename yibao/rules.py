@@ -45,8 +45,10 @@ DELIVERY_TOLERANCE_DAYS = 1  # a delivery dated D may carry rows stamped up to D
 
 @cache
 def seed_values(seed: str, column: str) -> list[str]:
+    """The codes a seed holds. The region seed's province row is left out: money, institutions and roster lines
+    are booked to a city or a county, never to the province itself."""
     with open(seed_path(seed), encoding="utf-8") as f:
-        return sorted({row[column] for row in csv.DictReader(f)})
+        return sorted({row[column] for row in csv.DictReader(f) if row.get("region_level") != "province"})
 
 
 COUNTY = CodeSet("insu_admdvs", "region", "admdvs")

@@ -20,6 +20,7 @@ import pandas as pd
 
 from .contract import DATE, EXTRACTS, LINEAGE, TEXT, TS
 from .landing_files import Decoded, original_lines
+from .regions import regions
 from .rules import CERTNO_COLUMNS, CERTNO_PATTERN, DELIVERY_TOLERANCE_DAYS, RULES, code_set_sql
 from .validate import PII, TYPE_ERRORS, WELL_FORMED
 
@@ -164,20 +165,30 @@ def insert(
     )
     loaded = con.execute("select count(*) from _checked where _reason = ''").fetchone()[0]
 
-    failed = con.execute("select _row_number, _reason from _checked where _reason <> '' order by 1").fetchall()
-    lines = original_lines(decoded.source, {r for r, _ in failed})
+    region = next((c for c in REGION_COLUMNS if c in dict(EXTRACTS[extract].columns)), None)
+    failed = con.execute(
+        f"select _row_number, _reason, {region or 'null'} from _checked where _reason <> '' order by 1"
+    ).fetchall()
+    lines = original_lines(decoded.source, {r for r, _, _ in failed})
     lines.update(decoded.undecodable)
-    rows = [(r, reason, lines.get(r)) for r, reason in failed]
-    rows += con.execute("select row_number, reason, original_line from _bad").fetchall()
+    known = regions()
+    rows = [(r, reason, lines.get(r), code if code in known else None) for r, reason, code in failed]
+    rows += con.execute("select row_number, reason, original_line, null from _bad").fetchall()
     if rows:
         con.executemany(
-            "insert into dq.quarantine_rows values (?, ?, ?, ?, ?, ?)",
+            "insert into dq.quarantine_rows (file, delivery_date, row_number, reason, original_line, quarantined_at,"
+            " admdvs) values (?, ?, ?, ?, ?, ?, ?)",
             [
-                (file_label, delivery_date, r, mask_text(reason), mask_line(extract, line, decoded.header), now)
-                for r, reason, line in rows
+                (file_label, delivery_date, r, mask_text(reason), mask_line(extract, line, decoded.header), now, code)
+                for r, reason, line, code in rows
             ],
         )
     return loaded, len(rows)
+
+
+# The column that names a row's region, first found wins: the sub-account money is booked to, an institution's
+# or a roster line's county, a person's household registration.
+REGION_COLUMNS = ("insu_admdvs", "admdvs", "hsreg_admdvs")
 
 
 ID_LIKE = re.compile(r"(?<![0-9A-Za-z])([0-9]{6})[0-9]{5,8}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")

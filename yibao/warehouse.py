@@ -71,6 +71,8 @@ OPS_DDL = [
         original_line varchar,
         quarantined_at timestamp not null
     )""",
+    # The region the row names, when it names one of seeds/region.csv: its exception goes to that county.
+    "alter table dq.quarantine_rows add column if not exists admdvs varchar",
 ]
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from common import footnote, page_setup
 from i18n import lang, pick
-from labels import CITY, pct, region_name, yuan
+from labels import pct, region_name, yuan
 
 user, data, f = page_setup("audit")
 name = lambda a: region_name(a, lang())  # noqa: E731
@@ -56,7 +56,7 @@ if not area.empty:
         )
     )
 
-counties = month[month["admdvs"] != CITY].copy()
+counties = month[month["admdvs"] != f.city].copy()
 if not counties.empty:
     counties["area"] = counties["admdvs"].map(name)
     counties["mismatch_rate"] = counties["mismatched"] / counties["audited"].where(counties["audited"] != 0)
@@ -111,8 +111,8 @@ if not trend.empty:
         width="stretch",
     )
 
-where = "strftime(month_end, '%Y') = ?" + ("" if f.area == CITY else " and admdvs = ?")
-params = (f.month[:4],) if f.area == CITY else (f.month[:4], f.area)
+where = "strftime(month_end, '%Y') = ?" + ("" if f.area == f.city else " and admdvs = ?")
+params = (f.month[:4],) if f.area == f.city else (f.month[:4], f.area)
 top = data.frame(
     "marts.rpt_benefit_audit_institution",
     where,

@@ -7,14 +7,14 @@ import streamlit as st
 
 from common import footnote, page_setup
 from i18n import lang, pick, t
-from labels import CITY, pct, persons, region_name, target
+from labels import pct, persons, region_name, target
 
 user, data, f = page_setup("coverage")
 name = lambda a: region_name(a, lang())  # noqa: E731
 
 cov = data.frame("marts.rpt_coverage_monthly", "month_end <= ?", (f.month_end,), order="month_end, admdvs")
 cov["area"] = cov["admdvs"].map(name)
-counties = cov[(cov["admdvs"] != CITY) & (cov["month_end"].astype(str).str[:7] == f.month)]
+counties = cov[(cov["admdvs"] != f.city) & (cov["month_end"].astype(str).str[:7] == f.month)]
 counties = counties.sort_values("coverage_rate")
 
 left, right = st.columns(2)
@@ -50,7 +50,7 @@ with right:
     )
     st.plotly_chart(stacked, width="stretch")
 
-shown = cov if f.area == CITY else cov[cov["admdvs"] == f.area]
+shown = cov if f.area == f.city else cov[cov["admdvs"] == f.area]
 line = px.line(
     shown,
     x="month_end",
@@ -83,7 +83,7 @@ st.dataframe(
 
 st.subheader(pick("漏保名单（截至最新数据日）", "Key-group persons not enrolled (as of the latest delivery)"))
 missed = data.frame(
-    "marts.rpt_kpop_uninsured", "admdvs = ? or ? = '230800'", (f.area, f.area), order="admdvs, roster_id"
+    "marts.rpt_kpop_uninsured", "admdvs = ? or ? = ?", (f.area, f.area, f.city), order="admdvs, roster_id"
 )
 missed = missed.rename(
     columns={

@@ -9,7 +9,7 @@ import streamlit as st
 
 from common import footnote, page_setup
 from i18n import WARNING_COLOURS, lang, pick, t
-from labels import CITY, FUND_NAMES, POOLED_FUND, region_name, yuan
+from labels import FUND_NAMES, POOLED_FUND, region_name, yuan
 
 user, data, f = page_setup("fund")
 name = lambda a: region_name(a, lang())  # noqa: E731
@@ -25,7 +25,7 @@ bal = data.frame(
 bal["area"] = bal["admdvs"].map(name)
 for col in ("opening_balance", "income", "expenditure", "closing_balance"):
     bal[col] = bal[col].astype(float)
-counties = bal[bal["admdvs"] != CITY] if f.area == CITY else bal[bal["admdvs"] == f.area]
+counties = bal[bal["admdvs"] != f.city] if f.area == f.city else bal[bal["admdvs"] == f.area]
 area_rows = bal[bal["admdvs"] == f.area]
 
 line = px.line(
@@ -162,7 +162,7 @@ st.caption(
 settled = annual[annual["revenue_plan_completion"].notna()]
 latest = settled[settled["year"] == settled["year"].max()]
 plan = px.bar(
-    latest[latest["admdvs"] != CITY],
+    latest[latest["admdvs"] != f.city],
     x=pick("区域", "Area"),
     y="revenue_plan_completion",
     labels={"revenue_plan_completion": pick("收入计划完成率", "Revenue-plan completion")},

@@ -41,7 +41,7 @@ overpaid = data.frame(
     (f.area, f.month_end),
     columns="sum(overpaid_amt) as overpaid, sum(settlements_mismatched) as n",
 )
-exceptions = data.frame("dq.dq_exceptions", "admdvs = ? or ? = '230800'", (f.area, f.area), columns="count(*) as n")
+exceptions = data.frame("dq.dq_exceptions", "admdvs = ? or ? = ?", (f.area, f.area, f.city), columns="count(*) as n")
 
 
 def delta(series: pd.Series, fmt) -> str | None:

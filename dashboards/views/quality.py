@@ -14,7 +14,7 @@ from yibao.validate import data_docs_index
 
 from common import footnote, page_setup
 from i18n import lang, pick
-from labels import CITY, region_name
+from labels import region_name
 
 
 def zipped(site) -> bytes:
@@ -33,7 +33,9 @@ user, data, f = page_setup("quality")
 name = lambda a: region_name(a, lang())  # noqa: E731
 rule_col = "rule_name_en" if lang() == "en" else "rule_name_zh"
 
-exceptions = data.frame("dq.dq_exceptions", "admdvs = ? or ? = '230800'", (f.area, f.area), order="rule_id, entity_key")
+exceptions = data.frame(
+    "dq.dq_exceptions", "admdvs = ? or ? = ?", (f.area, f.area, f.city), order="rule_id, entity_key"
+)
 st.metric(pick("待整改问题", "Open exceptions"), f"{len(exceptions):,}", border=True)
 if exceptions.empty:
     st.success(pick("当前没有数据质量问题。", "No open data-quality exceptions."))
@@ -53,8 +55,8 @@ else:
 
 summary = data.frame(
     "dq.dq_summary",
-    "admdvs = ? or ? = '230800'",
-    (f.area, f.area),
+    "admdvs = ? or ? = ?",
+    (f.area, f.area, f.city),
     columns="day, rule_id, sum(exceptions) as n",
     group="day, rule_id",
     order="day",
@@ -90,7 +92,7 @@ if not exceptions.empty:
         width="stretch",
     )
 
-if f.area != CITY:
+if f.area != f.city:
     import datetime as dt
 
     from yibao.export_dq import EXCEPTION_COLUMNS, RULE_COLUMNS, county_workbook

@@ -6,11 +6,9 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from yibao import metrics
-
-from common import footnote, page_setup
+from common import SUMS, footnote, page_setup, ratios
 from i18n import lang, pick, t
-from labels import CITY, pct, region_name, target
+from labels import pct, region_name, target
 
 user, data, f = page_setup("reimbursement")
 name = lambda a: region_name(a, lang())  # noqa: E731
@@ -27,26 +25,6 @@ group = st.radio(
 )
 schemes = ("310", "390", "510") if f.scheme == "all" else (f.scheme,)
 marks = ", ".join("?" for _ in schemes)
-SUMS = (
-    "sum(settlements) as settlements, sum(persons) as persons, sum(medfee_sumamt) as medfee, "
-    "sum(inscp_scp_amt) as inscp, sum(insurance_fund_pay) as fund, sum(maf_pay) as aid"
-)
-
-
-def ratios(frame):
-    """The ratios of the summed rows, by the one definition in yibao/metrics.py (as the report files use)."""
-    frame = frame.copy()
-    computed = [metrics.ratios(r.fund, r.aid, r.inscp, r.medfee, r.settlements) for r in frame.itertuples()]
-    for column in ("policy_scope_ratio", "actual_ratio", "three_tier_ratio"):
-        frame[column] = [float("nan") if c[column] is None else float(c[column]) for c in computed]
-    frame["avg_cost"] = [
-        float("nan") if c["avg_cost_per_settlement"] is None else float(c["avg_cost_per_settlement"]) for c in computed
-    ]
-    for col in ("medfee", "inscp", "fund", "aid"):
-        frame[col] = frame[col].astype(float)
-    return frame
-
-
 scheme_name = {"310": t("employee"), "390": t("resident"), "510": t("maternity")}
 monthly = ratios(
     data.frame(
@@ -138,12 +116,12 @@ with right:
     )
     st.plotly_chart(cost, width="stretch")
 
-if f.area == CITY:
+if f.area == f.city:
     counties = ratios(
         data.frame(
             "marts.rpt_reimbursement_monthly",
-            f"admdvs <> '230800' and med_group = ? and insutype in ({marks}) and {period}",
-            (group, *schemes, f.month),
+            f"admdvs <> ? and med_group = ? and insutype in ({marks}) and {period}",
+            (f.city, group, *schemes, f.month),
             columns=f"admdvs, insutype, {SUMS}",
             group="admdvs, insutype",
             order="admdvs",

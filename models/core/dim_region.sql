@@ -1,4 +1,4 @@
--- One row per region in the data: each pooling area (city, e.g. 230800) the enrollment extract names,
+-- One row per region in the data: each pooling area (city) the enrollment extract names,
 -- and its county-level units (seeds/region.csv holds the province's codes; cities not delivered stay out).
 with pooling_areas as (
     select distinct poolarea_no as admdvs from {{ ref('stg_psn_insu') }}

@@ -1,4 +1,4 @@
--- Coverage (参保率) per county and month, plus a row per city (its pooling area, e.g. 230800) summed from its counties.
+-- Coverage (参保率) per county and month, plus a row per city (its pooling area) summed from its counties.
 {% set class_columns = [('11', 'insured_employee_in_service'), ('12', 'insured_employee_retired'),
                         ('13', 'insured_employee_retired_cadre'), ('14', 'insured_resident_minor'),
                         ('15', 'insured_resident_adult'), ('16', 'insured_resident_elderly')] %}

@@ -5,5 +5,6 @@ select
     row_number,
     reason,
     original_line,
-    quarantined_at
+    quarantined_at,
+    admdvs
 from {{ source('ingest', 'quarantine_rows') }}

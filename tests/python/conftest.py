@@ -108,3 +108,19 @@ def wait_until_serving(url: str) -> None:
         except OSError:
             time.sleep(0.5)
     raise AssertionError(f"the dashboard at {url} did not start")
+
+
+# Two cities of one province over a settled year (2024) and a partial one: the province's view, each city's own.
+TWO_CITIES = dict(persons=1500, seed=5, start="2024-01", end="2025-02", days=2, cities=("230800", "231000"))
+
+
+@pytest.fixture(scope="session")
+def two_cities(tmp_path_factory) -> Path:
+    """Jiamusi and Mudanjiang delivered together, ingested and built."""
+    data = tmp_path_factory.mktemp("two_cities")
+    generate(**TWO_CITIES, defect_rate=0.0, out=data)
+    with data_env(data):
+        report = ingest_into(data)
+        assert report.ok, report.summary()
+        assert build_and_publish(["--quiet"]) == 0, "dbt build failed on the two cities"
+    return data

@@ -121,7 +121,9 @@ def test_benefit_audit_page_for_a_city_and_a_county_user_in_chromium(defect_serv
     """待遇核查 on a city with benefit defects: the city user sees every county, the county user only their own."""
     from playwright.sync_api import sync_playwright
 
-    from yibao.contract import COUNTIES
+    from yibao.regions import counties, name
+
+    COUNTIES = {code: name(code) for code in counties("230800")}
 
     shots = {}
     with sync_playwright() as p:

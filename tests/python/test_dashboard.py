@@ -15,11 +15,12 @@ from conftest import duck
 DASHBOARDS = Path(__file__).parents[2] / "dashboards"
 sys.path.insert(0, str(DASHBOARDS))
 
+from yibao.regions import regions  # noqa: E402
+
 from auth import User, authenticate, verify_password  # noqa: E402
-from labels import REGIONS  # noqa: E402
 
 PAGES = ("overview", "coverage", "fund", "reimbursement", "audit", "quality", "pipeline")
-CITY_USER = User("leader", "市医保局领导", "city")
+CITY_USER = User("leader", "市医保局领导", "city:230800")
 COUNTY_USER = User("huanan", "桦南县医保局", "county:230822")
 
 
@@ -52,7 +53,7 @@ def test_every_page_renders(in_env, page, user):
 def test_county_user_sees_only_their_county(in_env, page):
     text = page_text(run_page(page, COUNTY_USER))
     assert "桦南县" in text or "230822" in text or page == "quality"
-    others = [(code, zh) for code, (zh, _) in REGIONS.items() if code != "230822"]
+    others = [(code, r.name_zh) for code, r in regions().items() if code != "230822"]
     leaks = [zh for code, zh in others if zh in text] + [code for code, _ in others if code in text]
     assert not leaks, f"{page} shows other areas: {leaks}"
 
@@ -142,7 +143,7 @@ DEMO_USERS = str(DASHBOARDS / "demo_users.toml")
 def test_login_with_the_demo_users(tmp_path, monkeypatch):
     monkeypatch.setenv("YIBAO_USERS", DEMO_USERS)
     monkeypatch.setenv("YIBAO_DATA", str(tmp_path))
-    assert authenticate("leader", "leader2025").role == "city"
+    assert authenticate("leader", "leader2025").role == "city:230800"
     assert authenticate("huanan", "huanan2025").scope == ("230822",)
     assert authenticate("huanan", "wrong") is None
     assert authenticate("nobody", "x") is None
@@ -151,7 +152,7 @@ def test_login_with_the_demo_users(tmp_path, monkeypatch):
     at.text_input[0].input("leader")
     at.text_input[1].input("leader2025")
     at.button[0].click().run()
-    assert "user" in at.session_state and at.session_state["user"].role == "city"
+    assert "user" in at.session_state and at.session_state["user"].role == "city:230800"
 
 
 def test_the_app_signs_in_and_opens_the_overview(in_env, monkeypatch):

@@ -38,7 +38,7 @@ def test_totals_reconcile_with_the_marts(clean_city, period, complete):
         f"{stem}_report.xlsx",
         "manifest.json",
     } == names
-    folder = clean_city / "exports" / period
+    folder = clean_city / "exports" / period / "230800"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["is_complete"] is complete
     cover = {r[0]: r[1] for r in load_workbook(folder / f"{stem}_report.xlsx")["封面"].iter_rows(values_only=True)}

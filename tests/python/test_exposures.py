@@ -16,10 +16,11 @@ CODE = {
         f"{page}_page": [f"dashboards/views/{page}.py", "dashboards/common.py"]
         for page in ("overview", "coverage", "fund", "reimbursement", "audit", "quality", "pipeline")
     },
+    **{f"{page}_page": [f"dashboards/views/{page}.py", "dashboards/common.py"] for page in ("cities", "adjustment")},
     "province_report_files": ["yibao/export.py"],
     "county_correction_lists": ["yibao/export_dq.py"],
 }
-READ = re.compile(r"\b(?:marts|dq|ops)\.([a-z_]+)\b")
+READ = re.compile(r"\b(?:marts|dq|ops|core)\.([a-z_]+)\b")
 
 
 def read_by(files: list[str]) -> set[str]:
@@ -40,3 +41,10 @@ def test_every_consumer_is_an_exposure(exposures):
 @pytest.mark.parametrize("exposure", sorted(CODE))
 def test_an_exposure_names_exactly_what_its_code_reads(exposures, exposure):
     assert exposures[exposure] == read_by(CODE[exposure])
+
+
+def test_every_public_mart_reaches_an_exposure(clean_city, exposures):
+    manifest = json.loads((clean_city / "dbt" / "target" / "manifest.json").read_text(encoding="utf-8"))
+    marts = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["schema"] == "marts"}
+    assert marts, "no marts in the manifest"
+    assert marts - set().union(*exposures.values()) == set()

@@ -15,10 +15,11 @@ import pytest
 
 from yibao.export_dq import export_dq
 from yibao.nightly import nightly
+from yibao.regions import regions
 from yibao.synth import generate
 
 from conftest import data_env, duck
-from test_dashboard import CITY_USER, COUNTY_USER, PAGES, REGIONS, page_text, run_page
+from test_dashboard import CITY_USER, COUNTY_USER, PAGES, page_text, run_page
 from test_ingest import rewrite_manifest
 
 HOSTILE = dict(persons=1500, seed=17, start="2024-11", end="2025-01", days=1, defect_rate=0.01)
@@ -108,7 +109,7 @@ def test_a_county_user_sees_no_other_county_on_defect_data(hostile_city, page):
         at = run_page(page, COUNTY_USER)
     assert not at.exception, [e.value for e in at.exception]
     text = page_text(at)
-    others = [(code, zh) for code, (zh, _) in REGIONS.items() if code != "230822"]
+    others = [(code, r.name_zh) for code, r in regions().items() if code != "230822"]
     # a code as a whole token: card numbers such as C2308000000000883 carry the city code inside them
     shown = [zh for code, zh in others if zh in text] + [
         code for code, _ in others if re.search(rf"(?<![0-9A-Za-z]){code}(?![0-9])", text)

@@ -63,7 +63,7 @@ def test_nightly_runs_and_a_second_run_changes_nothing(tmp_path, capsys):
     (status1, loaded1, rows1, _, log1), (status2, loaded2, rows2, _, _) = runs(tmp_path)
     assert status1 == status2 == "success" and loaded1 == 30 and rows1 > 10_000 and loaded2 == rows2 == 0
     assert os.path.exists(log1) and "nightly SUCCESS" in open(log1, encoding="utf-8").read()
-    assert (tmp_path / "exports" / "2025-04" / "manifest.json").exists()
+    assert (tmp_path / "exports" / "2025-04" / "230800" / "manifest.json").exists()
     assert (tmp_path / "warehouse" / "published" / "CURRENT").exists()
 
 

@@ -53,7 +53,7 @@ def test_no_user_exists_unless_a_users_file_says_so(tmp_path, monkeypatch):
     from yibao.demo import install_demo_users
 
     assert install_demo_users(tmp_path) == tmp_path / "users.toml"
-    assert auth.authenticate("leader", "leader2025").role == "city"
+    assert auth.authenticate("leader", "leader2025").role == "city:230800"
 
 
 def test_wrong_passwords_throttle_then_lock_the_user_even_for_the_right_one(users):
