@@ -22,11 +22,15 @@ $(STAMP): requirements.lock pyproject.toml
 demo: $(STAMP)
 	$(BIN)/yibao demo
 
-## lint: ruff (check and format) on the Python; configured in pyproject.toml, zero findings
+## lint: ruff (check and format) on the Python, configured in pyproject.toml; sqlfluff (dbt templater, DuckDB
+## dialect) on models/ and tests/, configured in .sqlfluff, compiling against a scratch folder; zero findings
 LINTED := yibao dashboards tests bench
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
+	@scratch=$$(mktemp -d) && export YIBAO_DATA=$$scratch YIBAO_DB=$$scratch/lint.duckdb \
+		DBT_TARGET_PATH=$$scratch/target DBT_LOG_PATH=$$scratch/logs && \
+		$(BIN)/sqlfluff lint models tests; rc=$$?; rm -rf $$scratch; exit $$rc
 
 ## test: lint, then the whole test suite on small generated data
 test: lint

@@ -5,11 +5,17 @@ with medins as (
 ),
 
 levels as (
-    select hosp_lv, hosp_tier from {{ ref('hosp_lv') }}
+    select
+        hosp_lv,
+        hosp_tier
+    from {{ ref('hosp_lv') }}
 ),
 
 regions as (
-    select admdvs, county_kind from {{ ref('region') }}
+    select
+        admdvs,
+        county_kind
+    from {{ ref('region') }}
 )
 
 select

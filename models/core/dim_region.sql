@@ -16,4 +16,4 @@ select
     regions.region_level
 from regions
 where regions.admdvs in (select admdvs from pooling_areas)
-   or regions.parent_admdvs in (select admdvs from pooling_areas)
+    or regions.parent_admdvs in (select admdvs from pooling_areas)

@@ -28,23 +28,24 @@ with inpatient_rows as (
         is_reversal
     from {{ ref('fct_settlement') }}
     where is_valid
-      and insutype in ('310', '390')
-      and med_group = 'inpatient'
+        and insutype in ('310', '390')
+        and med_group = 'inpatient'
 ),
 
 cap_used as (
     select
         inpatient_rows.*,
-        coalesce(sum(hifp_pay) over (
-            partition by person_key, insutype, setl_year
-            order by setl_time, setl_id
+        coalesce(sum(inpatient_rows.hifp_pay) over (
+            partition by inpatient_rows.person_key, inpatient_rows.insutype, inpatient_rows.setl_year
+            order by inpatient_rows.setl_time, inpatient_rows.setl_id
             rows between unbounded preceding and 1 preceding
         ), 0) as cap_used_before
     from inpatient_rows
 ),
 
 originals as (
-    select * from cap_used where not is_reversal
+    select * from cap_used
+    where not is_reversal
 ),
 
 banded as (
@@ -52,15 +53,16 @@ banded as (
         originals.*,
         coalesce(
             case when medins.is_valid and medins.begndate <= originals.setl_date
-                      and (medins.enddate is null or originals.setl_date <= medins.enddate)
-                 then medins.benefit_band end,
+                    and (medins.enddate is null or originals.setl_date <= medins.enddate)
+                    then medins.benefit_band
+            end,
             {{ benefit_band('originals.hosp_tier', 'regions.county_kind') }}
         ) as benefit_band
     from originals
     left join {{ ref('dim_medins') }} as medins
-        on medins.fixmedins_code = originals.fixmedins_code
+        on originals.fixmedins_code = medins.fixmedins_code
     left join {{ ref('region') }} as regions
-        on regions.admdvs = originals.mdtrtarea_admvs
+        on originals.mdtrtarea_admvs = regions.admdvs
 ),
 
 with_policy as (
@@ -69,28 +71,28 @@ with_policy as (
         policy.annual_cap,
         least(policy.deductible, banded.inscp_scp_amt) as expected_deductible,
         case when substr(banded.psn_type, 1, 2) in ('12', '13')
-             then least(policy.fund_ratio + policy.retiree_ratio_uplift, policy.max_fund_ratio)
-             else policy.fund_ratio
+                then least(policy.fund_ratio + policy.retiree_ratio_uplift, policy.max_fund_ratio)
+            else policy.fund_ratio
         end as expected_ratio
     from banded
     inner join {{ ref('benefit_policy') }} as policy
-        on policy.year = banded.setl_year
-       and policy.insutype = banded.insutype
-       and policy.benefit_band = banded.benefit_band
+        on banded.setl_year = policy.year
+            and banded.insutype = policy.insutype
+            and banded.benefit_band = policy.benefit_band
 ),
 
 expected as (
     select
         with_policy.*,
-        cast(round((inscp_scp_amt - expected_deductible) * expected_ratio, 2) as decimal(18, 2)) as uncapped_hifp_pay,
-        greatest(annual_cap - cap_used_before, 0) as cap_room
+        cast(round((with_policy.inscp_scp_amt - with_policy.expected_deductible) * with_policy.expected_ratio, 2) as decimal(18, 2)) as uncapped_hifp_pay,
+        greatest(with_policy.annual_cap - with_policy.cap_used_before, 0) as cap_room
     from with_policy
 ),
 
 judged as (
     select
         expected.*,
-        least(uncapped_hifp_pay, cap_room) as expected_hifp_pay
+        least(expected.uncapped_hifp_pay, expected.cap_room) as expected_hifp_pay
     from expected
 )
 

@@ -10,11 +10,17 @@ with contributions as (
 ),
 
 persons as (
-    select psn_no, person_key from {{ ref('stg_psn_info') }}
+    select
+        psn_no,
+        person_key
+    from {{ ref('stg_psn_info') }}
 ),
 
 insutypes as (
-    select insutype, pooled_fund_type from {{ ref('dim_insutype') }}
+    select
+        insutype,
+        pooled_fund_type
+    from {{ ref('dim_insutype') }}
 )
 
 select

@@ -5,11 +5,15 @@ with enrollment as (
 ),
 
 persons as (
-    select psn_no, person_key from {{ ref('stg_psn_info') }}
+    select
+        psn_no,
+        person_key
+    from {{ ref('stg_psn_info') }}
 ),
 
 statuses as (
-    select psn_insu_stas from {{ ref('psn_insu_stas') }} where can_cover
+    select psn_insu_stas from {{ ref('psn_insu_stas') }}
+    where can_cover
 )
 
 select
@@ -31,4 +35,4 @@ inner join statuses
 left join persons
     on enrollment.psn_no = persons.psn_no
 where enrollment.paus_insu_date is null
-   or enrollment.paus_insu_date > enrollment.psn_insu_date
+    or enrollment.paus_insu_date > enrollment.psn_insu_date

@@ -2,12 +2,21 @@
 -- amount is signed by its effect on the balance: income positive, expenditure negative.
 -- Only money booked from the extracts is ledgered; nothing the warehouse computes is posted here (DESIGN §4).
 with contributions as (
-    select insu_admdvs as admdvs, pooled_fund_type as fund_type, month_end,
-           'contribution_pooled' as entry_type, pooled_amt as amount
+    select
+        insu_admdvs as admdvs,
+        pooled_fund_type as fund_type,
+        month_end,
+        'contribution_pooled' as entry_type,
+        pooled_amt as amount
     from {{ ref('fct_contribution') }}
     where pooled_fund_type is not null
     union all
-    select insu_admdvs, '310200', month_end, 'contribution_account', acct_crdt_amt
+    select
+        insu_admdvs,
+        '310200',
+        month_end,
+        'contribution_account',
+        acct_crdt_amt
     from {{ ref('fct_contribution') }}
     where acct_crdt_amt <> 0
 ),
@@ -25,41 +34,99 @@ transactions as (
 ),
 
 settlements as (
-    select * from {{ ref('fct_settlement') }} where is_valid
+    select * from {{ ref('fct_settlement') }}
+    where is_valid
 ),
 
 -- DESIGN §4 fund mapping; hifes_pay and oth_pay are outside the public funds and not ledgered
 settlement_payments as (
-    select insu_admdvs as admdvs, pooled_fund_type as fund_type, month_end, hifp_pay as paid
-    from settlements where pooled_fund_type is not null
+    select
+        insu_admdvs as admdvs,
+        pooled_fund_type as fund_type,
+        month_end,
+        hifp_pay as paid
+    from settlements
+    where pooled_fund_type is not null
     union all
-    select insu_admdvs, '330100', month_end, hifob_pay from settlements
+    select
+        insu_admdvs,
+        '330100',
+        month_end,
+        hifob_pay
+    from settlements
     union all
-    select insu_admdvs, '320100', month_end, cvlserv_pay from settlements
+    select
+        insu_admdvs,
+        '320100',
+        month_end,
+        cvlserv_pay
+    from settlements
     union all
-    select insu_admdvs, '390200', month_end, hifmi_pay from settlements
+    select
+        insu_admdvs,
+        '390200',
+        month_end,
+        hifmi_pay
+    from settlements
     union all
-    select insu_admdvs, '610100', month_end, maf_pay from settlements
+    select
+        insu_admdvs,
+        '610100',
+        month_end,
+        maf_pay
+    from settlements
     union all
-    select insu_admdvs, '310200', month_end, acct_pay from settlements
+    select
+        insu_admdvs,
+        '310200',
+        month_end,
+        acct_pay
+    from settlements
 ),
 
 entries as (
-    select admdvs, fund_type, month_end, entry_type, amount from contributions
+    select
+        admdvs,
+        fund_type,
+        month_end,
+        entry_type,
+        amount
+    from contributions
     union all
-    select admdvs, fund_type, month_end, entry_type, amount from transactions
+    select
+        admdvs,
+        fund_type,
+        month_end,
+        entry_type,
+        amount
+    from transactions
     union all
-    select admdvs, fund_type, month_end, 'settlement_expenditure', -paid from settlement_payments
+    select
+        admdvs,
+        fund_type,
+        month_end,
+        'settlement_expenditure',
+        -paid
+    from settlement_payments
 ),
 
 entry_directions as (
-    select distinct entry_type, direction from {{ ref('txn_type') }}
+    select distinct
+        entry_type,
+        direction
+    from {{ ref('txn_type') }}
     union all
-    select 'contribution_pooled', 'in'
+    select
+        'contribution_pooled',
+        'in'
     union all
-    select 'contribution_account', 'in'
+    select
+        'contribution_account',
+        'in'
     union all
-    select 'settlement_expenditure', 'out'
+    select
+        'settlement_expenditure',
+        'out'
 )
 
 select

@@ -2,7 +2,10 @@
 -- The person is assigned to the covering row with the latest span_start, ties to the larger
 -- psn_insu_rlts_id (DESIGN §4 booking rules), so each person counts once per month, in one county.
 with months as (
-    select month_end, period_end from {{ ref('int_calendar__months') }}
+    select
+        month_end,
+        period_end
+    from {{ ref('int_calendar__months') }}
 ),
 
 spans as (
@@ -25,8 +28,8 @@ covering as (
         ) as assignment_rank
     from months
     inner join spans
-        on spans.span_start <= months.period_end
-       and (spans.span_end is null or months.period_end < spans.span_end)
+        on months.period_end >= spans.span_start
+            and (spans.span_end is null or months.period_end < spans.span_end)
 )
 
 select

@@ -32,19 +32,31 @@ reversed as (
 ),
 
 persons as (
-    select psn_no, person_key from {{ ref('stg_psn_info') }}
+    select
+        psn_no,
+        person_key
+    from {{ ref('stg_psn_info') }}
 ),
 
 insutypes as (
-    select insutype, pooled_fund_type from {{ ref('dim_insutype') }}
+    select
+        insutype,
+        pooled_fund_type
+    from {{ ref('dim_insutype') }}
 ),
 
 med_types as (
-    select med_type, med_group from {{ ref('med_type') }}
+    select
+        med_type,
+        med_group
+    from {{ ref('med_type') }}
 ),
 
 levels as (
-    select hosp_lv, hosp_tier from {{ ref('hosp_lv') }}
+    select
+        hosp_lv,
+        hosp_tier
+    from {{ ref('hosp_lv') }}
 )
 
 select

@@ -16,4 +16,4 @@ inner join {{ ref('dq_rule') }} as rules
     on current_exceptions.rule_id = rules.rule_id
 left join {{ ref('dq_exception_first_seen') }} as seen
     on current_exceptions.rule_id = seen.rule_id
-   and current_exceptions.entity_key = seen.entity_key
+        and current_exceptions.entity_key = seen.entity_key

@@ -1,7 +1,12 @@
 -- Resident ID numbers (psn_cert_type 01) that break GB 11643-1999: length, shape, check character,
 -- birth date (must equal brdy) or gender digit (odd = male, must match gend).
 with persons as (
-    select psn_no, certno, certno_masked, brdy, gend
+    select
+        psn_no,
+        certno,
+        certno_masked,
+        brdy,
+        gend
     from {{ ref('stg_psn_info') }}
     where psn_cert_type = '01'
 ),
@@ -20,7 +25,7 @@ checked as (
             when substr(certno, 7, 8) <> {{ yyyymmdd('brdy') }}
                 then '出生日期与身份证号不一致'
             when gend in ('1', '2')
-                 and (cast(substr(certno, 17, 1) as integer) % 2 = 1) <> (gend = '1')
+                and (cast(substr(certno, 17, 1) as integer) % 2 = 1) <> (gend = '1')
                 then '性别与身份证号性别码不一致'
         end as problem
     from persons

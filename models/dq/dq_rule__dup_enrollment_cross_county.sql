@@ -1,8 +1,13 @@
 -- 重复参保（跨区县）: one person (certno, as person_key) with active enrollments in the same scheme in two counties
 -- that overlap in time, under one psn_no or several.
 with spans as (
-    select person_key, psn_no, insutype, insu_admdvs, span_start,
-           coalesce(span_end, cast('9999-12-31' as date)) as span_end
+    select
+        person_key,
+        psn_no,
+        insutype,
+        insu_admdvs,
+        span_start,
+        coalesce(span_end, cast('9999-12-31' as date)) as span_end
     from {{ ref('fct_enrollment_span') }}
 ),
 
@@ -16,15 +21,18 @@ overlapping as (
     from spans as one
     inner join spans as other
         on one.person_key = other.person_key
-       and one.insutype = other.insutype
-       and one.insu_admdvs < other.insu_admdvs
-       and one.span_start < other.span_end
-       and other.span_start < one.span_end
+            and one.insutype = other.insutype
+            and one.insu_admdvs < other.insu_admdvs
+            and one.span_start < other.span_end
+            and one.span_end > other.span_start
     group by one.person_key
 ),
 
 persons as (
-    select person_key, min(first_psn_no) as first_psn_no, min(certno_masked) as certno_masked
+    select
+        person_key,
+        min(first_psn_no) as first_psn_no,
+        min(certno_masked) as certno_masked
     from {{ ref('int_person__numbers') }}
     group by person_key
 )

@@ -2,8 +2,13 @@
 -- psn_no or several. The commonest real case is one certno enrolled under two psn_no, once in each scheme.
 -- Half-open spans: a move with the old row ending on the day the new one starts is not an overlap.
 with spans as (
-    select person_key, psn_no, insutype, insu_admdvs, span_start,
-           coalesce(span_end, cast('9999-12-31' as date)) as span_end
+    select
+        person_key,
+        psn_no,
+        insutype,
+        insu_admdvs,
+        span_start,
+        coalesce(span_end, cast('9999-12-31' as date)) as span_end
     from {{ ref('fct_enrollment_span') }}
     where insutype in ('310', '390')
 ),
@@ -18,15 +23,18 @@ overlapping as (
     from spans as employee
     inner join spans as resident
         on employee.person_key = resident.person_key
-       and employee.insutype = '310'
-       and resident.insutype = '390'
-       and employee.span_start < resident.span_end
-       and resident.span_start < employee.span_end
+            and employee.insutype = '310'
+            and resident.insutype = '390'
+            and employee.span_start < resident.span_end
+            and employee.span_end > resident.span_start
     group by employee.person_key
 ),
 
 persons as (
-    select person_key, min(first_psn_no) as first_psn_no, min(certno_masked) as certno_masked
+    select
+        person_key,
+        min(first_psn_no) as first_psn_no,
+        min(certno_masked) as certno_masked
     from {{ ref('int_person__numbers') }}
     group by person_key
 )

@@ -7,14 +7,26 @@
 -- carry_gap:    the mart's opening balance - the mart's closing balance of the month before;
 -- identity_gap: closing - (opening + income - expenditure), on the mart's own columns.
 with regions as (
-    select admdvs, parent_admdvs, region_level from {{ ref('dim_region') }}
+    select
+        admdvs,
+        parent_admdvs,
+        region_level
+    from {{ ref('dim_region') }}
 ),
 
 -- which counties' ledger entries make up each area: a county its own, a city all of its counties
 area_counties as (
-    select admdvs as area, admdvs as county from regions where region_level = 'county'
+    select
+        admdvs as area,
+        admdvs as county
+    from regions
+    where region_level = 'county'
     union all
-    select parent_admdvs, admdvs from regions where region_level = 'county'
+    select
+        parent_admdvs,
+        admdvs
+    from regions
+    where region_level = 'county'
 ),
 
 balances as (
@@ -29,16 +41,18 @@ ledger_paths as (
         coalesce(sum(ledger.amount), 0) as ledger_closing,
         coalesce(sum(case when ledger.month_end < balances.month_end then ledger.amount end), 0) as ledger_opening,
         coalesce(sum(case when ledger.month_end = balances.month_end and ledger.direction = 'in'
-                          then ledger.amount end), 0) as ledger_income,
+                then ledger.amount
+        end), 0) as ledger_income,
         coalesce(-sum(case when ledger.month_end = balances.month_end and ledger.direction = 'out'
-                           then ledger.amount end), 0) as ledger_expenditure
+                then ledger.amount
+        end), 0) as ledger_expenditure
     from balances
     inner join area_counties
-        on area_counties.area = balances.admdvs
+        on balances.admdvs = area_counties.area
     left join {{ ref('fct_fund_ledger') }} as ledger
-        on ledger.admdvs = area_counties.county
-       and ledger.fund_type = balances.fund_type
-       and ledger.month_end <= balances.month_end
+        on area_counties.county = ledger.admdvs
+            and balances.fund_type = ledger.fund_type
+            and balances.month_end >= ledger.month_end
     group by balances.admdvs, balances.fund_type, balances.month_end
 ),
 
@@ -59,18 +73,18 @@ checked as (
         balances.closing_balance - ledger_paths.ledger_closing as closing_gap,
         balances.opening_balance - ledger_paths.ledger_opening as opening_gap,
         abs(balances.income - ledger_paths.ledger_income)
-            + abs(balances.expenditure - ledger_paths.ledger_expenditure) as flow_gap,
+        + abs(balances.expenditure - ledger_paths.ledger_expenditure) as flow_gap,
         balances.opening_balance - coalesce(previous.previous_closing, 0) as carry_gap,
         balances.closing_balance - (balances.opening_balance + balances.income - balances.expenditure) as identity_gap
     from balances
     inner join ledger_paths
-        on ledger_paths.admdvs = balances.admdvs
-       and ledger_paths.fund_type = balances.fund_type
-       and ledger_paths.month_end = balances.month_end
+        on balances.admdvs = ledger_paths.admdvs
+            and balances.fund_type = ledger_paths.fund_type
+            and balances.month_end = ledger_paths.month_end
     inner join previous
-        on previous.admdvs = balances.admdvs
-       and previous.fund_type = balances.fund_type
-       and previous.month_end = balances.month_end
+        on balances.admdvs = previous.admdvs
+            and balances.fund_type = previous.fund_type
+            and balances.month_end = previous.month_end
 )
 
 select
@@ -87,7 +101,7 @@ select
     cast(null as {{ dbt.type_string() }}) as certno_masked
 from checked
 where abs(closing_gap) > 0.005
-   or abs(opening_gap) > 0.005
-   or flow_gap > 0.005
-   or abs(carry_gap) > 0.005
-   or abs(identity_gap) > 0.005
+    or abs(opening_gap) > 0.005
+    or flow_gap > 0.005
+    or abs(carry_gap) > 0.005
+    or abs(identity_gap) > 0.005

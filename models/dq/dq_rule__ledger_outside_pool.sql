@@ -6,7 +6,8 @@ with outside as (
 ),
 
 cities as (
-    select admdvs from {{ ref('dim_region') }} where region_level = 'city'
+    select admdvs from {{ ref('dim_region') }}
+    where region_level = 'city'
 )
 
 select

@@ -14,27 +14,47 @@ with active as (
 ),
 
 several_per_person as (
-    select active.card_no, active.psn_no, '持卡人（含其全部人员编号）持有多张同类有效卡' as detail
+    select
+        active.card_no,
+        active.psn_no,
+        '持卡人（含其全部人员编号）持有多张同类有效卡' as detail
     from active
     inner join (
-        select person_key, card_type from active group by person_key, card_type having count(distinct card_no) > 1
+        select
+            held.person_key,
+            held.card_type
+        from active as held
+        group by held.person_key, held.card_type
+        having count(distinct held.card_no) > 1
     ) as dup
         on active.person_key = dup.person_key and active.card_type = dup.card_type
 ),
 
 several_holders as (
-    select active.card_no, min(active.psn_no) as psn_no, '同一卡号对应多名人员' as detail
+    select
+        active.card_no,
+        min(active.psn_no) as psn_no,
+        '同一卡号对应多名人员' as detail
     from active
     inner join (
-        select card_no from active group by card_no having count(distinct person_key) > 1
+        select held.card_no from active as held
+        group by held.card_no
+        having count(distinct held.person_key) > 1
     ) as dup
         on active.card_no = dup.card_no
     group by active.card_no
 ),
 
 involved as (
-    select card_no, min(psn_no) as psn_no, min(detail) as detail
-    from (select * from several_per_person union all select * from several_holders) as both_kinds
+    select
+        card_no,
+        min(psn_no) as psn_no,
+        min(detail) as detail
+    from (
+        select * from several_per_person
+        union all
+        select * from several_holders
+    ) as both_kinds
     group by card_no
 )
 

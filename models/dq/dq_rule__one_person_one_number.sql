@@ -1,10 +1,16 @@
 -- 一人一号: one ID number (person_key, the pseudonym of certno) with more than one psn_no. Every psn_no is listed.
 with persons as (
-    select psn_no, person_key, certno_masked from {{ ref('stg_psn_info') }}
+    select
+        psn_no,
+        person_key,
+        certno_masked
+    from {{ ref('stg_psn_info') }}
 ),
 
 shared as (
-    select person_key, count(*) as numbers
+    select
+        person_key,
+        count(*) as numbers
     from persons
     group by person_key
     having count(*) > 1

@@ -9,4 +9,7 @@ select
     cast(null as {{ dbt.type_string() }}) as certno_masked
 from {{ ref('rpt_fund_annual_settlement') }}
 where status = 'plan_missing'
-  and admdvs in (select admdvs from {{ ref('dim_region') }} where region_level = 'county')
+    and admdvs in (
+        select admdvs from {{ ref('dim_region') }}
+        where region_level = 'county'
+    )

@@ -1,6 +1,12 @@
 -- Valid reversals whose original settlement (init_setl_id) was never delivered.
 with settlements as (
-    select setl_id, insu_admdvs, init_setl_id, is_reversal, is_valid from {{ ref('fct_settlement') }}
+    select
+        setl_id,
+        insu_admdvs,
+        init_setl_id,
+        is_reversal,
+        is_valid
+    from {{ ref('fct_settlement') }}
 )
 
 select
@@ -13,5 +19,5 @@ from settlements as reversal
 left join settlements as original
     on reversal.init_setl_id = original.setl_id
 where reversal.is_reversal
-  and reversal.is_valid
-  and original.setl_id is null
+    and reversal.is_valid
+    and original.setl_id is null

@@ -1,6 +1,10 @@
 -- Settlements at an institution not in medins, or not valid (vali_flag, begndate..enddate) on the settlement day.
 with settlements as (
-    select setl_id, insu_admdvs, fixmedins_code, setl_date
+    select
+        setl_id,
+        insu_admdvs,
+        fixmedins_code,
+        setl_date
     from {{ ref('fct_settlement') }}
     where is_valid
 ),

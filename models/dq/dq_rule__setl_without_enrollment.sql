@@ -1,8 +1,13 @@
 -- A settlement on a day the person had no active enrollment in that scheme. Judged on valid originals,
 -- on the day of setl_time; maternity (510) needs a covering 310 enrollment (DESIGN §6).
 with settlements as (
-    select setl_id, psn_no, insutype, insu_admdvs, setl_date,
-           case when insutype = '510' then '310' else insutype end as needed_insutype
+    select
+        setl_id,
+        psn_no,
+        insutype,
+        insu_admdvs,
+        setl_date,
+        case when insutype = '510' then '310' else insutype end as needed_insutype
     from {{ ref('fct_settlement') }}
     where is_valid and not is_reversal and insutype in ('310', '390', '510')
 ),
@@ -11,10 +16,10 @@ covered as (
     select distinct settlements.setl_id
     from settlements
     inner join {{ ref('fct_enrollment_span') }} as spans
-        on spans.psn_no = settlements.psn_no
-       and spans.insutype = settlements.needed_insutype
-       and spans.span_start <= settlements.setl_date
-       and (spans.span_end is null or settlements.setl_date < spans.span_end)
+        on settlements.psn_no = spans.psn_no
+            and settlements.needed_insutype = spans.insutype
+            and settlements.setl_date >= spans.span_start
+            and (spans.span_end is null or settlements.setl_date < spans.span_end)
 )
 
 select

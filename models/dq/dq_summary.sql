@@ -7,13 +7,19 @@ with as_of as (
 ),
 
 grid as (
-    select rules.rule_id, rules.severity, regions.admdvs
+    select
+        rules.rule_id,
+        rules.severity,
+        regions.admdvs
     from {{ ref('dq_rule') }} as rules
     cross join {{ ref('dim_region') }} as regions
 ),
 
 counts as (
-    select rule_id, admdvs, count(*) as exceptions
+    select
+        rule_id,
+        admdvs,
+        count(*) as exceptions
     from {{ ref('dq_exceptions') }}
     group by rule_id, admdvs
 )
@@ -27,4 +33,4 @@ select
 from grid
 cross join as_of
 left join counts
-    on counts.rule_id = grid.rule_id and counts.admdvs = grid.admdvs
+    on grid.rule_id = counts.rule_id and grid.admdvs = counts.admdvs

@@ -9,7 +9,13 @@ with unattributed as (
 
 found as (
     {% for rule in rules %}
-    select rule_id, admdvs, entity_key, detail, certno_masked from {{ ref('dq_rule__' ~ rule) }}
+    select
+        rule_id,
+        admdvs,
+        entity_key,
+        detail,
+        certno_masked
+    from {{ ref('dq_rule__' ~ rule) }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 )

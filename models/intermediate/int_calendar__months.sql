@@ -47,4 +47,4 @@ select
 from months
 cross join bounds
 where months.month_end >= bounds.first_month
-  and cast({{ dbt.date_trunc('month', 'months.month_end') }} as date) <= bounds.as_of_date
+    and cast({{ dbt.date_trunc('month', 'months.month_end') }} as date) <= bounds.as_of_date

@@ -4,7 +4,10 @@ with roster as (
 ),
 
 identities as (
-    select psn_idet_type, psn_idet_type_name_zh from {{ ref('psn_idet_type') }}
+    select
+        psn_idet_type,
+        psn_idet_type_name_zh
+    from {{ ref('psn_idet_type') }}
 )
 
 select

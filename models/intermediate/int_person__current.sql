@@ -17,11 +17,14 @@ person_versions as (
 ),
 
 persons as (
-    select * from person_versions where version_rank = 1
+    select * from person_versions
+    where version_rank = 1
 ),
 
 enrollment_changes as (
-    select spans.person_key, max(insu.updt_time) as last_enrollment_change
+    select
+        spans.person_key,
+        max(insu.updt_time) as last_enrollment_change
     from {{ ref('fct_enrollment_span') }} as spans
     inner join {{ ref('stg_psn_insu') }} as insu
         on spans.psn_insu_rlts_id = insu.psn_insu_rlts_id
@@ -29,12 +32,16 @@ enrollment_changes as (
 ),
 
 current_month as (
-    select person_month.person_key, person_month.insutype, person_month.insu_admdvs, person_month.psn_type,
-           person_month.psn_class
+    select
+        person_month.person_key,
+        person_month.insutype,
+        person_month.insu_admdvs,
+        person_month.psn_type,
+        person_month.psn_class
     from {{ ref('fct_person_month') }} as person_month
     inner join {{ ref('int_calendar__months') }} as months
         on person_month.month_end = months.month_end
-       and months.period_end = months.as_of_date
+            and months.period_end = months.as_of_date
 ),
 
 roster_now as (
@@ -50,7 +57,7 @@ roster_now as (
     from {{ ref('int_kpop__roster_lines') }} as roster
     cross join as_of
     where roster.begndate <= as_of.as_of_date
-      and (roster.enddate is null or as_of.as_of_date <= roster.enddate)
+        and (roster.enddate is null or as_of.as_of_date <= roster.enddate)
     group by roster.person_key
 )
 

@@ -9,6 +9,8 @@ with ranked as (
     where insutype in ('310', '390')
 )
 
-select psn_no, insu_admdvs as admdvs
+select
+    psn_no,
+    insu_admdvs as admdvs
 from ranked
 where rank_in_person = 1

@@ -1,7 +1,11 @@
 -- One row per person number (psn_no) in psn_info, with its person (person_key, the pseudonym of certno) and that
 -- person's smallest psn_no: the entity key of the person-level rules (DESIGN §6), whichever number a row came under.
 with persons as (
-    select psn_no, person_key, certno_masked from {{ ref('stg_psn_info') }}
+    select
+        psn_no,
+        person_key,
+        certno_masked
+    from {{ ref('stg_psn_info') }}
 )
 
 select

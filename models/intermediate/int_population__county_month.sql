@@ -5,7 +5,12 @@ with months as (
 ),
 
 pop as (
-    select admdvs, year, hsreg_pop, resident_pop from {{ ref('stg_pop_stat') }}
+    select
+        admdvs,
+        year,
+        hsreg_pop,
+        resident_pop
+    from {{ ref('stg_pop_stat') }}
 ),
 
 candidates as (
@@ -20,6 +25,10 @@ candidates as (
         on pop.year <= extract(year from months.month_end)
 )
 
-select month_end, admdvs, hsreg_pop, resident_pop
+select
+    month_end,
+    admdvs,
+    hsreg_pop,
+    resident_pop
 from candidates
 where year_rank = 1

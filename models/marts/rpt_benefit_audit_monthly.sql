@@ -2,15 +2,23 @@
 -- original inpatient settlements audited against the unified policy, those whose pooled-fund payment differs by more
 -- than 1 yuan, the yuan overpaid and underpaid, and the net effect on the county sub-account (DESIGN §5).
 with months as (
-    select month_end, is_complete from {{ ref('int_calendar__months') }}
+    select
+        month_end,
+        is_complete
+    from {{ ref('int_calendar__months') }}
 ),
 
 counties as (
-    select admdvs, parent_admdvs from {{ ref('dim_region') }} where region_level = 'county'
+    select
+        admdvs,
+        parent_admdvs
+    from {{ ref('dim_region') }}
+    where region_level = 'county'
 ),
 
 schemes as (
-    select insutype from {{ ref('dim_insutype') }} where insutype in ('310', '390')
+    select insutype from {{ ref('dim_insutype') }}
+    where insutype in ('310', '390')
 ),
 
 tiers as (
@@ -58,10 +66,10 @@ county_rows as (
     cross join schemes
     cross join tiers
     left join cells
-        on cells.admdvs = counties.admdvs
-       and cells.insutype = schemes.insutype
-       and cells.hosp_tier = tiers.hosp_tier
-       and cells.month_end = months.month_end
+        on counties.admdvs = cells.admdvs
+            and schemes.insutype = cells.insutype
+            and tiers.hosp_tier = cells.hosp_tier
+            and months.month_end = cells.month_end
 ),
 
 city_rows as (

@@ -7,7 +7,8 @@ with months as (
 ),
 
 counties as (
-    select admdvs from {{ ref('dim_region') }} where region_level = 'county'
+    select admdvs from {{ ref('dim_region') }}
+    where region_level = 'county'
 ),
 
 insured as (
@@ -18,19 +19,24 @@ insured as (
         sum(case when insutype = '310' then 1 else 0 end) as insured_employee,
         sum(case when insutype = '390' then 1 else 0 end) as insured_resident,
         {% for cls, name in class_columns %}
-        sum(case when psn_class = '{{ cls }}' then 1 else 0 end) as {{ name }}{{ "," if not loop.last }}
+        sum(case when psn_class = '{{ cls }}' then 1 else 0 end) as {{ name }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from {{ ref('fct_person_month') }}
     group by month_end, insu_admdvs
 ),
 
 month_order as (
-    select month_end, row_number() over (order by month_end) as month_number
+    select
+        month_end,
+        row_number() over (order by month_end) as month_number
     from {{ ref('int_calendar__months') }}
 ),
 
 assigned as (
-    select person_month.person_key, person_month.insu_admdvs, month_order.month_number
+    select
+        person_month.person_key,
+        person_month.insu_admdvs,
+        month_order.month_number
     from {{ ref('fct_person_month') }} as person_month
     inner join month_order
         on person_month.month_end = month_order.month_end
@@ -39,30 +45,46 @@ assigned as (
 -- Persons who count in a county this month but did not last month (additions), and the reverse (leavers).
 -- The first reporting month has no month before it, so it shows no additions or leavers.
 changes as (
-    select month_order.month_end, moves.admdvs, sum(moves.added) as insured_added, sum(moves.left_county) as insured_left
+    select
+        month_order.month_end,
+        moves.admdvs,
+        sum(moves.added) as insured_added,
+        sum(moves.left_county) as insured_left
     from (
-        select now.month_number, now.insu_admdvs as admdvs, 1 as added, 0 as left_county
-        from assigned as now
-        left join assigned as before
-            on before.person_key = now.person_key and before.month_number = now.month_number - 1
-           and before.insu_admdvs = now.insu_admdvs
-        where before.person_key is null and now.month_number > 1
+        select
+            this_month.month_number,
+            this_month.insu_admdvs as admdvs,
+            1 as added,
+            0 as left_county
+        from assigned as this_month
+        left join assigned as last_month  -- ST09 cannot order the sides of a self-join:
+            on this_month.person_key = last_month.person_key and this_month.month_number = last_month.month_number + 1  -- noqa: ST09
+                and this_month.insu_admdvs = last_month.insu_admdvs
+        where last_month.person_key is null and this_month.month_number > 1
         union all
-        select before.month_number + 1, before.insu_admdvs, 0, 1
-        from assigned as before
-        left join assigned as now
-            on now.person_key = before.person_key and now.month_number = before.month_number + 1
-           and now.insu_admdvs = before.insu_admdvs
-        where now.person_key is null
-          and before.month_number < (select max(month_number) from month_order)
+        select
+            last_month.month_number + 1,
+            last_month.insu_admdvs,
+            0,
+            1
+        from assigned as last_month
+        left join assigned as this_month
+            on last_month.person_key = this_month.person_key and this_month.month_number = last_month.month_number + 1
+                and last_month.insu_admdvs = this_month.insu_admdvs
+        where this_month.person_key is null
+            and last_month.month_number < (select max(month_number) from month_order)
     ) as moves
     inner join month_order
-        on month_order.month_number = moves.month_number
+        on moves.month_number = month_order.month_number
     group by month_order.month_end, moves.admdvs
 ),
 
 population as (
-    select month_end, admdvs, hsreg_pop from {{ ref('int_population__county_month') }}
+    select
+        month_end,
+        admdvs,
+        hsreg_pop
+    from {{ ref('int_population__county_month') }}
 ),
 
 county_rows as (
@@ -81,11 +103,11 @@ county_rows as (
     from months
     cross join counties
     left join insured
-        on insured.month_end = months.month_end and insured.admdvs = counties.admdvs
+        on months.month_end = insured.month_end and counties.admdvs = insured.admdvs
     left join changes
-        on changes.month_end = months.month_end and changes.admdvs = counties.admdvs
+        on months.month_end = changes.month_end and counties.admdvs = changes.admdvs
     left join population
-        on population.month_end = months.month_end and population.admdvs = counties.admdvs
+        on months.month_end = population.month_end and counties.admdvs = population.admdvs
 ),
 
 city_rows as (
@@ -103,7 +125,7 @@ city_rows as (
         sum(registered_population) as registered_population
     from county_rows
     inner join {{ ref('dim_region') }} as regions
-        on regions.admdvs = county_rows.admdvs
+        on county_rows.admdvs = regions.admdvs
     group by regions.parent_admdvs, month_end
 ),
 
@@ -130,6 +152,10 @@ select
     calendar.period_end
 from all_rows
 inner join (
-    select month_end as calendar_month_end, is_complete, period_end from {{ ref('int_calendar__months') }}
+    select
+        month_end as calendar_month_end,
+        is_complete,
+        period_end
+    from {{ ref('int_calendar__months') }}
 ) as calendar
-    on calendar.calendar_month_end = all_rows.month_end
+    on all_rows.month_end = calendar.calendar_month_end

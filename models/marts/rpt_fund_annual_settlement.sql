@@ -11,7 +11,11 @@
 -- 5. No plan: status plan_missing, no responsibility. An open year (status year_open) or a year the data does not
 --    cover from its January (status year_partial) is not settled either. This mart reports; it posts nothing.
 with months as (
-    select month_end, is_complete, first_month from {{ ref('int_calendar__months') }}
+    select
+        month_end,
+        is_complete,
+        first_month
+    from {{ ref('int_calendar__months') }}
 ),
 
 years as (
@@ -22,17 +26,24 @@ years as (
         max(case when extract(month from month_end) = 12 and is_complete then 1 else 0 end) = 1 as is_over,
         -- the data covers the year from its January: the first booked month is not later than it
         min(case when extract(month from first_month) = 1 or extract(year from first_month) < extract(year from month_end)
-                 then 1 else 0 end) = 1 as is_covered
+                then 1
+            else 0
+        end) = 1 as is_covered
     from months
     group by extract(year from month_end)
 ),
 
 counties as (
-    select admdvs, parent_admdvs from {{ ref('dim_region') }} where region_level = 'county'
+    select
+        admdvs,
+        parent_admdvs
+    from {{ ref('dim_region') }}
+    where region_level = 'county'
 ),
 
 pooled_funds as (
-    select fund_type from {{ ref('fund_type') }} where is_pooled
+    select fund_type from {{ ref('fund_type') }}
+    where is_pooled
 ),
 
 ledger as (
@@ -47,8 +58,14 @@ ledger as (
 ),
 
 grid as (
-    select counties.admdvs, counties.parent_admdvs, pooled_funds.fund_type, years.year, years.months_reported,
-           years.is_over, years.is_covered
+    select
+        counties.admdvs,
+        counties.parent_admdvs,
+        pooled_funds.fund_type,
+        years.year,
+        years.months_reported,
+        years.is_over,
+        years.is_covered
     from years
     cross join counties
     cross join pooled_funds
@@ -64,25 +81,31 @@ per_year as (
         grid.is_over,
         grid.is_covered,
         coalesce(sum(case when ledger.year = grid.year and ledger.direction = 'in'
-                          and ledger.entry_type not in ('opening_transfer', 'adjustment_in', 'government_topup')
-                          then ledger.amount end), 0) as income,
+                and ledger.entry_type not in ('opening_transfer', 'adjustment_in', 'government_topup')
+                then ledger.amount
+        end), 0) as income,
         coalesce(-sum(case when ledger.year = grid.year and ledger.direction = 'out'
-                           and ledger.entry_type <> 'adjustment_out'
-                           then ledger.amount end), 0) as expenditure,
+                and ledger.entry_type <> 'adjustment_out'
+                then ledger.amount
+        end), 0) as expenditure,
         coalesce(sum(case when ledger.year = grid.year and ledger.entry_type = 'contribution_pooled'
-                          then ledger.amount end), 0) as contribution_income,
+                then ledger.amount
+        end), 0) as contribution_income,
         coalesce(sum(case when ledger.year = grid.year and ledger.entry_type like 'subsidy_%'
-                          then ledger.amount end), 0) as subsidy_income,
+                then ledger.amount
+        end), 0) as subsidy_income,
         coalesce(sum(case when ledger.year < grid.year
-                            or (ledger.year = grid.year and ledger.entry_type = 'opening_transfer')
-                          then ledger.amount end), 0) as balance_at_start
+                or (ledger.year = grid.year and ledger.entry_type = 'opening_transfer')
+                then ledger.amount
+        end), 0) as balance_at_start
     from grid
     left join ledger
-        on ledger.admdvs = grid.admdvs
-       and ledger.fund_type = grid.fund_type
-       and ledger.year <= grid.year
-    group by grid.admdvs, grid.parent_admdvs, grid.fund_type, grid.year, grid.months_reported, grid.is_over,
-             grid.is_covered
+        on grid.admdvs = ledger.admdvs
+            and grid.fund_type = ledger.fund_type
+            and grid.year >= ledger.year
+    group by
+        grid.admdvs, grid.parent_admdvs, grid.fund_type, grid.year, grid.months_reported, grid.is_over,
+        grid.is_covered
 ),
 
 with_plan as (
@@ -99,47 +122,47 @@ with_plan as (
         end as status
     from per_year
     left join {{ ref('fct_fund_plan') }} as plans
-        on plans.admdvs = per_year.admdvs
-       and plans.fund_type = per_year.fund_type
-       and plans.year = per_year.year
+        on per_year.admdvs = plans.admdvs
+            and per_year.fund_type = plans.fund_type
+            and per_year.year = plans.year
 ),
 
 county_steps as (
     select
         with_plan.*,
-        income - expenditure as current_result,
-        greatest(expenditure - income, 0) as deficit,
+        with_plan.income - with_plan.expenditure as current_result,
+        greatest(with_plan.expenditure - with_plan.income, 0) as deficit,
         -- what the counties hold at year end from their own business, before adjustments and top-ups
-        greatest(balance_at_start + income - expenditure, 0) as balance_available,
+        greatest(with_plan.balance_at_start + with_plan.income - with_plan.expenditure, 0) as balance_available,
         -- null without a plan; such a row is not settled
-        greatest(planned_income - (contribution_income + subsidy_income), 0) as income_shortfall
+        greatest(with_plan.planned_income - (with_plan.contribution_income + with_plan.subsidy_income), 0) as income_shortfall
     from with_plan
 ),
 
 county_own as (
     select
         county_steps.*,
-        least(deficit, greatest(balance_at_start, 0)) as own_cover
+        least(county_steps.deficit, greatest(county_steps.balance_at_start, 0)) as own_cover
     from county_steps
 ),
 
 county_shares as (
     select
         county_own.*,
-        deficit - own_cover as remainder,
-        least(deficit - own_cover, income_shortfall) as county_government_cover
+        county_own.deficit - county_own.own_cover as remainder,
+        least(county_own.deficit - county_own.own_cover, county_own.income_shortfall) as county_government_cover
     from county_own
 ),
 
 county_city as (
     select
         county_shares.*,
-        remainder - county_government_cover as city_cover,
+        county_shares.remainder - county_shares.county_government_cover as city_cover,
         -- step 4: the city covers from the counties' positive year-end balances; what they cannot is the shortfall
-        sum(case when status = 'settled' then remainder - county_government_cover else 0 end)
-            over (partition by parent_admdvs, fund_type, year) as city_cover_total,
-        sum(case when status = 'settled' then balance_available else 0 end)
-            over (partition by parent_admdvs, fund_type, year) as city_balance_available
+        sum(case when county_shares.status = 'settled' then county_shares.remainder - county_shares.county_government_cover else 0 end)
+            over (partition by county_shares.parent_admdvs, county_shares.fund_type, county_shares.year) as city_cover_total,
+        sum(case when county_shares.status = 'settled' then county_shares.balance_available else 0 end)
+            over (partition by county_shares.parent_admdvs, county_shares.fund_type, county_shares.year) as city_balance_available
     from county_shares
 ),
 
@@ -160,9 +183,10 @@ county_final as (
         case when status = 'settled' then city_cover end as covered_by_city,
         case when status = 'settled' then county_government_cover end as covered_by_county_government,
         case when status = 'settled' then
-            case when city_cover_total > city_balance_available and city_cover_total > 0
-                 then round((city_cover_total - city_balance_available) * city_cover / city_cover_total, 2)
-                 else 0 end
+                case when city_cover_total > city_balance_available and city_cover_total > 0
+                        then round((city_cover_total - city_balance_available) * city_cover / city_cover_total, 2)
+                    else 0
+                end
         end as city_balance_shortfall,
         contribution_income,
         subsidy_income,
@@ -216,9 +240,9 @@ city_final as (
         case when city_status.status = 'settled' then sum(county_final.planned_income) end as planned_income
     from county_final
     inner join city_status
-        on city_status.parent_admdvs = county_final.parent_admdvs
-       and city_status.fund_type = county_final.fund_type
-       and city_status.year = county_final.year
+        on county_final.parent_admdvs = city_status.parent_admdvs
+            and county_final.fund_type = city_status.fund_type
+            and county_final.year = city_status.year
     group by county_final.parent_admdvs, county_final.fund_type, county_final.year, city_status.status
 ),
 
@@ -250,13 +274,13 @@ select
     cast(case when status = 'settled' then planned_subsidy_income end as decimal(18, 2)) as planned_subsidy_income,
     cast(case when status = 'settled' then planned_income end as decimal(18, 2)) as planned_income,
     case when status = 'settled' then
-        cast(contribution_income + subsidy_income as double) / nullif(cast(planned_income as double), 0)
+            cast(contribution_income + subsidy_income as double) / nullif(cast(planned_income as double), 0)
     end as revenue_plan_completion,
     case when status = 'settled' then
-        cast(contribution_income as double) / nullif(cast(planned_contribution_income as double), 0)
+            cast(contribution_income as double) / nullif(cast(planned_contribution_income as double), 0)
     end as contribution_plan_completion,
     case when status = 'settled' then
-        cast(subsidy_income as double) / nullif(cast(planned_subsidy_income as double), 0)
+            cast(subsidy_income as double) / nullif(cast(planned_subsidy_income as double), 0)
     end as subsidy_plan_completion,
     cast(case
         when status <> 'settled' then null

@@ -3,11 +3,15 @@
 -- (DESIGN §4). Months of payment divide by every outflow of the fund except city adjustments out, averaged
 -- over the trailing 12 complete months, and are null for an incomplete month (DESIGN §4 Periods, §5).
 with months as (
-    select month_end, is_complete from {{ ref('int_calendar__months') }}
+    select
+        month_end,
+        is_complete
+    from {{ ref('int_calendar__months') }}
 ),
 
 counties as (
-    select admdvs from {{ ref('dim_region') }} where region_level = 'county'
+    select admdvs from {{ ref('dim_region') }}
+    where region_level = 'county'
 ),
 
 funds as (
@@ -48,15 +52,15 @@ county_grid as (
         {% for col in ['income', 'expenditure', 'income_opening_transfer', 'income_contribution',
                        'income_fiscal_subsidy', 'income_interest', 'income_adjustment', 'income_government_topup',
                        'income_other', 'expenditure_settlement', 'expenditure_adjustment', 'expenditure_other'] %}
-        coalesce(entries.{{ col }}, 0) as {{ col }}{{ "," if not loop.last }}
+        coalesce(entries.{{ col }}, 0) as {{ col }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from months
     cross join counties
     cross join funds
     left join entries
-        on entries.admdvs = counties.admdvs
-       and entries.fund_type = funds.fund_type
-       and entries.month_end = months.month_end
+        on counties.admdvs = entries.admdvs
+            and funds.fund_type = entries.fund_type
+            and months.month_end = entries.month_end
 ),
 
 city_grid as (
@@ -67,11 +71,11 @@ city_grid as (
         {% for col in ['income', 'expenditure', 'income_opening_transfer', 'income_contribution',
                        'income_fiscal_subsidy', 'income_interest', 'income_adjustment', 'income_government_topup',
                        'income_other', 'expenditure_settlement', 'expenditure_adjustment', 'expenditure_other'] %}
-        sum({{ col }}) as {{ col }}{{ "," if not loop.last }}
+        sum({{ col }}) as {{ col }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from county_grid
     inner join {{ ref('dim_region') }} as regions
-        on regions.admdvs = county_grid.admdvs
+        on county_grid.admdvs = regions.admdvs
     group by regions.parent_admdvs, fund_type, month_end
 ),
 
@@ -101,17 +105,21 @@ balances as (
 payable as (
     select
         balances.*,
-        coalesce(lag(closing_balance) over (partition by admdvs, fund_type order by month_end), 0) as opening_balance,
+        coalesce(lag(balances.closing_balance) over (partition by balances.admdvs, balances.fund_type order by balances.month_end), 0) as opening_balance,
         -- only the last reporting month can be incomplete, so a complete month's window holds complete months only
-        case when is_complete then avg_outflow_12m end as avg_monthly_expenditure_12m,
-        case when is_complete and avg_outflow_12m > 0
-             then cast(closing_balance as double) / cast(avg_outflow_12m as double)
+        case when balances.is_complete then balances.avg_outflow_12m end as avg_monthly_expenditure_12m,
+        case when balances.is_complete and balances.avg_outflow_12m > 0
+                then cast(balances.closing_balance as double) / cast(balances.avg_outflow_12m as double)
         end as months_payable
     from balances
 ),
 
 thresholds as (
-    select warning_level, lower_months, upper_months from {{ ref('warning_threshold') }}
+    select
+        warning_level,
+        lower_months,
+        upper_months
+    from {{ ref('warning_threshold') }}
 )
 
 select
@@ -139,5 +147,5 @@ select
 from payable
 left join thresholds
     on payable.months_payable is not null
-   and (thresholds.lower_months is null or payable.months_payable >= thresholds.lower_months)
-   and (thresholds.upper_months is null or payable.months_payable < thresholds.upper_months)
+        and (thresholds.lower_months is null or payable.months_payable >= thresholds.lower_months)
+        and (thresholds.upper_months is null or payable.months_payable < thresholds.upper_months)

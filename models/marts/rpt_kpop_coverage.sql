@@ -1,19 +1,26 @@
 -- Key-group coverage (重点人群参保率) per county and month, plus the city row summed from the counties:
 -- roster persons valid on the period end, and how many of them had an active 310 or 390 enrollment.
 with months as (
-    select month_end, period_end from {{ ref('int_calendar__months') }}
+    select
+        month_end,
+        period_end
+    from {{ ref('int_calendar__months') }}
 ),
 
 counties as (
-    select admdvs from {{ ref('dim_region') }} where region_level = 'county'
+    select admdvs from {{ ref('dim_region') }}
+    where region_level = 'county'
 ),
 
 roster_on_day as (
-    select distinct months.month_end, roster.admdvs, roster.person_key
+    select distinct
+        months.month_end,
+        roster.admdvs,
+        roster.person_key
     from months
     inner join {{ ref('int_kpop__roster_lines') }} as roster
-        on roster.begndate <= months.period_end
-       and (roster.enddate is null or months.period_end <= roster.enddate)
+        on months.period_end >= roster.begndate
+            and (roster.enddate is null or months.period_end <= roster.enddate)
 ),
 
 status as (
@@ -24,8 +31,8 @@ status as (
         sum(case when person_month.person_key is not null then 1 else 0 end) as enrolled_persons
     from roster_on_day
     left join {{ ref('fct_person_month') }} as person_month
-        on person_month.person_key = roster_on_day.person_key
-       and person_month.month_end = roster_on_day.month_end
+        on roster_on_day.person_key = person_month.person_key
+            and roster_on_day.month_end = person_month.month_end
     group by roster_on_day.month_end, roster_on_day.admdvs
 ),
 
@@ -38,16 +45,20 @@ county_rows as (
     from months
     cross join counties
     left join status
-        on status.admdvs = counties.admdvs and status.month_end = months.month_end
+        on counties.admdvs = status.admdvs and months.month_end = status.month_end
 ),
 
 all_rows as (
     select * from county_rows
     union all
-    select regions.parent_admdvs, month_end, sum(roster_persons), sum(enrolled_persons)
+    select
+        regions.parent_admdvs,
+        month_end,
+        sum(roster_persons),
+        sum(enrolled_persons)
     from county_rows
     inner join {{ ref('dim_region') }} as regions
-        on regions.admdvs = county_rows.admdvs
+        on county_rows.admdvs = regions.admdvs
     group by regions.parent_admdvs, month_end
 )
 
@@ -61,6 +72,9 @@ select
     calendar.is_complete
 from all_rows
 inner join (
-    select month_end as calendar_month_end, is_complete from {{ ref('int_calendar__months') }}
+    select
+        month_end as calendar_month_end,
+        is_complete
+    from {{ ref('int_calendar__months') }}
 ) as calendar
-    on calendar.calendar_month_end = all_rows.month_end
+    on all_rows.month_end = calendar.calendar_month_end

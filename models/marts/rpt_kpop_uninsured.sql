@@ -1,7 +1,10 @@
 -- The 漏保 list: key-group roster lines valid on the as-of date whose person has no active 310 or 390
 -- enrollment on that date. Masked ID only; the county offices follow up each line.
 with as_of as (
-    select month_end, as_of_date from {{ ref('int_calendar__months') }}
+    select
+        month_end,
+        as_of_date
+    from {{ ref('int_calendar__months') }}
     where period_end = as_of_date
 ),
 
@@ -10,7 +13,7 @@ roster as (
     from {{ ref('int_kpop__roster_lines') }} as roster
     cross join as_of
     where roster.begndate <= as_of.as_of_date
-      and (roster.enddate is null or as_of.as_of_date <= roster.enddate)
+        and (roster.enddate is null or as_of.as_of_date <= roster.enddate)
 ),
 
 enrolled as (

@@ -6,12 +6,18 @@
 -- Income and expenditure are the annual settlement's (rpt_fund_annual_settlement), city rows: the county
 -- sub-accounts inside each city stay as they are. It reports; nothing is posted into the ledger.
 with rules as (
-    select province_admdvs, fund_type, year, draw_rate, deficit_share_rate
+    select
+        province_admdvs,
+        fund_type,
+        year,
+        draw_rate,
+        deficit_share_rate
     from {{ ref('province_adjustment') }}
 ),
 
 cities as (
-    select admdvs from {{ ref('dim_region') }} where region_level = 'city'
+    select admdvs from {{ ref('dim_region') }}
+    where region_level = 'city'
 ),
 
 city_years as (
@@ -30,21 +36,21 @@ city_years as (
     inner join cities
         on annual.admdvs = cities.admdvs
     inner join rules
-        on rules.fund_type = annual.fund_type
-       and rules.year = annual.year
+        on annual.fund_type = rules.fund_type
+            and annual.year = rules.year
 ),
 
 deficits as (
     select
         city_years.*,
-        greatest(expenditure - (income - amount_drawn), 0) as deficit
+        greatest(city_years.expenditure - (city_years.income - city_years.amount_drawn), 0) as deficit
     from city_years
 ),
 
 requests as (
     select
         deficits.*,
-        round(deficit * deficit_share_rate, 2) as share_requested
+        round(deficits.deficit * deficits.deficit_share_rate, 2) as share_requested
     from deficits
 ),
 
@@ -66,14 +72,16 @@ shared as (
         province_years.province_requested,
         case
             when province_years.province_requested <= province_years.province_drawn then requests.share_requested
-            else round(requests.share_requested * province_years.province_drawn
-                       / province_years.province_requested, 2)
+            else round(
+                    requests.share_requested * province_years.province_drawn
+                    / province_years.province_requested, 2
+                )
         end as deficit_shared
     from requests
     inner join province_years
-        on province_years.province_admdvs = requests.province_admdvs
-       and province_years.fund_type = requests.fund_type
-       and province_years.year = requests.year
+        on requests.province_admdvs = province_years.province_admdvs
+            and requests.fund_type = province_years.fund_type
+            and requests.year = province_years.year
 )
 
 select

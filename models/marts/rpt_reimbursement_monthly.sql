@@ -7,11 +7,13 @@ with months as (
 ),
 
 counties as (
-    select admdvs from {{ ref('dim_region') }} where region_level = 'county'
+    select admdvs from {{ ref('dim_region') }}
+    where region_level = 'county'
 ),
 
 schemes as (
-    select insutype from {{ ref('dim_insutype') }} where insutype in ('310', '390', '510')
+    select insutype from {{ ref('dim_insutype') }}
+    where insutype in ('310', '390', '510')
 ),
 
 med_groups as (
@@ -25,7 +27,8 @@ tiers as (
 ),
 
 settlements as (
-    select * from {{ ref('fct_settlement') }} where is_valid
+    select * from {{ ref('fct_settlement') }}
+    where is_valid
 ),
 
 cells as (
@@ -38,14 +41,18 @@ cells as (
         sum(case when is_counted then 1 else 0 end) as settlements,
         count(distinct case when is_counted then person_key end) as persons,
         {% for m in money %}
-        sum({{ m }}) as {{ m }}{{ "," if not loop.last }}
+        sum({{ m }}) as {{ m }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from settlements
     group by insu_admdvs, insutype, med_group, hosp_tier, month_end
 ),
 
 insured as (
-    select month_end, insu_admdvs as admdvs, insutype, count(*) as insured_persons
+    select
+        month_end,
+        insu_admdvs as admdvs,
+        insutype,
+        count(*) as insured_persons
     from {{ ref('fct_person_month') }}
     group by month_end, insu_admdvs, insutype
 ),
@@ -69,21 +76,25 @@ county_rows as (
     cross join med_groups
     cross join tiers
     left join cells
-        on cells.admdvs = counties.admdvs
-       and cells.insutype = schemes.insutype
-       and cells.med_group = med_groups.med_group
-       and cells.hosp_tier = tiers.hosp_tier
-       and cells.month_end = months.month_end
+        on counties.admdvs = cells.admdvs
+            and schemes.insutype = cells.insutype
+            and med_groups.med_group = cells.med_group
+            and tiers.hosp_tier = cells.hosp_tier
+            and months.month_end = cells.month_end
     -- maternity (510) is merged with employee insurance: its insured base is the employees
     left join insured
-        on insured.admdvs = counties.admdvs
-       and insured.month_end = months.month_end
-       and insured.insutype = case when schemes.insutype = '510' then '310' else schemes.insutype end
+        on counties.admdvs = insured.admdvs
+            and months.month_end = insured.month_end
+            and insured.insutype = case when schemes.insutype = '510' then '310' else schemes.insutype end
 ),
 
 city_rows as (
     select
-        regions.parent_admdvs as admdvs, insutype, med_group, hosp_tier, month_end,
+        regions.parent_admdvs as admdvs,
+        insutype,
+        med_group,
+        hosp_tier,
+        month_end,
         sum(settlements) as settlements,
         sum(persons) as persons,
         {% for m in money %}
@@ -92,7 +103,7 @@ city_rows as (
         sum(insured_persons) as insured_persons
     from county_rows
     inner join {{ ref('dim_region') }} as regions
-        on regions.admdvs = county_rows.admdvs
+        on county_rows.admdvs = regions.admdvs
     group by regions.parent_admdvs, insutype, med_group, hosp_tier, month_end
 ),
 
@@ -105,7 +116,7 @@ all_rows as (
 measured as (
     select
         all_rows.*,
-        hifp_pay + hifob_pay + hifmi_pay + cvlserv_pay as insurance_fund_pay
+        all_rows.hifp_pay + all_rows.hifob_pay + all_rows.hifmi_pay + all_rows.cvlserv_pay as insurance_fund_pay
     from all_rows
 )
 
@@ -130,6 +141,9 @@ select
     calendar.is_complete
 from measured
 inner join (
-    select month_end as calendar_month_end, is_complete from {{ ref('int_calendar__months') }}
+    select
+        month_end as calendar_month_end,
+        is_complete
+    from {{ ref('int_calendar__months') }}
 ) as calendar
-    on calendar.calendar_month_end = measured.month_end
+    on measured.month_end = calendar.calendar_month_end

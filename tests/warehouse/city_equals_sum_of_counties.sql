@@ -11,21 +11,27 @@
 ] %}
 
 {% for model, grain, measures in checks %}
-select '{{ model }}' as mart, '{{ measure }}' as measure_name, 0 as gap
+select
+    '{{ model }}' as mart,{{ measure }}
+    '{{ measure }}' as measure_name,
+    0 as gap
 from (select 1 as one) as never
 where 1 = 0
 {% for measure in measures %}
 union all
-select '{{ model }}', '{{ measure }}', abs(city.{{ measure }} - counties.total)
+select
+    '{{ model }}',
+    '{{ measure }}',
+    abs(city.{{ measure }} - counties.total)
 from (
     select mart.admdvs, {% for g in grain %}mart.{{ g }}, {% endfor %}mart.{{ measure }}
     from {{ ref(model) }} as mart
-    inner join {{ ref('dim_region') }} as regions on regions.admdvs = mart.admdvs and regions.region_level = 'city'
+    inner join {{ ref('dim_region') }} as regions on mart.admdvs = regions.admdvs and regions.region_level = 'city'
 ) as city
 inner join (
     select regions.parent_admdvs as admdvs, {% for g in grain %}mart.{{ g }}, {% endfor %}sum(mart.{{ measure }}) as total
     from {{ ref(model) }} as mart
-    inner join {{ ref('dim_region') }} as regions on regions.admdvs = mart.admdvs and regions.region_level = 'county'
+    inner join {{ ref('dim_region') }} as regions on mart.admdvs = regions.admdvs and regions.region_level = 'county'
     group by regions.parent_admdvs{% for g in grain %}, mart.{{ g }}{% endfor %}
 ) as counties
     on city.admdvs = counties.admdvs{% for g in grain %} and city.{{ g }} = counties.{{ g }}{% endfor %}

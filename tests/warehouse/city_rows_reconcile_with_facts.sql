@@ -5,7 +5,11 @@
 {{ config(severity='error', tags=['warehouse_identity']) }}
 
 with counties as (
-    select admdvs, parent_admdvs from {{ ref('dim_region') }} where region_level = 'county'
+    select
+        admdvs,
+        parent_admdvs
+    from {{ ref('dim_region') }}
+    where region_level = 'county'
 ),
 
 coverage_facts as (
@@ -17,7 +21,7 @@ coverage_facts as (
         sum(case when person_month.insutype = '390' then 1 else 0 end) as insured_resident
     from {{ ref('fct_person_month') }} as person_month
     inner join counties
-        on counties.admdvs = person_month.insu_admdvs
+        on person_month.insu_admdvs = counties.admdvs
     group by counties.parent_admdvs, person_month.month_end
 ),
 
@@ -27,11 +31,11 @@ coverage_gaps as (
         mart.admdvs,
         mart.month_end,
         abs(mart.insured_persons - coalesce(facts.insured_persons, 0))
-            + abs(mart.insured_employee - coalesce(facts.insured_employee, 0))
-            + abs(mart.insured_resident - coalesce(facts.insured_resident, 0)) as gap
+        + abs(mart.insured_employee - coalesce(facts.insured_employee, 0))
+        + abs(mart.insured_resident - coalesce(facts.insured_resident, 0)) as gap
     from {{ ref('rpt_coverage_monthly') }} as mart
     left join coverage_facts as facts
-        on facts.admdvs = mart.admdvs and facts.month_end = mart.month_end
+        on mart.admdvs = facts.admdvs and mart.month_end = facts.month_end
     where mart.admdvs in (select parent_admdvs from counties)
 ),
 
@@ -46,7 +50,7 @@ reimbursement_facts as (
             as insurance_fund_pay
     from {{ ref('fct_settlement') }} as settlements
     inner join counties
-        on counties.admdvs = settlements.insu_admdvs
+        on settlements.insu_admdvs = counties.admdvs
     where settlements.is_valid and settlements.insutype in ('310', '390', '510')
     group by counties.parent_admdvs, settlements.month_end
 ),
@@ -70,14 +74,26 @@ reimbursement_gaps as (
         mart.admdvs,
         mart.month_end,
         abs(mart.settlements - coalesce(facts.settlements, 0))
-            + abs(mart.medfee_sumamt - coalesce(facts.medfee_sumamt, 0))
-            + abs(mart.inscp_scp_amt - coalesce(facts.inscp_scp_amt, 0))
-            + abs(mart.insurance_fund_pay - coalesce(facts.insurance_fund_pay, 0)) as gap
+        + abs(mart.medfee_sumamt - coalesce(facts.medfee_sumamt, 0))
+        + abs(mart.inscp_scp_amt - coalesce(facts.inscp_scp_amt, 0))
+        + abs(mart.insurance_fund_pay - coalesce(facts.insurance_fund_pay, 0)) as gap
     from reimbursement_city as mart
     left join reimbursement_facts as facts
-        on facts.admdvs = mart.admdvs and facts.month_end = mart.month_end
+        on mart.admdvs = facts.admdvs and mart.month_end = facts.month_end
 )
 
-select mart, admdvs, month_end, gap from coverage_gaps where gap > 0.005
+select
+    mart,
+    admdvs,
+    month_end,
+    gap
+from coverage_gaps
+where gap > 0.005
 union all
-select mart, admdvs, month_end, gap from reimbursement_gaps where gap > 0.005
+select
+    mart,
+    admdvs,
+    month_end,
+    gap
+from reimbursement_gaps
+where gap > 0.005

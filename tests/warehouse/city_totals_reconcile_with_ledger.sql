@@ -7,22 +7,34 @@
 {{ config(severity='error', tags=['warehouse_identity']) }}
 
 with regions as (
-    select admdvs, parent_admdvs, region_level from {{ ref('dim_region') }}
+    select
+        admdvs,
+        parent_admdvs,
+        region_level
+    from {{ ref('dim_region') }}
 ),
 
 ledger_by_city as (
-    select regions.parent_admdvs as admdvs, ledger.fund_type, ledger.month_end, sum(ledger.amount) as net
+    select
+        regions.parent_admdvs as admdvs,
+        ledger.fund_type,
+        ledger.month_end,
+        sum(ledger.amount) as net
     from {{ ref('fct_fund_ledger') }} as ledger
     inner join regions
-        on regions.admdvs = ledger.admdvs and regions.region_level = 'county'
+        on ledger.admdvs = regions.admdvs and regions.region_level = 'county'
     group by regions.parent_admdvs, ledger.fund_type, ledger.month_end
 ),
 
 city_rows as (
-    select mart.admdvs, mart.fund_type, mart.month_end, mart.income - mart.expenditure as net
+    select
+        mart.admdvs,
+        mart.fund_type,
+        mart.month_end,
+        mart.income - mart.expenditure as net
     from {{ ref('rpt_fund_balance_monthly') }} as mart
     inner join regions
-        on regions.admdvs = mart.admdvs and regions.region_level = 'city'
+        on mart.admdvs = regions.admdvs and regions.region_level = 'city'
 ),
 
 city_gaps as (
@@ -35,15 +47,19 @@ city_gaps as (
     from city_rows
     full outer join ledger_by_city
         on city_rows.admdvs = ledger_by_city.admdvs
-       and city_rows.fund_type = ledger_by_city.fund_type
-       and city_rows.month_end = ledger_by_city.month_end
+            and city_rows.fund_type = ledger_by_city.fund_type
+            and city_rows.month_end = ledger_by_city.month_end
 ),
 
 outside_entries as (
-    select ledger.admdvs, ledger.fund_type, ledger.month_end, sum(ledger.amount) as net
+    select
+        ledger.admdvs,
+        ledger.fund_type,
+        ledger.month_end,
+        sum(ledger.amount) as net
     from {{ ref('fct_fund_ledger') }} as ledger
     left join regions
-        on regions.admdvs = ledger.admdvs and regions.region_level = 'county'
+        on ledger.admdvs = regions.admdvs and regions.region_level = 'county'
     where regions.admdvs is null
     group by ledger.admdvs, ledger.fund_type, ledger.month_end
 ),
@@ -57,14 +73,30 @@ unreported as (
         outside_entries.net as gap
     from outside_entries
     left join (
-        select distinct booked_admdvs, month_end from {{ ref('int_ledger__outside_pool') }}
+        select distinct
+            booked_admdvs,
+            month_end
+        from {{ ref('int_ledger__outside_pool') }}
     ) as reported
-        on reported.booked_admdvs = outside_entries.admdvs
-       and reported.month_end = outside_entries.month_end
+        on outside_entries.admdvs = reported.booked_admdvs
+            and outside_entries.month_end = reported.month_end
     where reported.booked_admdvs is null
-      and outside_entries.net <> 0
+        and outside_entries.net <> 0
 )
 
-select admdvs, fund_type, month_end, problem, gap from city_gaps where abs(gap) > 0.005
+select
+    admdvs,
+    fund_type,
+    month_end,
+    problem,
+    gap
+from city_gaps
+where abs(gap) > 0.005
 union all
-select admdvs, fund_type, month_end, problem, gap from unreported
+select
+    admdvs,
+    fund_type,
+    month_end,
+    problem,
+    gap
+from unreported

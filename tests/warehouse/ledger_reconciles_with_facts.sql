@@ -12,52 +12,119 @@ with settlements as (
         insu_admdvs as admdvs,
         insutype,
         cast({{ dbt.last_day('cast(setl_time as date)', 'month') }} as date) as month_end,
-        hifp_pay, hifob_pay, cvlserv_pay, hifmi_pay, maf_pay, acct_pay
+        hifp_pay,
+        hifob_pay,
+        cvlserv_pay,
+        hifmi_pay,
+        maf_pay,
+        acct_pay
     from {{ ref('stg_setl') }}
     where vali_flag = '1'
 ),
 
 settlement_money as (
-    select admdvs, case insutype when '310' then '310100' when '390' then '390100' when '510' then '510100' end
-               as fund_type, month_end, hifp_pay as paid
-    from settlements where insutype in ('310', '390', '510')
+    select
+        admdvs,
+        case insutype when '310' then '310100' when '390' then '390100' when '510' then '510100' end
+            as fund_type,
+        month_end,
+        hifp_pay as paid
+    from settlements
+    where insutype in ('310', '390', '510')
     union all
-    select admdvs, '330100', month_end, hifob_pay from settlements
+    select
+        admdvs,
+        '330100',
+        month_end,
+        hifob_pay
+    from settlements
     union all
-    select admdvs, '320100', month_end, cvlserv_pay from settlements
+    select
+        admdvs,
+        '320100',
+        month_end,
+        cvlserv_pay
+    from settlements
     union all
-    select admdvs, '390200', month_end, hifmi_pay from settlements
+    select
+        admdvs,
+        '390200',
+        month_end,
+        hifmi_pay
+    from settlements
     union all
-    select admdvs, '610100', month_end, maf_pay from settlements
+    select
+        admdvs,
+        '610100',
+        month_end,
+        maf_pay
+    from settlements
     union all
-    select admdvs, '310200', month_end, acct_pay from settlements
+    select
+        admdvs,
+        '310200',
+        month_end,
+        acct_pay
+    from settlements
 ),
 
 contributions as (
-    select insu_admdvs as admdvs, insutype, clct_amt, acct_crdt_amt,
-           cast({{ dbt.last_day('arvl_date', 'month') }} as date) as month_end
+    select
+        insu_admdvs as admdvs,
+        insutype,
+        clct_amt,
+        acct_crdt_amt,
+        cast({{ dbt.last_day('arvl_date', 'month') }} as date) as month_end
     from {{ ref('stg_clct') }}
 ),
 
 contribution_money as (
-    select admdvs, case insutype when '310' then '310100' when '390' then '390100' when '510' then '510100' end
-               as fund_type, month_end, clct_amt - acct_crdt_amt as received
-    from contributions where insutype in ('310', '390', '510')
+    select
+        admdvs,
+        case insutype when '310' then '310100' when '390' then '390100' when '510' then '510100' end
+            as fund_type,
+        month_end,
+        clct_amt - acct_crdt_amt as received
+    from contributions
+    where insutype in ('310', '390', '510')
     union all
-    select admdvs, '310200', month_end, acct_crdt_amt from contributions
+    select
+        admdvs,
+        '310200',
+        month_end,
+        acct_crdt_amt
+    from contributions
 ),
 
 delivered as (
-    select admdvs, fund_type, month_end, sum(paid) as expenditure, 0 as income
-    from settlement_money group by admdvs, fund_type, month_end
+    select
+        admdvs,
+        fund_type,
+        month_end,
+        sum(paid) as expenditure,
+        0 as income
+    from settlement_money
+    group by admdvs, fund_type, month_end
     union all
-    select admdvs, fund_type, month_end, 0, sum(received)
-    from contribution_money group by admdvs, fund_type, month_end
+    select
+        admdvs,
+        fund_type,
+        month_end,
+        0,
+        sum(received)
+    from contribution_money
+    group by admdvs, fund_type, month_end
 ),
 
 delivered_totals as (
-    select admdvs, fund_type, month_end, sum(expenditure) as expenditure, sum(income) as income
-    from delivered group by admdvs, fund_type, month_end
+    select
+        admdvs,
+        fund_type,
+        month_end,
+        sum(expenditure) as expenditure,
+        sum(income) as income
+    from delivered
+    group by admdvs, fund_type, month_end
 ),
 
 ledger_totals as (
@@ -80,7 +147,7 @@ select
 from ledger_totals
 full outer join delivered_totals
     on ledger_totals.admdvs = delivered_totals.admdvs
-   and ledger_totals.fund_type = delivered_totals.fund_type
-   and ledger_totals.month_end = delivered_totals.month_end
+        and ledger_totals.fund_type = delivered_totals.fund_type
+        and ledger_totals.month_end = delivered_totals.month_end
 where abs(coalesce(ledger_totals.expenditure, 0) - coalesce(delivered_totals.expenditure, 0)) > 0.005
-   or abs(coalesce(ledger_totals.income, 0) - coalesce(delivered_totals.income, 0)) > 0.005
+    or abs(coalesce(ledger_totals.income, 0) - coalesce(delivered_totals.income, 0)) > 0.005
