@@ -63,104 +63,174 @@ class World:
         self.truth.extend((rule, key) for key in format_list(kind, ids))
 
 
-def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_group: np.ndarray) -> None:
-    if rate <= 0:
-        return
-    p = w.people
-    psn_no_of = w.psn["psn_no_of"]
-    single_row = np.bincount(w.enr["person"], minlength=p.n) == 1
-    pool = np.flatnonzero(
-        p.enrolled
-        & single_row
-        & (p.first_start <= tl.hist_start)
-        & (p.death == NO_DAY)
-        & (p.switch_kind == 0)
-        & ~key_group
-    )
-    pool = rng.permutation(pool)
-    n_enrolled = int(p.enrolled.sum())
-    taken = 0
+class Draws:
+    """Who and what the defects are made on. persons() hands out persons no other defect touches (enrolled once,
+    since before the history starts, alive, never switching scheme, on no key-group roster); settlements() hands
+    out original settlements of the persons left over, each once. Each draws about rate R."""
 
-    def persons() -> np.ndarray:
-        nonlocal taken
-        k = rng.binomial(n_enrolled, rate)
-        chosen = pool[taken : taken + k]
-        taken += k
+    def __init__(self, rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_group: np.ndarray):
+        self.rng, self.w, self.tl, self.rate = rng, w, tl, rate
+        p = w.people
+        single_row = np.bincount(w.enr["person"], minlength=p.n) == 1
+        pool = np.flatnonzero(
+            p.enrolled
+            & single_row
+            & (p.first_start <= tl.hist_start)
+            & (p.death == NO_DAY)
+            & (p.switch_kind == 0)
+            & ~key_group
+        )
+        self.pool = rng.permutation(pool)
+        self.n_enrolled = int(p.enrolled.sum())
+        self.taken = 0
+
+    def persons(self) -> np.ndarray:
+        k = self.rng.binomial(self.n_enrolled, self.rate)
+        chosen = self.pool[self.taken : self.taken + k]
+        self.taken += k
         return chosen
 
-    enr_row = np.full(p.n, -1, dtype=np.int64)
-    enr_row[w.enr["person"]] = np.arange(len(w.enr["person"]))
+    def start_settlements(self) -> None:
+        """Settlement defects go on the settlements of persons no person-level defect took."""
+        p, s = self.w.people, self.w.setl
+        in_rest = np.zeros(p.n, dtype=bool)
+        in_rest[self.pool[self.taken :]] = True
+        self.originals = np.flatnonzero((s["refd_setl_flag"] == "0") & (s["vali_flag"] == "1"))
+        candidates = self.originals[
+            in_rest[s["person"][self.originals]]
+            & ~np.isin(s["id"][self.originals], reversed_ids(s))
+            & ~np.isin(s["insutype"][self.originals], ["510"])
+        ]
+        self.candidates = self.rng.permutation(candidates)
+        self.free = np.ones(len(self.candidates), dtype=bool)
+        # Settlements the benefit audit judges (original inpatient settlements of 310 and 390): other defects stay
+        # off them, so that the audit's expected payment is never changed by a defect of another rule.
+        self.audited = np.char.startswith(s["med_type"].astype(str), "2") & np.isin(s["insutype"], ["310", "390"])
+
+    def settlements(self, allowed=None, domain: int | None = None) -> np.ndarray:
+        """About rate R of all original settlements (or of `domain` settlements), from candidates no other defect
+        used."""
+        k = self.rng.binomial(len(self.originals) if domain is None else domain, self.rate)
+        ok = self.free & (True if allowed is None else allowed(self.candidates))
+        pos = np.flatnonzero(ok)[:k]
+        self.free[pos] = False
+        return self.candidates[pos]
+
+    def not_audited(self, c: np.ndarray) -> np.ndarray:
+        return ~self.audited[c]
+
+
+def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_group: np.ndarray) -> None:
+    """Every source rule of DESIGN §6 broken at about rate R, one function per rule (as models/dq has one model
+    per rule), in a fixed order: the same seed gives the same defects."""
+    if rate <= 0:
+        return
+    d = Draws(rng, w, tl, rate, key_group)
     w.enr["alias"] = np.full(len(w.enr["person"]), -1, dtype=np.int64)
     w.cards["alias"] = np.full(len(w.cards["person"]), -1, dtype=np.int64)
     w.psn["extra_numbers"] = []
-    active_card = np.full(p.n, -1, dtype=np.int64)  # each person's active social-security card
-    mask = (w.cards["card_stas"] == "1") & (w.cards["card_type"] == "1")
-    active_card[w.cards["person"][mask]] = w.cards["id"][mask]
+    dup_enrollment_cross_scheme(d)
+    dup_enrollment_cross_county(d)
+    one_person_one_number(d)
+    one_person_one_card(d)
+    certno_invalid(d)
+    d.start_settlements()
+    setl_without_enrollment(d)
+    setl_arithmetic(d)
+    setl_unknown_medins(d)
+    inject_benefit_defects(rng, w, w.setl, d.audited, d.settlements, d.candidates, d.free, rate)
+    ledger_outside_pool_settlements(d)
+    setl_orphan_reversal(d)
+    kpop_not_enrolled(d)
+    unknown = clct_unknown_person(d)
+    ledger_outside_pool_contributions(d, unknown)
 
-    # 重复参保: an overlapping active enrollment in the other scheme, or in another county. Half of the cases
-    # are the commonest real one: the person holds a second psn_no (一人多号), enrolled under it, with a
-    # social-security card under it too, so the same person also breaks 一人一号 and 一人一卡.
-    for rule in ("dup_enrollment_cross_scheme", "dup_enrollment_cross_county"):
-        who = persons()
-        second = np.arange(len(who)) % 2 == 1
-        aliases = np.where(second, w.new_numbers(len(who)), -1)
-        row = enr_row[who]
-        ins = w.enr["insutype"][row]
-        cross_scheme = rule == "dup_enrollment_cross_scheme"
-        new_ins = np.where(ins == "310", "390", "310") if cross_scheme else ins
-        codes = w.counties
-        shift = rng.integers(1, len(codes), len(who))
-        county = w.enr["county"][row]
-        new_county = county if cross_scheme else codes[(np.searchsorted(codes, county) + shift) % len(codes)]
-        start = tl.hist_start + rng.integers(0, max(tl.full_date - tl.hist_start, 1), len(who))
-        age = ((start - p.birth[who]) / 365.25).astype(np.int64)
-        extra = dict(
-            person=who,
-            insutype=new_ins,
-            county=new_county,
-            start=start,
-            end=np.full(len(who), NO_DAY),
-            status=np.full(len(who), "1"),
-            psn_type=np.where(new_ins == "310", employee_psn_type(age), resident_psn_type(age)),
-            id=w.enr["id"].max() + 1 + np.arange(len(who), dtype=np.int64),
-            alias=aliases,
-        )
-        w.enr = concat(w.enr, extra)
-        w.record(rule, "psn_no", psn_no_of[who])  # the person's smallest psn_no: their own, not the new one
-        two = who[second]
-        w.psn["extra_numbers"].append((two, aliases[second]))
-        w.record("one_person_one_number", "psn_no", np.concatenate([psn_no_of[two], aliases[second]]))
-        card_ids = w.cards["id"].max() + 1 + np.arange(len(two), dtype=np.int64)
-        w.cards = concat(
-            w.cards,
-            dict(
-                person=two,
-                card_type=np.full(len(two), "1"),
-                card_stas=np.full(len(two), "1"),
-                issue=extra["start"][second],
-                id=card_ids,
-                alias=aliases[second],
-            ),
-        )
-        w.record("one_person_one_card", "card_no", np.concatenate([active_card[two], card_ids]))
 
-    # 一人一号: the same certno under a second psn_no.
-    who = persons()
+def _active_cards(w: World, kind: str) -> np.ndarray:
+    """Each person's active card of a kind (1 social-security card, 2 e-voucher), or -1."""
+    ids = np.full(w.people.n, -1, dtype=np.int64)
+    mask = (w.cards["card_stas"] == "1") & (w.cards["card_type"] == kind)
+    ids[w.cards["person"][mask]] = w.cards["id"][mask]
+    return ids
+
+
+def _duplicate_enrollment(d: Draws, rule: str) -> None:
+    """重复参保: an overlapping active enrollment in the other scheme, or in another county. Half of the cases are the
+    commonest real one: the person holds a second psn_no (一人多号), enrolled under it, with a social-security card
+    under it too, so the same person also breaks 一人一号 and 一人一卡."""
+    rng, w, tl, p = d.rng, d.w, d.tl, d.w.people
+    psn_no_of = w.psn["psn_no_of"]
+    active_card = _active_cards(w, "1")
+    enr_row = np.full(p.n, -1, dtype=np.int64)
+    enr_row[w.enr["person"]] = np.arange(len(w.enr["person"]))
+    who = d.persons()
+    second = np.arange(len(who)) % 2 == 1
+    aliases = np.where(second, w.new_numbers(len(who)), -1)
+    row = enr_row[who]
+    ins = w.enr["insutype"][row]
+    cross_scheme = rule == "dup_enrollment_cross_scheme"
+    new_ins = np.where(ins == "310", "390", "310") if cross_scheme else ins
+    codes = w.counties
+    shift = rng.integers(1, len(codes), len(who))
+    county = w.enr["county"][row]
+    new_county = county if cross_scheme else codes[(np.searchsorted(codes, county) + shift) % len(codes)]
+    start = tl.hist_start + rng.integers(0, max(tl.full_date - tl.hist_start, 1), len(who))
+    age = ((start - p.birth[who]) / 365.25).astype(np.int64)
+    extra = dict(
+        person=who,
+        insutype=new_ins,
+        county=new_county,
+        start=start,
+        end=np.full(len(who), NO_DAY),
+        status=np.full(len(who), "1"),
+        psn_type=np.where(new_ins == "310", employee_psn_type(age), resident_psn_type(age)),
+        id=w.enr["id"].max() + 1 + np.arange(len(who), dtype=np.int64),
+        alias=aliases,
+    )
+    w.enr = concat(w.enr, extra)
+    w.record(rule, "psn_no", psn_no_of[who])  # the person's smallest psn_no: their own, not the new one
+    two = who[second]
+    w.psn["extra_numbers"].append((two, aliases[second]))
+    w.record("one_person_one_number", "psn_no", np.concatenate([psn_no_of[two], aliases[second]]))
+    card_ids = w.cards["id"].max() + 1 + np.arange(len(two), dtype=np.int64)
+    w.cards = concat(
+        w.cards,
+        dict(
+            person=two,
+            card_type=np.full(len(two), "1"),
+            card_stas=np.full(len(two), "1"),
+            issue=extra["start"][second],
+            id=card_ids,
+            alias=aliases[second],
+        ),
+    )
+    w.record("one_person_one_card", "card_no", np.concatenate([active_card[two], card_ids]))
+
+
+def dup_enrollment_cross_scheme(d: Draws) -> None:
+    _duplicate_enrollment(d, "dup_enrollment_cross_scheme")
+
+
+def dup_enrollment_cross_county(d: Draws) -> None:
+    _duplicate_enrollment(d, "dup_enrollment_cross_county")
+
+
+def one_person_one_number(d: Draws) -> None:
+    """一人一号: the same certno under a second psn_no."""
+    w = d.w
+    who = d.persons()
     new_no = w.new_numbers(len(who))
     w.psn["extra_numbers"].append((who, new_no))
-    w.record("one_person_one_number", "psn_no", np.concatenate([psn_no_of[who], new_no]))
+    w.record("one_person_one_number", "psn_no", np.concatenate([w.psn["psn_no_of"][who], new_no]))
 
-    # 一人一卡: half get a second active social-security card (both cards are involved); for the other
-    # half, a person's e-voucher number is also delivered for someone without one (that card is involved).
-    who = persons()
+
+def one_person_one_card(d: Draws) -> None:
+    """一人一卡: half get a second active social-security card (both cards are involved); for the other half, a
+    person's e-voucher number is also delivered for someone without one (that card is involved)."""
+    w, tl = d.w, d.tl
+    who = d.persons()
     second, shared = who[: len(who) // 2], who[len(who) // 2 :]
-    active = w.cards["card_stas"] == "1"
-    card_of = {}
-    for kind in ("1", "2"):
-        ids = np.full(p.n, -1, dtype=np.int64)
-        mask = active & (w.cards["card_type"] == kind)
-        ids[w.cards["person"][mask]] = w.cards["id"][mask]
-        card_of[kind] = ids
+    card_of = {kind: _active_cards(w, kind) for kind in ("1", "2")}
     new_ids = w.cards["id"].max() + 1 + np.arange(len(second), dtype=np.int64)
     receivers = shared[card_of["2"][shared] < 0]
     donors = shared[card_of["2"][shared] >= 0]
@@ -172,15 +242,18 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
             person=np.concatenate([second, receivers]),
             card_type=np.concatenate([np.full(len(second), "1"), np.full(k, "2")]),
             card_stas=np.full(len(second) + k, "1"),
-            issue=tl.hist_start + rng.integers(0, max(tl.full_date - tl.hist_start, 1), len(second) + k),
+            issue=tl.hist_start + d.rng.integers(0, max(tl.full_date - tl.hist_start, 1), len(second) + k),
             id=np.concatenate([new_ids, donated]),
             alias=np.full(len(second) + k, -1, dtype=np.int64),
         ),
     )
     w.record("one_person_one_card", "card_no", np.concatenate([card_of["1"][second], new_ids, donated]))
 
-    # Invalid ID numbers: wrong check character, 17 characters, wrong birth date, wrong gender digit.
-    who = persons()
+
+def certno_invalid(d: Draws) -> None:
+    """Invalid ID numbers: wrong check character, 17 characters, wrong birth date, wrong gender digit."""
+    w, p = d.w, d.w.people
+    who = d.persons()
     cert = w.psn["certno"]
     variant = np.arange(len(who)) % 4
     spare = 900 + 2 * (np.arange(len(who)) % 45)
@@ -192,70 +265,55 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
     cert = cert.astype("<U18")
     cert[who] = np.select([variant == 0, variant == 1, variant == 2], [bad_check, first17, wrong_birth], wrong_gender)
     w.psn["certno"] = cert
-    w.record("certno_invalid", "psn_no", psn_no_of[who])
+    w.record("certno_invalid", "psn_no", w.psn["psn_no_of"][who])
 
-    # Settlement defects, on the settlements of persons no other defect touches.
-    rest = pool[taken:]
-    in_rest = np.zeros(p.n, dtype=bool)
-    in_rest[rest] = True
-    s = w.setl
-    originals = np.flatnonzero((s["refd_setl_flag"] == "0") & (s["vali_flag"] == "1"))
-    candidates = originals[
-        in_rest[s["person"][originals]]
-        & ~np.isin(s["id"][originals], reversed_ids(s))
-        & ~np.isin(s["insutype"][originals], ["510"])
-    ]
-    candidates = rng.permutation(candidates)
-    free = np.ones(len(candidates), dtype=bool)
 
-    def settlements(allowed=None, domain: int | None = None) -> np.ndarray:
-        """About rate R of all original settlements (or of `domain` settlements), from candidates no other defect
-        used."""
-        k = rng.binomial(len(originals) if domain is None else domain, rate)
-        ok = free & (True if allowed is None else allowed(candidates))
-        pos = np.flatnonzero(ok)[:k]
-        free[pos] = False
-        return candidates[pos]
-
-    # Settlements the benefit audit judges (original inpatient settlements of 310 and 390): other defects stay off
-    # them, so that the audit's expected payment is never changed by a defect of another rule.
-    audited = np.char.startswith(s["med_type"].astype(str), "2") & np.isin(s["insutype"], ["310", "390"])
-    not_audited = lambda c: ~audited[c]  # noqa: E731
-
-    # 无参保结算: the settlement claims the other scheme, in which the person was never enrolled.
-    rows = settlements(not_audited)
+def setl_without_enrollment(d: Draws) -> None:
+    """无参保结算: the settlement claims the other scheme, in which the person was never enrolled."""
+    s = d.w.setl
+    rows = d.settlements(d.not_audited)
     s["insutype"][rows] = np.where(s["insutype"][rows] == "310", "390", "310")
-    w.record("setl_without_enrollment", "setl_id", s["id"][rows])
+    d.w.record("setl_without_enrollment", "setl_id", s["id"][rows])
 
-    # Arithmetic: one amount no longer adds up.
-    rows = settlements()
-    delta = rng.integers(100, 10000, len(rows))
+
+def setl_arithmetic(d: Draws) -> None:
+    """Arithmetic: one amount no longer adds up."""
+    s = d.w.setl
+    rows = d.settlements()
+    delta = d.rng.integers(100, 10000, len(rows))
     which = np.arange(len(rows)) % 3
     for col, v in (("medfee_sumamt", 0), ("fund_pay_sumamt", 1), ("psn_cash_pay", 2)):
         s[col][rows[which == v]] += delta[which == v]
-    w.record("setl_arithmetic", "setl_id", s["id"][rows])
+    d.w.record("setl_arithmetic", "setl_id", s["id"][rows])
 
-    # Unknown institution: a code not in medins, or a clinic that had already closed.
+
+def setl_unknown_medins(d: Draws) -> None:
+    """Unknown institution: a code not in medins, or a clinic that had already closed."""
+    w, s = d.w, d.w.setl
     closed = np.flatnonzero(w.inst["tier"] == "closed")
-    rows = settlements(lambda c: s["setl_time"][c] // 86400 > w.inst["end"][closed].max())
+    rows = d.settlements(lambda c: s["setl_time"][c] // 86400 > w.inst["end"][closed].max())
     unknown = np.char.add("H230899", np.char.zfill((np.arange(len(rows)) + 1).astype(str), 5))
     s["fixmedins_code"][rows] = np.where(
         np.arange(len(rows)) % 2 == 0, unknown, w.inst["code"][closed[np.arange(len(rows)) % len(closed)]]
     )
     w.record("setl_unknown_medins", "setl_id", s["id"][rows])
 
-    inject_benefit_defects(rng, w, s, audited, settlements, candidates, free, rate)
 
-    # Money outside the pooling area: a settlement booked to the city's own code or to a county of a city
-    # not delivered. Nothing else about it is wrong.
-    rows = settlements()
+def ledger_outside_pool_settlements(d: Draws) -> None:
+    """Money outside the pooling area: a settlement booked to the city's own code or to a county of a city not
+    delivered. Nothing else about it is wrong."""
+    w, s = d.w, d.w.setl
+    rows = d.settlements()
     if w.outside_codes:
         s["insu_admdvs"][rows] = np.array(w.outside_codes, dtype=np.int64)[np.arange(len(rows)) % len(w.outside_codes)]
         w.record("ledger_outside_pool", "setl_id", s["id"][rows])
 
-    # Orphan reversal: a reversal whose original was never delivered (not in a person-year at its cap, where a
-    # reversal would free cap room for later settlements).
-    rows = settlements(lambda c: ~s["reaches_cap"][c])
+
+def setl_orphan_reversal(d: Draws) -> None:
+    """Orphan reversal: a reversal whose original was never delivered (not in a person-year at its cap, where a
+    reversal would free cap room for later settlements)."""
+    w, s = d.w, d.w.setl
+    rows = d.settlements(lambda c: ~s["reaches_cap"][c])
     orphan = take(s, rows)
     for m in MONEY:
         orphan[m] = -orphan[m]
@@ -266,10 +324,13 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
     w.setl = concat(s, orphan)
     w.record("setl_orphan_reversal", "setl_id", orphan["id"])
 
-    # 漏保: key-group roster persons who never enrolled; at least one, since a roster is small (a few per cent of
-    # the city) and a rate of 0.005 would often draw none.
-    never = rng.permutation(np.flatnonzero(~p.enrolled))
-    k = min(max(1, rng.binomial(len(w.roster["id"]), rate)), len(never))
+
+def kpop_not_enrolled(d: Draws) -> None:
+    """漏保: key-group roster persons who never enrolled; at least one, since a roster is small (a few per cent of
+    the city) and a rate of 0.005 would often draw none."""
+    w, tl, rng = d.w, d.tl, d.rng
+    never = rng.permutation(np.flatnonzero(~w.people.enrolled))
+    k = min(max(1, rng.binomial(len(w.roster["id"]), d.rate)), len(never))
     who = never[:k]
     ids = w.roster["id"].max() + 1 + np.arange(k, dtype=np.int64)
     w.roster = concat(
@@ -284,10 +345,12 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
     )
     w.record("kpop_not_enrolled", "roster_id", ids)
 
-    # Contributions for a psn_no the platform does not know.
-    c = w.clct
-    k = rng.binomial(len(c["id"]), rate)
-    src = rng.choice(len(c["id"]), size=k, replace=False)
+
+def clct_unknown_person(d: Draws) -> np.ndarray:
+    """Contributions for a psn_no the platform does not know. Returns their clct ids."""
+    w, c = d.w, d.w.clct
+    k = d.rng.binomial(len(c["id"]), d.rate)
+    src = d.rng.choice(len(c["id"]), size=k, replace=False)
     extra = take(c, src)
     extra["psn_no"] = 19_000_000_000 + w.number_base + np.arange(k, dtype=np.int64)
     extra["id"] = c["id"].max() + 1 + np.arange(k, dtype=np.int64)
@@ -296,13 +359,17 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
     extra["acct"] = np.abs(extra["acct"])
     w.clct = concat(c, extra)
     w.record("clct_unknown_person", "clct_id", extra["id"])
+    return extra["id"]
 
-    # Contributions booked outside the pooling area (to the city's own code, or another city's county).
-    c = w.clct
-    k = rng.binomial(len(c["id"]), rate)
+
+def ledger_outside_pool_contributions(d: Draws, unknown: np.ndarray) -> None:
+    """Contributions booked outside the pooling area (to the city's own code, or another city's county); not on the
+    contributions of unknown persons, which break their own rule."""
+    w, c = d.w, d.w.clct
+    k = d.rng.binomial(len(c["id"]), d.rate)
     if w.outside_codes and k:
-        known = np.flatnonzero((c["revs_flag"] == "0") & ~np.isin(c["id"], extra["id"]))
-        rows = rng.choice(known, size=min(k, len(known)), replace=False)
+        known = np.flatnonzero((c["revs_flag"] == "0") & ~np.isin(c["id"], unknown))
+        rows = d.rng.choice(known, size=min(k, len(known)), replace=False)
         c["county"][rows] = np.array(w.outside_codes, dtype=np.int64)[np.arange(len(rows)) % len(w.outside_codes)]
         w.record("ledger_outside_pool", "clct_id", c["id"][rows])
 
