@@ -12,6 +12,19 @@
     sha256({{ expr }})
 {%- endmacro %}
 
+{#- A string of hexadecimal digits (at most 15, so it fits a signed 64-bit integer) as a bigint. -#}
+{% macro hex_to_bigint(expr) -%}
+    {{ return(adapter.dispatch('hex_to_bigint', 'yibao')(expr)) }}
+{%- endmacro %}
+
+{% macro default__hex_to_bigint(expr) -%}
+    cast(conv({{ expr }}, 16, 10) as bigint)
+{%- endmacro %}
+
+{% macro duckdb__hex_to_bigint(expr) -%}
+    cast(('0x' || {{ expr }}) as bigint)
+{%- endmacro %}
+
 {#- True when the whole string matches the regular expression. -#}
 {% macro regex_full_match(expr, pattern) -%}
     {{ return(adapter.dispatch('regex_full_match', 'yibao')(expr, pattern)) }}

@@ -11,6 +11,7 @@ as_of as (
 
 select
     versions.person_key,
+    versions.person_id,
     versions.dbt_valid_from as valid_from,
     versions.dbt_valid_to as valid_to,
     versions.dbt_valid_to is null as is_current,

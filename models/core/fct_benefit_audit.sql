@@ -10,7 +10,7 @@
 with inpatient_rows as (
     select
         setl_id,
-        person_key,
+        person_id,
         insutype,
         psn_type,
         setl_time,
@@ -36,7 +36,7 @@ cap_used as (
     select
         inpatient_rows.*,
         coalesce(sum(inpatient_rows.hifp_pay) over (
-            partition by inpatient_rows.person_key, inpatient_rows.insutype, inpatient_rows.setl_year
+            partition by inpatient_rows.person_id, inpatient_rows.insutype, inpatient_rows.setl_year
             order by inpatient_rows.setl_time, inpatient_rows.setl_id
             rows between unbounded preceding and 1 preceding
         ), 0) as cap_used_before
@@ -98,7 +98,7 @@ judged as (
 
 select
     setl_id,
-    person_key,
+    person_id,
     insutype,
     insu_admdvs,
     hosp_tier,

@@ -12,7 +12,7 @@ with contributions as (
 persons as (
     select
         psn_no,
-        person_key
+        person_id
     from {{ ref('stg_psn_info') }}
 ),
 
@@ -25,7 +25,7 @@ insutypes as (
 
 select
     contributions.clct_id,
-    persons.person_key,
+    persons.person_id,
     contributions.psn_no,
     contributions.emp_no,
     contributions.insutype,

@@ -7,7 +7,7 @@ with enrollment as (
 persons as (
     select
         psn_no,
-        person_key
+        person_id
     from {{ ref('stg_psn_info') }}
 ),
 
@@ -18,7 +18,7 @@ statuses as (
 
 select
     enrollment.psn_insu_rlts_id,
-    coalesce(persons.person_key, {{ person_key('null', 'enrollment.psn_no') }}) as person_key,
+    coalesce(persons.person_id, {{ person_id(person_key('null', 'enrollment.psn_no')) }}) as person_id,
     enrollment.psn_no,
     enrollment.insutype,
     enrollment.psn_type,

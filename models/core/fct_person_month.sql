@@ -1,4 +1,4 @@
--- grain: one person (person_key) x reporting month in which the person had an active 310 or 390 enrollment
+-- grain: one person (person_id) x reporting month in which the person had an active 310 or 390 enrollment
 -- The person is assigned to the covering row with the latest span_start, ties to the larger
 -- psn_insu_rlts_id (DESIGN §4 booking rules), so each person counts once per month, in one county.
 with months as (
@@ -16,29 +16,29 @@ spans as (
 covering as (
     select
         months.month_end,
-        spans.person_key,
+        spans.person_id,
         spans.psn_insu_rlts_id,
         spans.insutype,
         spans.psn_type,
         spans.psn_class,
         spans.insu_admdvs,
-        row_number() over (
-            partition by spans.person_key, months.month_end
-            order by spans.span_start desc, spans.psn_insu_rlts_id desc
-        ) as assignment_rank
+        -- the booking rule's order as one sortable string: span_start (fixed-width ISO date), then the record id
+        {{ dbt.concat(["cast(spans.span_start as " ~ dbt.type_string() ~ ")", "'|'", "spans.psn_insu_rlts_id"]) }}
+            as assignment_order
     from months
     inner join spans
         on months.period_end >= spans.span_start
             and (spans.span_end is null or months.period_end < spans.span_end)
 )
 
+-- one aggregate per person and month instead of a window over every covering row
 select
     month_end,
-    person_key,
-    psn_insu_rlts_id,
-    insutype,
-    psn_type,
-    psn_class,
-    insu_admdvs
+    person_id,
+    max_by(psn_insu_rlts_id, assignment_order) as psn_insu_rlts_id,
+    max_by(insutype, assignment_order) as insutype,
+    max_by(psn_type, assignment_order) as psn_type,
+    max_by(psn_class, assignment_order) as psn_class,
+    max_by(insu_admdvs, assignment_order) as insu_admdvs
 from covering
-where assignment_rank = 1
+group by month_end, person_id

@@ -34,7 +34,7 @@ reversed as (
 persons as (
     select
         psn_no,
-        person_key
+        person_id
     from {{ ref('stg_psn_info') }}
 ),
 
@@ -62,7 +62,7 @@ levels as (
 select
     settlements.setl_id,
     settlements.mdtrt_id,
-    persons.person_key,
+    persons.person_id,
     settlements.psn_no,
     settlements.insutype,
     settlements.psn_type,

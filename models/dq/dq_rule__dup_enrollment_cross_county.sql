@@ -1,8 +1,8 @@
--- 重复参保（跨区县）: one person (certno, as person_key) with active enrollments in the same scheme in two counties
+-- 重复参保（跨区县）: one person (certno, as person_id) with active enrollments in the same scheme in two counties
 -- that overlap in time, under one psn_no or several.
 with spans as (
     select
-        person_key,
+        person_id,
         psn_no,
         insutype,
         insu_admdvs,
@@ -13,28 +13,28 @@ with spans as (
 
 overlapping as (
     select
-        one.person_key,
+        one.person_id,
         min(one.insu_admdvs) as admdvs,
         min(least(one.psn_no, other.psn_no)) as first_enrolled_psn_no,
         min({{ dbt.concat(["one.insutype", "' 险种，区县 '", "one.insu_admdvs", "' 与 '", "other.insu_admdvs",
                            "case when one.psn_no <> other.psn_no then '（分属不同人员编号）' else '' end"]) }}) as detail
     from spans as one
     inner join spans as other
-        on one.person_key = other.person_key
+        on one.person_id = other.person_id
             and one.insutype = other.insutype
             and one.insu_admdvs < other.insu_admdvs
             and one.span_start < other.span_end
             and one.span_end > other.span_start
-    group by one.person_key
+    group by one.person_id
 ),
 
 persons as (
     select
-        person_key,
+        person_id,
         min(first_psn_no) as first_psn_no,
         min(certno_masked) as certno_masked
     from {{ ref('int_person__numbers') }}
-    group by person_key
+    group by person_id
 )
 
 select
@@ -45,4 +45,4 @@ select
     persons.certno_masked
 from overlapping
 left join persons
-    on overlapping.person_key = persons.person_key
+    on overlapping.person_id = persons.person_id

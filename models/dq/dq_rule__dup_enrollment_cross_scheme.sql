@@ -1,9 +1,9 @@
--- 重复参保: one person (certno, as person_key) with active 310 and 390 enrollments that overlap in time, under one
+-- 重复参保: one person (certno, as person_id) with active 310 and 390 enrollments that overlap in time, under one
 -- psn_no or several. The commonest real case is one certno enrolled under two psn_no, once in each scheme.
 -- Half-open spans: a move with the old row ending on the day the new one starts is not an overlap.
 with spans as (
     select
-        person_key,
+        person_id,
         psn_no,
         insutype,
         insu_admdvs,
@@ -15,28 +15,28 @@ with spans as (
 
 overlapping as (
     select
-        employee.person_key,
+        employee.person_id,
         min(employee.insu_admdvs) as admdvs,
         min(greatest(employee.span_start, resident.span_start)) as overlap_from,
         min(least(employee.psn_no, resident.psn_no)) as first_enrolled_psn_no,
         max(case when employee.psn_no <> resident.psn_no then 1 else 0 end) as across_numbers
     from spans as employee
     inner join spans as resident
-        on employee.person_key = resident.person_key
+        on employee.person_id = resident.person_id
             and employee.insutype = '310'
             and resident.insutype = '390'
             and employee.span_start < resident.span_end
             and employee.span_end > resident.span_start
-    group by employee.person_key
+    group by employee.person_id
 ),
 
 persons as (
     select
-        person_key,
+        person_id,
         min(first_psn_no) as first_psn_no,
         min(certno_masked) as certno_masked
     from {{ ref('int_person__numbers') }}
-    group by person_key
+    group by person_id
 )
 
 select
@@ -48,4 +48,4 @@ select
     persons.certno_masked
 from overlapping
 left join persons
-    on overlapping.person_key = persons.person_key
+    on overlapping.person_id = persons.person_id

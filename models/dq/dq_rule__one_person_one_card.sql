@@ -1,4 +1,4 @@
--- 一人一卡: one person (certno, as person_key) with more than one active card of a type across all their psn_no,
+-- 一人一卡: one person (certno, as person_id) with more than one active card of a type across all their psn_no,
 -- or one card number held by more than one person. Every card_no involved is listed; only active cards
 -- (card_stas = 1) count, judged on the as-of date (DESIGN §6).
 with active as (
@@ -6,7 +6,7 @@ with active as (
         cards.card_no,
         cards.psn_no,
         cards.card_type,
-        coalesce(numbers.person_key, {{ person_key('null', 'cards.psn_no') }}) as person_key
+        coalesce(numbers.person_id, {{ person_id(person_key('null', 'cards.psn_no')) }}) as person_id
     from {{ ref('stg_psn_card') }} as cards
     left join {{ ref('int_person__numbers') }} as numbers
         on cards.psn_no = numbers.psn_no
@@ -21,13 +21,13 @@ several_per_person as (
     from active
     inner join (
         select
-            held.person_key,
+            held.person_id,
             held.card_type
         from active as held
-        group by held.person_key, held.card_type
+        group by held.person_id, held.card_type
         having count(distinct held.card_no) > 1
     ) as dup
-        on active.person_key = dup.person_key and active.card_type = dup.card_type
+        on active.person_id = dup.person_id and active.card_type = dup.card_type
 ),
 
 several_holders as (
@@ -39,7 +39,7 @@ several_holders as (
     inner join (
         select held.card_no from active as held
         group by held.card_no
-        having count(distinct held.person_key) > 1
+        having count(distinct held.person_id) > 1
     ) as dup
         on active.card_no = dup.card_no
     group by active.card_no

@@ -1,18 +1,18 @@
--- 一人一号: one ID number (person_key, the pseudonym of certno) with more than one psn_no. Every psn_no is listed.
+-- 一人一号: one ID number (person_id, the pseudonym of certno) with more than one psn_no. Every psn_no is listed.
 with persons as (
     select
         psn_no,
-        person_key,
+        person_id,
         certno_masked
     from {{ ref('stg_psn_info') }}
 ),
 
 shared as (
     select
-        person_key,
+        person_id,
         count(*) as numbers
     from persons
-    group by person_key
+    group by person_id
     having count(*) > 1
 )
 
@@ -24,6 +24,6 @@ select
     persons.certno_masked
 from persons
 inner join shared
-    on persons.person_key = shared.person_key
+    on persons.person_id = shared.person_id
 left join {{ ref('int_person__home_county') }} as home
     on persons.psn_no = home.psn_no

@@ -1,4 +1,4 @@
--- One row per key-group roster line (重点人群名册), pseudonymised: person_key and masked ID only.
+-- One row per key-group roster line (重点人群名册), pseudonymised: person_id and masked ID only.
 with roster as (
     select * from {{ ref('stg_kpop_roster') }}
 ),
@@ -12,7 +12,7 @@ identities as (
 
 select
     roster.roster_id,
-    roster.person_key,
+    roster.person_id,
     roster.certno_masked,
     roster.psn_idet_type,
     identities.psn_idet_type_name_zh,

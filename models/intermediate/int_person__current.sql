@@ -1,4 +1,4 @@
--- One row per person (person_key) as of the latest delivery: the attributes dim_person tracks over time.
+-- One row per person (person_key, and its compact person_id) as of the latest delivery: the attributes dim_person tracks over time.
 -- updated_at is the latest business change (person, enrollment or roster), so the snapshot dates versions by it.
 with as_of as (
     select max(as_of_date) as as_of_date from {{ ref('int_calendar__months') }}
@@ -7,12 +7,13 @@ with as_of as (
 person_versions as (
     select
         person_key,
+        person_id,
         gend,
         extract(year from brdy) as birth_year,
         hsreg_admdvs,
         surv_stas,
         updt_time,
-        row_number() over (partition by person_key order by updt_time desc, psn_no desc) as version_rank
+        row_number() over (partition by person_id order by updt_time desc, psn_no desc) as version_rank
     from {{ ref('stg_psn_info') }}
 ),
 
@@ -23,17 +24,17 @@ persons as (
 
 enrollment_changes as (
     select
-        spans.person_key,
+        spans.person_id,
         max(insu.updt_time) as last_enrollment_change
     from {{ ref('fct_enrollment_span') }} as spans
     inner join {{ ref('stg_psn_insu') }} as insu
         on spans.psn_insu_rlts_id = insu.psn_insu_rlts_id
-    group by spans.person_key
+    group by spans.person_id
 ),
 
 current_month as (
     select
-        person_month.person_key,
+        person_month.person_id,
         person_month.insutype,
         person_month.insu_admdvs,
         person_month.psn_type,
@@ -46,7 +47,7 @@ current_month as (
 
 roster_now as (
     select
-        roster.person_key,
+        roster.person_id,
         max(case when roster.psn_idet_type = '2101' then 1 else 0 end) as is_dibao,
         max(case when roster.psn_idet_type = '2102' then 1 else 0 end) as is_tekun,
         max(case when roster.psn_idet_type = '2201' then 1 else 0 end) as is_monitored,
@@ -58,11 +59,12 @@ roster_now as (
     cross join as_of
     where roster.begndate <= as_of.as_of_date
         and (roster.enddate is null or as_of.as_of_date <= roster.enddate)
-    group by roster.person_key
+    group by roster.person_id
 )
 
 select
     persons.person_key,
+    persons.person_id,
     persons.gend,
     persons.birth_year,
     persons.hsreg_admdvs,
@@ -77,7 +79,7 @@ select
     coalesce(roster_now.is_orphan, 0) = 1 as is_orphan,
     coalesce(roster_now.is_disabled, 0) = 1 as is_disabled,
     coalesce(roster_now.is_veteran, 0) = 1 as is_veteran,
-    roster_now.person_key is not null as is_key_group,
+    roster_now.person_id is not null as is_key_group,
     greatest(
         persons.updt_time,
         coalesce(enrollment_changes.last_enrollment_change, persons.updt_time),
@@ -85,8 +87,8 @@ select
     ) as updated_at
 from persons
 left join enrollment_changes
-    on persons.person_key = enrollment_changes.person_key
+    on persons.person_id = enrollment_changes.person_id
 left join current_month
-    on persons.person_key = current_month.person_key
+    on persons.person_id = current_month.person_id
 left join roster_now
-    on persons.person_key = roster_now.person_key
+    on persons.person_id = roster_now.person_id

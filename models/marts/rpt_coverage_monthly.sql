@@ -34,7 +34,7 @@ month_order as (
 
 assigned as (
     select
-        person_month.person_key,
+        person_month.person_id,
         person_month.insu_admdvs,
         month_order.month_number
     from {{ ref('fct_person_month') }} as person_month
@@ -58,9 +58,9 @@ changes as (
             0 as left_county
         from assigned as this_month
         left join assigned as last_month  -- ST09 cannot order the sides of a self-join:
-            on this_month.person_key = last_month.person_key and this_month.month_number = last_month.month_number + 1  -- noqa: ST09
+            on this_month.person_id = last_month.person_id and this_month.month_number = last_month.month_number + 1  -- noqa: ST09
                 and this_month.insu_admdvs = last_month.insu_admdvs
-        where last_month.person_key is null and this_month.month_number > 1
+        where last_month.person_id is null and this_month.month_number > 1
         union all
         select
             last_month.month_number + 1,
@@ -69,9 +69,9 @@ changes as (
             1
         from assigned as last_month
         left join assigned as this_month
-            on last_month.person_key = this_month.person_key and this_month.month_number = last_month.month_number + 1
+            on last_month.person_id = this_month.person_id and this_month.month_number = last_month.month_number + 1
                 and last_month.insu_admdvs = this_month.insu_admdvs
-        where this_month.person_key is null
+        where this_month.person_id is null
             and last_month.month_number < (select max(month_number) from month_order)
     ) as moves
     inner join month_order

@@ -16,7 +16,7 @@ roster_on_day as (
     select distinct
         months.month_end,
         roster.admdvs,
-        roster.person_key
+        roster.person_id
     from months
     inner join {{ ref('int_kpop__roster_lines') }} as roster
         on months.period_end >= roster.begndate
@@ -28,10 +28,10 @@ status as (
         roster_on_day.month_end,
         roster_on_day.admdvs,
         count(*) as roster_persons,
-        sum(case when person_month.person_key is not null then 1 else 0 end) as enrolled_persons
+        sum(case when person_month.person_id is not null then 1 else 0 end) as enrolled_persons
     from roster_on_day
     left join {{ ref('fct_person_month') }} as person_month
-        on roster_on_day.person_key = person_month.person_key
+        on roster_on_day.person_id = person_month.person_id
             and roster_on_day.month_end = person_month.month_end
     group by roster_on_day.month_end, roster_on_day.admdvs
 ),

@@ -17,7 +17,7 @@ roster as (
 ),
 
 enrolled as (
-    select person_month.person_key
+    select person_month.person_id
     from {{ ref('fct_person_month') }} as person_month
     inner join as_of
         on person_month.month_end = as_of.month_end
@@ -34,4 +34,4 @@ select
     as_of.as_of_date
 from roster
 cross join as_of
-where roster.person_key not in (select person_key from enrolled)
+where roster.person_id not in (select person_id from enrolled)

@@ -39,7 +39,7 @@ cells as (
         hosp_tier,
         month_end,
         sum(case when is_counted then 1 else 0 end) as settlements,
-        count(distinct case when is_counted then person_key end) as persons,
+        count(distinct case when is_counted then person_id end) as persons,
         {% for m in money %}
         sum({{ m }}) as {{ m }}{% if not loop.last %},{% endif %}
         {% endfor %}

@@ -6,6 +6,7 @@ with latest as (
 select
     roster_id,
     {{ person_key('certno', 'roster_id') }} as person_key,
+    {{ person_id(person_key('certno', 'roster_id')) }} as person_id,
     {{ mask_certno('certno') }} as certno_masked,
     certno,
     psn_name,

@@ -6,6 +6,7 @@ with latest as (
 select
     psn_no,
     {{ person_key('certno', 'psn_no') }} as person_key,
+    {{ person_id(person_key('certno', 'psn_no')) }} as person_id,
     {{ mask_certno('certno') }} as certno_masked,
     psn_cert_type,
     certno,

@@ -95,7 +95,7 @@ def test_dim_person_carries_no_pii_and_one_current_version(clean_city):
             ).fetchall()
         }
         current = con.execute(
-            "select count(*), count(distinct person_key) from core.dim_person where is_current"
+            "select count(*), count(distinct person_id) from core.dim_person where is_current"
         ).fetchone()
         persons = con.execute("select count(distinct person_key) from staging.stg_psn_info").fetchone()[0]
         key_length = con.execute(
