@@ -57,6 +57,36 @@ def dbt(command: str, *args: str, capture: bool = False) -> subprocess.Completed
     return subprocess.run(cmd, env=dbt_env(), cwd=paths.PROJECT_DIR, text=True, capture_output=capture)
 
 
+class DbtSession:
+    """dbt inside this process, parsed once: the nightly's source-freshness check and its build share one start-up
+    and one parse, instead of two dbt processes that each import dbt and read the project."""
+
+    def __init__(self) -> None:
+        from dbt.cli.main import dbtRunner
+
+        os.environ.update(dbt_env())  # the profile and the models read them through env_var()
+        paths.db_path().parent.mkdir(parents=True, exist_ok=True)
+        self.project = ["--project-dir", str(paths.PROJECT_DIR), "--profiles-dir", str(paths.PROJECT_DIR)]
+        parsed = dbtRunner().invoke(["parse", *self.project, "--quiet"])
+        if not parsed.success:
+            raise RuntimeError(f"dbt could not parse the project: {parsed.exception}")
+        self.runner = dbtRunner(manifest=parsed.result)
+
+    def run(self, command: str, *args: str) -> int:
+        """One dbt command on the parsed project; 0 on success, 1 when a node failed, 2 when dbt itself did."""
+        result = self.runner.invoke([*command.split(), *self.project, *args])
+        return 0 if result.success else 2 if result.exception else 1
+
+    def close(self) -> None:
+        """Close the DuckDB connection dbt-duckdb keeps for the process, so the warehouse can be opened again
+        (with yibao's own settings) in this process. dbt-duckdb holds it in a class attribute."""
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+        DuckDBConnectionManager.close_all_connections()
+
+
 def dbt_build(extra: list[str] | None = None) -> int:
     return dbt("build", *(extra or [])).returncode
 

@@ -87,7 +87,7 @@ def nightly(dry_run: bool = False) -> int:
 
 
 def _run(data: Path, db: Path) -> int:
-    from .build import dbt, dbt_build
+    from .build import DbtSession
     from .export import export_period
     from .ingest import ingest
     from .publish import publish
@@ -118,7 +118,8 @@ def _run(data: Path, db: Path) -> int:
 
         sources_json = data / "dbt" / "target" / "sources.json"
         sources_json.unlink(missing_ok=True)  # never read the last run's verdict
-        step("source freshness", lambda: dbt("source freshness", capture=True))
+        session = step("dbt parse", DbtSession)  # one parse for both dbt commands below
+        step("source freshness", lambda: session.run("source freshness", "--quiet"))
         freshness = read_freshness(sources_json)
         if freshness is None or freshness[1]:
             log(
@@ -131,7 +132,10 @@ def _run(data: Path, db: Path) -> int:
         elif freshness and not freshness[1]:
             log("  source freshness: all fresh")
 
-        rc = step("dbt build", lambda: dbt_build(["--quiet"]))
+        try:
+            rc = step("dbt build", lambda: session.run("build", "--quiet"))
+        finally:
+            session.close()
         run.tests_passed, run.tests_warned, run.tests_failed = read_test_counts(
             data / "dbt" / "target" / "run_results.json"
         )
@@ -182,6 +186,8 @@ def _summary(run: RunRecord, problems: list[str], log: Log) -> None:
         f"rejected files {run.files_rejected}"
     )
     log(f"  tests passed {run.tests_passed}, warned {run.tests_warned}, failed {run.tests_failed}")
+    if run.steps:
+        log("  steps: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in run.steps.items()))
     if run.exceptions_by_rule:
         log("  open exceptions: " + json.dumps(run.exceptions_by_rule, ensure_ascii=False))
     for p in problems:

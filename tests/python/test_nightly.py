@@ -4,6 +4,7 @@ and finishes the rest of a delivery with a rejected file while exiting non-zero.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -62,7 +63,16 @@ def test_nightly_runs_and_a_second_run_changes_nothing(tmp_path, capsys):
     assert first == second and all(first.values())
     (status1, loaded1, rows1, _, log1), (status2, loaded2, rows2, _, _) = runs(tmp_path)
     assert status1 == status2 == "success" and loaded1 == 30 and rows1 > 10_000 and loaded2 == rows2 == 0
-    assert os.path.exists(log1) and "nightly SUCCESS" in open(log1, encoding="utf-8").read()
+    text = open(log1, encoding="utf-8").read()
+    assert os.path.exists(log1) and "nightly SUCCESS" in text
+    steps = re.search(r"steps: (.*)", text)[1]  # every step measured, in the summary
+    assert [s.rsplit(" ", 2)[0] for s in steps.split(", ")] == [
+        "ingest",
+        "source freshness",
+        "dbt build",
+        "publish",
+        "report files",
+    ]
     assert (tmp_path / "exports" / "2025-04" / "230800" / "manifest.json").exists()
     assert (tmp_path / "warehouse" / "published" / "CURRENT").exists()
 
