@@ -1,6 +1,8 @@
 -- 征缴明细: the latest version of each clct_id, as delivered.
+{{ config(**yibao.incremental_config('clct_id')) }}
+
 with latest as (
-    {{ latest_version(source('raw', 'clct'), ['clct_id'], 'updt_time desc, _delivery_date desc, _row_number desc') }}
+    {{ latest_version(source('raw', 'clct'), ['clct_id'], 'updt_time desc, _delivery_date desc, _row_number desc', since_last_run=true) }}
 )
 
 select

@@ -1,7 +1,9 @@
 -- 社保卡/医保电子凭证: the latest version of each card_no and holder (psn_no), as delivered.
 -- Keyed by both, so a card number delivered for two persons stays visible to the 一人一卡 rule.
+{{ config(**yibao.incremental_config(['card_no', 'psn_no'])) }}
+
 with latest as (
-    {{ latest_version(source('raw', 'psn_card'), ['card_no', 'psn_no'], 'updt_time desc, _delivery_date desc, _row_number desc') }}
+    {{ latest_version(source('raw', 'psn_card'), ['card_no', 'psn_no'], 'updt_time desc, _delivery_date desc, _row_number desc', since_last_run=true) }}
 )
 
 select

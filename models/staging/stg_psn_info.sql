@@ -1,6 +1,8 @@
 -- 人员基本信息: the latest version of each psn_no, as delivered.
+{{ config(**yibao.incremental_config('psn_no')) }}
+
 with latest as (
-    {{ latest_version(source('raw', 'psn_info'), ['psn_no'], 'updt_time desc, _delivery_date desc, _row_number desc') }}
+    {{ latest_version(source('raw', 'psn_info'), ['psn_no'], 'updt_time desc, _delivery_date desc, _row_number desc', since_last_run=true) }}
 )
 
 select

@@ -1,6 +1,8 @@
 -- 人员参保信息: the latest version of each psn_insu_rlts_id, as delivered.
+{{ config(**yibao.incremental_config('psn_insu_rlts_id')) }}
+
 with latest as (
-    {{ latest_version(source('raw', 'psn_insu'), ['psn_insu_rlts_id'], 'updt_time desc, _delivery_date desc, _row_number desc') }}
+    {{ latest_version(source('raw', 'psn_insu'), ['psn_insu_rlts_id'], 'updt_time desc, _delivery_date desc, _row_number desc', since_last_run=true) }}
 )
 
 select

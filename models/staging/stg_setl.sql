@@ -1,6 +1,8 @@
 -- 结算信息: the latest version of each setl_id, as delivered.
+{{ config(**yibao.incremental_config('setl_id')) }}
+
 with latest as (
-    {{ latest_version(source('raw', 'setl'), ['setl_id'], 'updt_time desc, _delivery_date desc, _row_number desc') }}
+    {{ latest_version(source('raw', 'setl'), ['setl_id'], 'updt_time desc, _delivery_date desc, _row_number desc', since_last_run=true) }}
 )
 
 select
