@@ -18,7 +18,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-## demo: generate a small synthetic Jiamusi, ingest it, build the warehouse and serve the dashboard
+## demo: generate a small synthetic city, ingest it, build the warehouse and serve the dashboard
 demo: $(STAMP)
 	$(BIN)/yibao demo
 

@@ -125,7 +125,7 @@ with st.sidebar:
     if "set_cookie" in st.session_state:
         cookie(st.session_state.pop("set_cookie"), SESSION_SECONDS)
     st.markdown(f"**{user.name}** · `{user.role}`")
-    st.caption(region_name(user.city, lang()) if user.city else t("province_scope"))
+    st.caption(t("province_scope") if user.is_province else region_name(user.scope[0], lang()))  # city or county
     choice = st.radio(
         t("language"),
         ["中文", "English"],
