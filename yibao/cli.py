@@ -17,10 +17,10 @@ from .lock import LOCKED, Locked
 
 def _generate(args) -> int:
     from .progress import Steps
-    from .synth import generate
+    from .synth import DEFAULT_CITIES, generate
 
     out = Path(args.out) if args.out else paths.data_dir()
-    cities = tuple(c.strip() for c in args.cities.split(",") if c.strip())
+    cities = tuple(c.strip() for c in args.cities.split(",") if c.strip()) if args.cities else DEFAULT_CITIES
     g = generate(
         args.persons,
         args.seed,
@@ -148,8 +148,8 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--persons", type=int, default=20000, help="persons per city")
     g.add_argument(
         "--cities",
-        default="230800",
-        help="pooling areas of Heilongjiang, comma-separated, e.g. 230800,231000 (seeds/region.csv)",
+        default=None,
+        help="pooling areas (city codes of seeds/region.csv), comma-separated (default: the generator's one demo city)",
     )
     g.add_argument("--seed", type=int, default=1)
     g.add_argument("--start", default="2024-01", help="first month of history, YYYY-MM")
@@ -181,7 +181,8 @@ def parser() -> argparse.ArgumentParser:
         "(default: the latest complete month; a period not yet over is marked partial)",
     )
     e.add_argument(
-        "--city", help="only this city's files, e.g. 230800 (default: every city the warehouse holds, seeds/region.csv)"
+        "--city",
+        help="only this city's files, by its code in seeds/region.csv (default: every city the warehouse holds)",
     )
     e.add_argument("--dq", action="store_true", help="one xlsx per county with its open data-quality exceptions")
     e.set_defaults(func=_export)

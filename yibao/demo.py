@@ -6,14 +6,14 @@ import shutil
 import time
 from pathlib import Path
 
-from . import paths
+from . import paths, regions
 from .build import build_and_publish
 from .dashboard import serve
 from .errors import UserError
 from .ingest import ingest
 from .lock import run_lock
 from .progress import Steps
-from .synth import generate
+from .synth import DEFAULT_CITIES, generate
 
 DEMO = dict(persons=20000, seed=20251231, start="2024-01", end="2025-12", days=3, defect_rate=0.0)
 
@@ -39,7 +39,7 @@ def demo(serve_dashboard: bool = True, port: int = 8501) -> int:
 def _build_demo(data: Path) -> None:
     t0 = time.perf_counter()
     print(
-        f"demo: a synthetic Jiamusi of {DEMO['persons']:,} persons, {DEMO['start']} to {DEMO['end']} "
+        f"demo: a synthetic {regions.name(DEFAULT_CITIES[0])} of {DEMO['persons']:,} persons, {DEMO['start']} to {DEMO['end']} "
         f"plus {DEMO['days']} daily deliveries, in {data}"
     )
     g = generate(**DEMO, out=data, force=True, progress=Steps())

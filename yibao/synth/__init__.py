@@ -90,6 +90,9 @@ class CityPlan:
     jobs: list
 
 
+DEFAULT_CITIES = ("230800",)  # the pooling areas generated unless --cities names others: Jiamusi alone
+
+
 def generate(
     persons: int,
     seed: int,
@@ -100,7 +103,7 @@ def generate(
     out: Path,
     force: bool = False,
     progress=None,
-    cities: tuple[str, ...] = ("230800",),
+    cities: tuple[str, ...] = DEFAULT_CITIES,
 ) -> Generated:
     """persons is per city. progress, if given, is called as progress(label, count) after each step."""
     t0 = time.perf_counter()
