@@ -68,6 +68,7 @@ def test_nightly_runs_and_a_second_run_changes_nothing(tmp_path, capsys):
     steps = re.search(r"steps: (.*)", text)[1]  # every step measured, in the summary
     assert [s.rsplit(" ", 2)[0] for s in steps.split(", ")] == [
         "ingest",
+        "dbt parse",
         "source freshness",
         "dbt build",
         "publish",
