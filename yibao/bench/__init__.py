@@ -25,10 +25,10 @@ from .measure import run_measured
 from .report import machine, summary_rows, write_doc
 
 END_YEAR = 2025
-TARGETS = {  # issue 7, for one city-year of 2 M persons
+TARGETS = {  # issues 7 and 14, for one city-year of 2 M persons
     "generate": 120.0,
-    "ingest": 300.0,
-    "build": 180.0,
+    "ingest": 100.0,
+    "build": 150.0,
     "nightly": 30.0,
     "dashboard_query": 0.5,
     "peak_rss_gb": 8.0,
