@@ -7,7 +7,7 @@ import streamlit as st
 from yibao import metrics
 
 from data import Scoped, published
-from filters import Filters, sidebar
+from filters import Filters, month_picker, sidebar
 from i18n import init_lang, pick, t
 
 # The parts of rpt_reimbursement_monthly that ratios() needs, summed over the rows a page groups together.
@@ -48,14 +48,20 @@ def _incomplete_warning(data: Scoped, month: str) -> None:
     )
 
 
-def page_setup(title_key: str) -> tuple[object, Scoped, Filters]:
-    """A city or county user's page: their scoped data and the shared month / area / scheme filters."""
+def _start(title_key: str) -> tuple[object, Scoped]:
+    """Every page: the signed-in user, their scoped data and the page title; a note and a stop before any data."""
     user = _signed_in_user()
     data = Scoped(user.scope)
     st.title(t(title_key))
     if published() is None:
         st.info(t("no_data"))
         st.stop()
+    return user, data
+
+
+def page_setup(title_key: str) -> tuple[object, Scoped, Filters]:
+    """A city or county user's page: their scoped data and the shared month / area / scheme filters."""
+    user, data = _start(title_key)
     calendar = data.frame(
         "marts.rpt_coverage_monthly",
         columns="strftime(month_end, '%Y-%m') as m, bool_and(is_complete) as complete",
@@ -75,12 +81,7 @@ def province_setup(title_key: str) -> tuple[object, Scoped, list[str], str]:
     by default, kept in the URL). Returns the user, the data, the delivered cities and the month (YYYY-MM)."""
     from yibao import regions
 
-    user = _signed_in_user()
-    data = Scoped(user.scope)
-    st.title(t(title_key))
-    if published() is None:
-        st.info(t("no_data"))
-        st.stop()
+    user, data = _start(title_key)
     cities = regions.cities()
     calendar = data.frame(
         "marts.rpt_coverage_monthly",
@@ -95,17 +96,7 @@ def province_setup(title_key: str) -> tuple[object, Scoped, list[str], str]:
         st.stop()
     by_month = calendar.groupby("m")["complete"].all()
     months, complete = list(by_month.index), set(by_month[by_month].index)
-    default = max(complete) if complete else months[-1]
-    chosen = st.query_params.get("month", default)
-    chosen = chosen if chosen in months else default
-    with st.sidebar:
-        month = st.selectbox(
-            t("period"),
-            months,
-            index=months.index(chosen),
-            key="f_month",
-            format_func=lambda m: m if m in complete else m + t("incomplete_mark"),
-        )
+    month = month_picker(months, complete)
     st.query_params.update({"month": month, "lang": st.session_state["lang"]})
     if month not in complete:
         _incomplete_warning(data, month)

@@ -32,25 +32,31 @@ def _param(name: str, default: str, allowed) -> str:
     return value if value in allowed else default
 
 
+def month_picker(months: list[str], complete: set[str]) -> str:
+    """The month selector in the sidebar, seeded from the URL: it opens on the latest complete month (DESIGN §4
+    Periods); an incomplete month can still be chosen, and is marked. '' when there are no months."""
+    if not months:
+        return ""
+    finished = [m for m in months if m in complete]
+    month = _param("month", finished[-1] if finished else months[-1], months)
+    with st.sidebar:
+        return st.selectbox(
+            t("period"),
+            months,
+            index=months.index(month),
+            key="f_month",
+            format_func=lambda m: m if m in complete else m + t("incomplete_mark"),
+        )
+
+
 def sidebar(user, months: list[str], complete: set[str] | None = None) -> Filters:
     """Draw the shared filters in the sidebar, seeded from and written back to the URL. The month opens on the
     latest complete month (DESIGN §4 Periods); an incomplete month can still be chosen, and is marked."""
     areas = list(user.scope)  # a city user's: the city first, then its counties (auth.User.scope)
-    complete = set(months) if complete is None else complete
-    finished = [m for m in months if m in complete]
-    month_default = finished[-1] if finished else (months[-1] if months else "")
-    month = _param("month", month_default, months) if months else ""
+    month = month_picker(months, set(months) if complete is None else complete)
     area = _param("area", areas[0], areas)
     scheme = _param("scheme", "all", SCHEMES)
     with st.sidebar:
-        if months:
-            month = st.selectbox(
-                t("period"),
-                months,
-                index=months.index(month),
-                key="f_month",
-                format_func=lambda m: m if m in complete else m + t("incomplete_mark"),
-            )
         area = st.selectbox(
             t("county"), areas, index=areas.index(area), key="f_area", format_func=lambda a: region_name(a, lang())
         )
