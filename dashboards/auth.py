@@ -37,18 +37,23 @@ class User:
     role: str
 
     @property
+    def code(self) -> str:
+        """The region a city:<admdvs> or county:<admdvs> role names ('' for province)."""
+        return self.role.partition(":")[2]
+
+    @property
     def kind(self) -> str:
         """province, city or county; '' for a role that names no seeded region of its kind."""
         if self.role == "province":
             return "province"
-        level, _, code = self.role.partition(":")
-        region = regions.regions().get(code)
+        level = self.role.partition(":")[0]
+        region = regions.regions().get(self.code)
         return level if level in ("city", "county") and region is not None and region.level == level else ""
 
     @property
     def city(self) -> str | None:
         """The city whose pages this user sees: their own, or their county's; None for the province."""
-        return regions.city_of(self.role.partition(":")[2]) if self.kind in ("city", "county") else None
+        return regions.city_of(self.code) if self.kind in ("city", "county") else None
 
     @property
     def scope(self) -> tuple[str, ...]:
@@ -58,7 +63,7 @@ class User:
         if self.kind == "city":
             return (self.city, *regions.counties(self.city))
         if self.kind == "county":
-            return (self.role[7:],)
+            return (self.code,)
         return ()
 
     @property

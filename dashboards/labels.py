@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import csv
 import math
-from pathlib import Path
 
 from yibao import paths, regions
 
-SEEDS = paths.PROJECT_DIR / "seeds"
-
 
 def seed_rows(name: str) -> list[dict[str, str]]:
-    """A seed's rows, from the project's seeds/ (or the folder YIBAO_SEEDS names, for a test)."""
-    import os
-
-    with open(Path(os.environ.get("YIBAO_SEEDS", SEEDS)) / f"{name}.csv", encoding="utf-8", newline="") as f:
+    """A seed's rows (paths.seed_path: the project's seeds/, or the folder YIBAO_SEEDS names)."""
+    with open(paths.seed_path(name), encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 

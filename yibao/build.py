@@ -41,18 +41,13 @@ def dbt_env() -> dict[str, str]:
     return env
 
 
+# Every dbt command runs on this project with its own profiles.yml.
+PROJECT_ARGS = ["--project-dir", str(paths.PROJECT_DIR), "--profiles-dir", str(paths.PROJECT_DIR)]
+
+
 def dbt(command: str, *args: str, capture: bool = False) -> subprocess.CompletedProcess:
-    """Run one dbt command ("build", "source freshness", "docs generate") with the project's profiles.yml."""
-    exe = Path(sys.executable).with_name("dbt")
-    cmd = [
-        str(exe),
-        *command.split(),
-        "--project-dir",
-        str(paths.PROJECT_DIR),
-        "--profiles-dir",
-        str(paths.PROJECT_DIR),
-        *args,
-    ]
+    """Run one dbt command ("build", "docs generate") in a dbt process of its own."""
+    cmd = [str(Path(sys.executable).with_name("dbt")), *command.split(), *PROJECT_ARGS, *args]
     paths.db_path().parent.mkdir(parents=True, exist_ok=True)
     return subprocess.run(cmd, env=dbt_env(), cwd=paths.PROJECT_DIR, text=True, capture_output=capture)
 
@@ -66,15 +61,14 @@ class DbtSession:
 
         os.environ.update(dbt_env())  # the profile and the models read them through env_var()
         paths.db_path().parent.mkdir(parents=True, exist_ok=True)
-        self.project = ["--project-dir", str(paths.PROJECT_DIR), "--profiles-dir", str(paths.PROJECT_DIR)]
-        parsed = dbtRunner().invoke(["parse", *self.project, "--quiet"])
+        parsed = dbtRunner().invoke(["parse", *PROJECT_ARGS, "--quiet"])
         if not parsed.success:
             raise RuntimeError(f"dbt could not parse the project: {parsed.exception}")
         self.runner = dbtRunner(manifest=parsed.result)
 
     def run(self, command: str, *args: str) -> int:
         """One dbt command on the parsed project; 0 on success, 1 when a node failed, 2 when dbt itself did."""
-        result = self.runner.invoke([*command.split(), *self.project, *args])
+        result = self.runner.invoke([*command.split(), *PROJECT_ARGS, *args])
         return 0 if result.success else 2 if result.exception else 1
 
     def close(self) -> None:

@@ -30,4 +30,5 @@ def exports_dir() -> Path:
 
 
 def seed_path(name: str) -> Path:
-    return PROJECT_DIR / "seeds" / f"{name}.csv"
+    """seeds/<name>.csv of the project, or of the folder YIBAO_SEEDS names (a test's changed copy)."""
+    return Path(os.environ.get("YIBAO_SEEDS", PROJECT_DIR / "seeds")) / f"{name}.csv"

@@ -4,12 +4,11 @@ seed dbt loads as dim_region. Nothing in Python names a region code or a region'
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .paths import PROJECT_DIR
+from .paths import seed_path
 
 
 @dataclass(frozen=True)
@@ -22,8 +21,8 @@ class Region:
 
 
 @cache
-def _load(folder: str) -> dict[str, Region]:
-    with open(Path(folder) / "region.csv", encoding="utf-8", newline="") as f:
+def _load(path: Path) -> dict[str, Region]:
+    with open(path, encoding="utf-8", newline="") as f:
         return {
             r["admdvs"]: Region(
                 r["admdvs"], r["admdvs_name_zh"], r["admdvs_name_en"], r["parent_admdvs"], r["region_level"]
@@ -33,8 +32,8 @@ def _load(folder: str) -> dict[str, Region]:
 
 
 def regions() -> dict[str, Region]:
-    """Every seeded region by code (YIBAO_SEEDS names another seeds folder, for a test)."""
-    return _load(os.environ.get("YIBAO_SEEDS", str(PROJECT_DIR / "seeds")))
+    """Every seeded region by code."""
+    return _load(seed_path("region"))
 
 
 def cities() -> list[str]:

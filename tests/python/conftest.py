@@ -35,16 +35,21 @@ def ingest_into(data: Path):
     return ingest(data / "landing", data / "warehouse" / "yibao.duckdb", data / "quarantine")
 
 
-@pytest.fixture(scope="session")
-def clean_city(tmp_path_factory) -> Path:
-    """A clean (defect rate 0) small city, ingested and built."""
-    data = tmp_path_factory.mktemp("clean_city")
-    generate(**SMALL, defect_rate=0.0, out=data)
+def built(tmp_path_factory, name: str, **params) -> Path:
+    """A generated city (or cities) in a new folder, ingested with no problem, built and published."""
+    data = tmp_path_factory.mktemp(name)
+    generate(**params, out=data)
     with data_env(data):
         report = ingest_into(data)
         assert report.ok, report.summary()
-        assert build_and_publish(["--quiet"]) == 0, "dbt build failed on the clean city"
+        assert build_and_publish(["--quiet"]) == 0, f"dbt build failed on {name}"
     return data
+
+
+@pytest.fixture(scope="session")
+def clean_city(tmp_path_factory) -> Path:
+    """A clean (defect rate 0) small city, ingested and built."""
+    return built(tmp_path_factory, "clean_city", **SMALL, defect_rate=0.0)
 
 
 @pytest.fixture
@@ -64,12 +69,7 @@ def demo_city(tmp_path_factory) -> Path:
     """The city `make demo` builds, for calibration checks."""
     from yibao.demo import DEMO
 
-    data = tmp_path_factory.mktemp("demo_city")
-    generate(**DEMO, out=data)
-    with data_env(data):
-        assert ingest_into(data).ok
-        assert build_and_publish(["--quiet"]) == 0, "dbt build failed on the demo city"
-    return data
+    return built(tmp_path_factory, "demo_city", **DEMO)
 
 
 # A whole year (2024) is complete, so plan_missing can be injected; 2025-01 is a partial year.
@@ -79,13 +79,7 @@ DEFECTS = dict(persons=6000, seed=1, start="2024-01", end="2025-01", days=3, def
 @pytest.fixture(scope="session")
 def defect_city(tmp_path_factory) -> Path:
     """A small city with every DESIGN §6 source rule broken at about rate 0.005, ingested and built."""
-    data = tmp_path_factory.mktemp("defect_city")
-    generate(**DEFECTS, out=data)
-    with data_env(data):
-        report = ingest_into(data)
-        assert report.ok, report.summary()
-        assert build_and_publish(["--quiet"]) == 0, "dbt build failed on the defect city"
-    return data
+    return built(tmp_path_factory, "defect_city", **DEFECTS)
 
 
 def free_port() -> int:
@@ -117,10 +111,4 @@ TWO_CITIES = dict(persons=1500, seed=5, start="2024-01", end="2025-02", days=2, 
 @pytest.fixture(scope="session")
 def two_cities(tmp_path_factory) -> Path:
     """Jiamusi and Mudanjiang delivered together, ingested and built."""
-    data = tmp_path_factory.mktemp("two_cities")
-    generate(**TWO_CITIES, defect_rate=0.0, out=data)
-    with data_env(data):
-        report = ingest_into(data)
-        assert report.ok, report.summary()
-        assert build_and_publish(["--quiet"]) == 0, "dbt build failed on the two cities"
-    return data
+    return built(tmp_path_factory, "two_cities", **TWO_CITIES, defect_rate=0.0)

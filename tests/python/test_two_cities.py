@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from yibao.errors import UserError
 from yibao.export import export_period
@@ -15,7 +14,7 @@ from yibao.export_dq import export_dq
 from yibao.regions import counties, name, regions
 
 from conftest import data_env, duck
-from test_dashboard import DASHBOARDS, PAGES, User, page_text, run_page
+from test_dashboard import PAGES, User, page_text, run_page
 
 MUDANJIANG = User("mdj", "牡丹江市医保局", "city:231000")
 PROVINCE = User("sheng", "省医保局", "province")
@@ -55,15 +54,8 @@ def test_the_second_city_overview_equals_its_city_row(in_two):
     assert metrics["参保率"] == f"{rate * 100:.1f}%"
 
 
-def province_page(page: str) -> AppTest:
-    at = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=120)
-    at.session_state["user"] = PROVINCE
-    at.switch_page(f"views/{page}.py")
-    return at.run()
-
-
 def test_the_province_compares_every_delivered_city(in_two):
-    at = province_page("cities")
+    at = run_page("cities", PROVINCE)
     assert not at.exception, [e.value for e in at.exception]
     table = at.dataframe[0].value
     assert list(table["统筹区"]) == ["佳木斯市", "牡丹江市"]
@@ -95,7 +87,7 @@ def test_the_province_compares_every_delivered_city(in_two):
 
 
 def test_the_province_sees_the_adjustment_fund(in_two):
-    at = province_page("adjustment")
+    at = run_page("adjustment", PROVINCE)
     assert not at.exception, [e.value for e in at.exception]
     con = duck(in_two)
     try:

@@ -38,11 +38,10 @@ def record_page_queries() -> tuple[list[tuple[str, str, tuple]], dict[str, float
 
     data._query = recording
     renders = {}
-    from yibao.regions import cities
+    from yibao.export import delivered_cities
 
     with duckdb.connect(str(data.published()), read_only=True) as con:
-        held = {a for (a,) in con.execute("select distinct admdvs from marts.rpt_coverage_monthly").fetchall()}
-    user = User("leader", "市医保局领导", f"city:{min(set(cities()) & held)}")  # the generated city
+        user = User("leader", "市医保局领导", f"city:{delivered_cities(con)[0]}")  # the generated city
     for page in PAGES:
         at = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=600)
         at.session_state["user"] = user
