@@ -5,14 +5,20 @@
 with contributions as (
     select * from {{ ref('stg_clct') }}
     {% if is_incremental() %}
-    where _loaded_at > (select max(_loaded_at) from {{ this }})
+    -- new lines, and lines whose person record was loaded since (it can change their person_id)
+    where _loaded_at > (select max(stored._loaded_at) from {{ this }} as stored)
+        or psn_no in (
+            select info.psn_no from {{ ref('stg_psn_info') }} as info
+            where info._loaded_at > (select max(stored._loaded_at) from {{ this }} as stored)
+        )
     {% endif %}
 ),
 
 persons as (
     select
         psn_no,
-        person_id
+        person_id,
+        _loaded_at
     from {{ ref('stg_psn_info') }}
 ),
 
@@ -41,7 +47,10 @@ select
     contributions.arvl_date,
     cast({{ dbt.last_day('contributions.arvl_date', 'month') }} as date) as month_end,
     contributions.revs_flag = '1' as is_reversal,
-    contributions._loaded_at
+    -- the later of the line's and its person record's load, so a person record is taken in once
+    case
+        when persons._loaded_at > contributions._loaded_at then persons._loaded_at else contributions._loaded_at
+    end as _loaded_at
 from contributions
 left join persons
     on contributions.psn_no = persons.psn_no

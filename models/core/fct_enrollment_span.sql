@@ -7,7 +7,8 @@ with enrollment as (
 persons as (
     select
         psn_no,
-        person_id
+        person_id,
+        _loaded_at
     from {{ ref('stg_psn_info') }}
 ),
 
@@ -28,7 +29,11 @@ select
     enrollment.cvlserv_flag,
     enrollment.psn_insu_stas,
     enrollment.psn_insu_date as span_start,
-    enrollment.paus_insu_date as span_end
+    enrollment.paus_insu_date as span_end,
+    -- the later of the enrollment's and the person's load: a new person record can change the span's person_id
+    case
+        when persons._loaded_at > enrollment._loaded_at then persons._loaded_at else enrollment._loaded_at
+    end as _loaded_at
 from enrollment
 inner join statuses
     on enrollment.psn_insu_stas = statuses.psn_insu_stas

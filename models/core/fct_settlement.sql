@@ -12,16 +12,23 @@ with all_settlements as (
 new_rows as (
     select setl_id, init_setl_id, refd_setl_flag
     from all_settlements
-    where _loaded_at > (select max(_loaded_at) from {{ this }})
+    where _loaded_at > (select max(stored._loaded_at) from {{ this }} as stored)
+),
+
+-- person records loaded since the last run: they can change their settlements' person_id
+new_persons as (
+    select psn_no from {{ ref('stg_psn_info') }}
+    where _loaded_at > (select max(stored._loaded_at) from {{ this }} as stored)
 ),
 {% endif %}
 
 settlements as (
     select * from all_settlements
     {% if is_incremental() %}
-    -- new rows, and originals whose reversal just arrived (their is_reversed flag changes)
+    -- new rows, originals whose reversal just arrived (their is_reversed flag changes), rows of new person records
     where setl_id in (select setl_id from new_rows)
        or setl_id in (select init_setl_id from new_rows where refd_setl_flag = '1')
+       or psn_no in (select psn_no from new_persons)
     {% endif %}
 ),
 
@@ -34,7 +41,8 @@ reversed as (
 persons as (
     select
         psn_no,
-        person_id
+        person_id,
+        _loaded_at
     from {{ ref('stg_psn_info') }}
 ),
 
@@ -102,7 +110,9 @@ select
     reversed.setl_id is not null as is_reversed,
     settlements.vali_flag = '1' as is_valid,
     settlements.vali_flag = '1' and settlements.refd_setl_flag <> '1' and reversed.setl_id is null as is_counted,
-    settlements._loaded_at
+    case
+        when persons._loaded_at > settlements._loaded_at then persons._loaded_at else settlements._loaded_at
+    end as _loaded_at
 from settlements
 left join reversed
     on settlements.setl_id = reversed.setl_id

@@ -7,14 +7,19 @@ import shutil
 
 from yibao.build import dbt_build
 from yibao.synth import generate
+from yibao.synth.corrections import write_corrections
 
 from conftest import data_env, duck, ingest_into
 
 FACTS = {"core.fct_settlement": "setl_id", "core.fct_contribution": "clct_id"}
 # When a run loaded or first saw a row: they differ between a run per delivery and one run over all of them.
 RUN_TIME_COLUMNS = ("_loaded_at", "detected_at", "first_seen")
-# History tables keep a row per as-of day a run saw; a full refresh rebuilds only the latest day, which must agree.
-HISTORY = {"dq.dq_summary": "day"}
+# History tables keep what a run once saw, which a full refresh cannot rebuild: a row per as-of day, and every
+# exception ever seen (a fixed one stays). Their current part must agree.
+HISTORY = {
+    "dq.dq_summary": "day = (select max(day) from dq.dq_summary)",
+    "dq.dq_exception_first_seen": "(rule_id, entity_key) in (select rule_id, entity_key from dq.int_dq__exceptions)",
+}
 
 
 def all_tables(data) -> list[str]:
@@ -42,8 +47,16 @@ def dump(data, table: str, key: str | None = None):
                 [table],
             ).fetchall()
         ]
-        where = f"where {HISTORY[table]} = (select max({HISTORY[table]}) from {table})" if table in HISTORY else ""
+        where = f"where {HISTORY[table]}" if table in HISTORY else ""
         return con.execute(f"select {', '.join(cols)} from {table} {where} order by all").fetchall()
+    finally:
+        con.close()
+
+
+def con_rows(data, sql: str) -> list[tuple]:
+    con = duck(data)
+    try:
+        return con.execute(sql).fetchall()
     finally:
         con.close()
 
@@ -64,9 +77,7 @@ def test_incremental_build_equals_full_refresh(tmp_path):
             shutil.move(str(folder), landing / folder.name)
             assert ingest_into(tmp_path).ok
             assert dbt_build(["--quiet"]) == 0
-        tables = all_tables(tmp_path)
-        incremental = {t: dump(tmp_path, t) for t in tables}
-        assert len(incremental["core.fct_settlement"]) > before["core.fct_settlement"]
+        assert len(dump(tmp_path, "core.fct_settlement")) > before["core.fct_settlement"]
         con = duck(tmp_path)
         try:
             # the incremental path must have met the hard cases: re-sent rows and late reversals
@@ -77,6 +88,29 @@ def test_incremental_build_equals_full_refresh(tmp_path):
         finally:
             con.close()
         assert batches > 1 and late_reversals > 0
+
+        # then a correction delivery: late and back-dated enrollment changes, and ID numbers fixed
+        coverage_sql = (
+            "select month_end, admdvs, insured_persons from marts.rpt_coverage_monthly "
+            "where month_end < (select max(month_end) from marts.rpt_coverage_monthly)"
+        )
+        coverage_before = set(con_rows(tmp_path, coverage_sql))
+        invalid_before = con_rows(tmp_path, "select count(*) from dq.dq_rule__certno_invalid")[0][0]
+        _, changed = write_corrections(landing)
+        assert all(len(keys) > 0 for keys in changed.values()), changed
+        assert ingest_into(tmp_path).ok
+        assert dbt_build(["--quiet"]) == 0
+        # a past month's coverage changed, the annulled records left every month, the fixed numbers left the DQ list
+        assert set(con_rows(tmp_path, coverage_sql)) != coverage_before
+        annulled = ", ".join(f"'{k}'" for k in changed["annulled"])
+        assert con_rows(tmp_path, f"select count(*) from core.fct_person_month where psn_insu_rlts_id in ({annulled})")[
+            0
+        ] == (0,)
+        invalid_after = con_rows(tmp_path, "select count(*) from dq.dq_rule__certno_invalid")[0][0]
+        assert invalid_after == invalid_before - len(changed["certno_fixed"])
+        tables = all_tables(tmp_path)
+        incremental = {t: dump(tmp_path, t) for t in tables}
+
         assert dbt_build(["--quiet", "--full-refresh"]) == 0
         full = {t: dump(tmp_path, t) for t in tables}
     assert len(tables) > 40 and "staging.stg_setl" in tables and "dq.dq_exceptions" in tables

@@ -1,0 +1,156 @@
+"""A correction delivery: the late changes a platform sends about records it delivered days or months before.
+
+`write_corrections(landing)` reads the latest delivered version of every enrollment and person record and writes one
+more daily delivery, the day after the last one, with a later updt_time on each changed record:
+
+- late_enrollment: an enrollment re-sent with its start three months earlier (a late registration or back-payment,
+  补登/补缴), so past months gain coverage;
+- annulled: an open enrollment re-sent as 无效参保 (status 3), so it never covered a day and every month it gave
+  coverage loses it;
+- backdated_stop: an open enrollment re-sent as 终止参保 (status 4) ending on the first of the month two months back,
+  so the last months lose it;
+- certno_fixed: a person whose ID number broke GB 11643 (a certno_invalid defect) re-sent with a valid one. The
+  defect is fixed, and the person's pseudonym, and so person_id, changes in every fact.
+
+These are the cases an incremental nightly gets wrong if it only looks at new keys, so the equality test
+(tests/python/test_incremental.py) delivers one. The fixed defects are taken out of landing/_truth/defects.csv.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from pathlib import Path
+
+import duckdb
+
+from .. import certno
+from ..contract import EXTRACTS
+
+CASES = ("late_enrollment", "annulled", "backdated_stop", "certno_fixed")
+
+
+def _latest(con: duckdb.DuckDBPyConnection, landing: Path, extract: str, key: str) -> str:
+    """A view of the latest delivered version of each key of one extract, every column as text."""
+    con.execute(f"""
+        create or replace temp view {extract} as
+        select * exclude (filename, version_rank) from (
+            select *, row_number() over (partition by {key} order by updt_time desc, filename desc) as version_rank
+            from read_csv('{landing}/[0-9]*/{extract}.csv', all_varchar = true, header = true, filename = true)
+        ) where version_rank = 1""")
+    return extract
+
+
+def _pick(con, sql: str, count: int) -> list[dict]:
+    """The first `count` rows of a query in a fixed pseudo-random order (by the md5 of their key)."""
+    cur = con.execute(f"{sql} order by md5(key) limit {count}")
+    names = [c[0] for c in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def _month_start(day: dt.date, months_back: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 - months_back
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _valid_certno(row: dict, taken: set[str]) -> str:
+    """A GB 11643 ID number for the person's address, birth date and gender that nobody else holds."""
+    birth = row["brdy"].replace("-", "")
+    for seq in range(990, 1000):
+        if (seq % 2 == 1) != (row["gend"] == "1"):
+            continue
+        first17 = f"{row['hsreg_admdvs']}{birth}{seq:03d}"
+        candidate = first17 + certno.check_char(first17)
+        if candidate not in taken:
+            taken.add(candidate)
+            return candidate
+    raise ValueError(f"no free ID number for psn_no {row['psn_no']}")
+
+
+def write_corrections(landing: Path, per_case: int = 3) -> tuple[Path, dict[str, list[str]]]:
+    """Write the correction delivery into landing/. Returns its folder and, per case, the keys it changed."""
+    landing = Path(landing)
+    folders = sorted(p for p in landing.iterdir() if p.is_dir() and p.name.isdigit())
+    last = dt.datetime.strptime(folders[-1].name, "%Y%m%d").date()
+    day = last + dt.timedelta(days=1)
+    updt = f"{day:%Y-%m-%d} 09:00:00"
+    con = duckdb.connect()
+    try:
+        _latest(con, landing, "psn_insu", "psn_insu_rlts_id")
+        _latest(con, landing, "psn_info", "psn_no")
+        open_rows = (
+            "select *, psn_insu_rlts_id as key from psn_insu where insutype in ('310', '390') "
+            "and psn_insu_stas = '1' and coalesce(paus_insu_date, '') = ''"
+        )
+        recent = _pick(
+            con,
+            f"{open_rows} and cast(psn_insu_date as date) between date '{last}' - interval 120 day "
+            f"and date '{last}' - interval 31 day",
+            per_case,
+        )
+        used = [r["psn_insu_rlts_id"] for r in recent] or [""]
+        others = _pick(con, f"{open_rows} and psn_insu_rlts_id not in ({', '.join(repr(k) for k in used)})",
+                       2 * per_case)
+        persons = con.execute("select * from psn_info").fetchall()
+        columns = [c[0] for c in con.description]
+    finally:
+        con.close()
+
+    insu_rows, changed = [], {case: [] for case in CASES}
+    for row in recent:
+        start = dt.date.fromisoformat(row["psn_insu_date"])
+        row["psn_insu_date"] = str(_month_start(start, 3))
+        insu_rows.append(row)
+        changed["late_enrollment"].append(row["psn_insu_rlts_id"])
+    for i, row in enumerate(others):
+        if i % 2 == 0:
+            row["psn_insu_stas"] = "3"
+            changed["annulled"].append(row["psn_insu_rlts_id"])
+        else:
+            stop = max(_month_start(last, 2), dt.date.fromisoformat(row["psn_insu_date"]) + dt.timedelta(days=1))
+            row["psn_insu_stas"], row["paus_insu_date"] = "4", str(stop)
+            changed["backdated_stop"].append(row["psn_insu_rlts_id"])
+        insu_rows.append(row)
+
+    people = [dict(zip(columns, p)) for p in persons]
+    taken = {p["certno"] for p in people}
+    info_rows = []
+    for row in sorted(people, key=lambda p: hashlib.md5(p["psn_no"].encode()).hexdigest()):
+        if len(info_rows) == per_case:
+            break
+        if row["certno"] and row["brdy"] and not certno.is_valid(row["certno"], row["brdy"], row["gend"]):
+            row["certno"] = _valid_certno(row, taken)
+            info_rows.append(row)
+            changed["certno_fixed"].append(row["psn_no"])
+
+    for row in insu_rows + info_rows:
+        row["updt_time"] = updt
+    folder = landing / f"{day:%Y%m%d}"
+    folder.mkdir()
+    by_extract = {"psn_insu": insu_rows, "psn_info": info_rows}
+    manifest = ["file,rows,sha256"]
+    for extract, spec in EXTRACTS.items():
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(spec.column_names)
+        for row in by_extract.get(extract, []):
+            writer.writerow(["" if row[c] is None else row[c] for c in spec.column_names])
+        data = text.getvalue().encode("utf-8")
+        (folder / f"{extract}.csv").write_bytes(data)
+        manifest.append(f"{extract}.csv,{len(by_extract.get(extract, []))},{hashlib.sha256(data).hexdigest()}")
+    (folder / "manifest.csv").write_text("\n".join(manifest) + "\n", encoding="utf-8")
+    _untruth(landing / "_truth" / "defects.csv", "certno_invalid", set(changed["certno_fixed"]))
+    return folder, changed
+
+
+def _untruth(path: Path, rule: str, keys: set[str]) -> None:
+    """Take fixed defects out of the generator's list of true defects."""
+    if not keys or not path.exists():
+        return
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    kept = [rows[0]] + [r for r in rows[1:] if not (r[0] == rule and r[1] in keys)]
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(kept)
