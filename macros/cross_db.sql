@@ -43,3 +43,16 @@
 {% macro seed_text(column) -%}
     nullif(nullif({{ column }}, ''), 'None')
 {%- endmacro %}
+
+{#- A CTE the database must compute once, before the query that uses it: `touched as {{ yibao.materialized() }} (...)`.
+    DuckDB otherwise moves a small CTE's filter above a large range join; Spark has no such keyword. -#}
+{% macro materialized() -%}
+    {{ return(adapter.dispatch('materialized', 'yibao')()) }}
+{%- endmacro %}
+
+{% macro default__materialized() -%}
+{%- endmacro %}
+
+{% macro duckdb__materialized() -%}
+    materialized
+{%- endmacro %}

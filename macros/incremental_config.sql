@@ -6,23 +6,23 @@
       'append'            - new rows appended; right when the model selects only keys not yet present;
       'insert_overwrite'  - the partitions in the new rows replace the stored ones, partitioned by unique_key.
     With Delta or Iceberg tables on a cluster, 'merge' on unique_key would replace 'rebuild'.
-    scope_columns (DuckDB): replace whole scopes instead of keys, for a model whose rows a delivery can remove
-    (macros/replace_scope.sql); such a model must be rebuilt with --full-refresh when its columns change. -#}
-{% macro incremental_config(unique_key, on_parquet='rebuild', scope_columns=none) -%}
-    {{ return(adapter.dispatch('incremental_config', 'yibao')(unique_key, on_parquet, scope_columns)) }}
+    scope_columns and row_column (DuckDB): replace whole scopes instead of keys, for a model whose rows a delivery can
+    remove (macros/replace_scope.sql); such a model must be rebuilt with --full-refresh when its columns change. -#}
+{% macro incremental_config(unique_key, on_parquet='rebuild', scope_columns=none, row_column=none) -%}
+    {{ return(adapter.dispatch('incremental_config', 'yibao')(unique_key, on_parquet, scope_columns, row_column)) }}
 {%- endmacro %}
 
-{% macro default__incremental_config(unique_key, on_parquet, scope_columns) -%}
+{% macro default__incremental_config(unique_key, on_parquet, scope_columns, row_column) -%}
     {%- if scope_columns -%}
         {{ return({'materialized': 'incremental', 'unique_key': unique_key, 'incremental_strategy': 'replace_scope',
-                   'scope_columns': scope_columns, 'on_schema_change': 'fail'}) }}
+                   'scope_columns': scope_columns, 'row_column': row_column, 'on_schema_change': 'fail'}) }}
     {%- endif -%}
     {#- a column added to the model reaches an existing table; its old rows hold null until a --full-refresh -#}
     {{ return({'materialized': 'incremental', 'unique_key': unique_key, 'incremental_strategy': 'delete+insert',
                'on_schema_change': 'append_new_columns'}) }}
 {%- endmacro %}
 
-{% macro spark__incremental_config(unique_key, on_parquet, scope_columns) -%}
+{% macro spark__incremental_config(unique_key, on_parquet, scope_columns, row_column) -%}
     {%- if on_parquet == 'rebuild' -%}
         {{ return({'materialized': 'table'}) }}
     {%- elif on_parquet == 'append' -%}

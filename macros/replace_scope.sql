@@ -2,26 +2,23 @@
     (a person whose enrollment is stopped back-dated loses person-months). delete+insert on a key cannot do that: it
     only deletes the keys its new rows carry.
 
-    In an incremental run the model's select returns its new rows and, for each scope it rebuilds, one scope row that
-    sets only that scope's column, every other column null: (person_id = 42) means "every stored row of person 42",
-    (month_end = 2025-03-31) "every stored row of March". A new row sets every scope column, and lies within one of
-    the scopes it comes with. The strategy deletes every stored row in a scope, then inserts the new rows.
-    Configure it with yibao.incremental_config(..., scope_columns=[...]). -#}
+    In an incremental run the model's select returns its new rows and, for each scope it rebuilds, one scope row.
+    A scope row leaves row_column null and sets one scope column: (person_id = 42) means "every stored row of person
+    42", (month_end = 2025-03-31) "every stored row of March". A new row sets row_column, and lies within one of the
+    scopes the run returns. The strategy deletes every stored row in a scope, then inserts the new rows.
+    Configure it with yibao.incremental_config(..., scope_columns=[...], row_column=...). -#}
 {% macro get_incremental_replace_scope_sql(arg_dict) -%}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set new_rows = arg_dict['temp_relation'] -%}
-    {%- set scope_columns = config.get('scope_columns') -%}
+    {%- set row_column = config.get('row_column') -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     delete from {{ target }}
     where
-    {%- for column in scope_columns %}
-        {{ column }} in (
-            select {{ column }} from {{ new_rows }}
-            where {% for other in scope_columns if other != column %}{{ other }} is null{% if not loop.last %} and {% endif %}{% endfor %}
-        ){% if not loop.last %} or{% endif %}
+    {%- for column in config.get('scope_columns') %}
+        {{ column }} in (select {{ column }} from {{ new_rows }} where {{ row_column }} is null){% if not loop.last %} or{% endif %}
     {%- endfor %};
 
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ new_rows }}
-    where {% for column in scope_columns %}{{ column }} is not null{% if not loop.last %} and {% endif %}{% endfor %}
+    where {{ row_column }} is not null
 {%- endmacro %}

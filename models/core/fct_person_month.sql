@@ -6,7 +6,9 @@
 -- Incremental (replace_scope): a nightly run judges again only the months whose judging day moved (the current month,
 -- and the month just completed), for everyone, and every month of the persons whose enrollments or person record
 -- the run's deliveries touched. A back-dated stop can take months away from a person; the scope rows remove them.
-{{ config(**yibao.incremental_config(['person_id', 'month_end'], scope_columns=['person_id', 'month_end'])) }}
+{{ config(**yibao.incremental_config(
+    ['person_id', 'month_end'], scope_columns=['person_id', 'month_end'], row_column='psn_insu_rlts_id'
+)) }}
 -- depends_on: {{ ref('stg_psn_insu') }}, {{ ref('stg_psn_info') }} (read by an incremental run only)
 
 with months as (
@@ -87,28 +89,34 @@ other_months as (
         on months.month_end = months_to_judge.month_end
     where months_to_judge.month_end is null
 ),
+
+-- filtered before the range join (DuckDB would otherwise join every span first)
+touched_spans as {{ yibao.materialized() }} (
+    select spans.*
+    from spans
+    inner join persons_to_judge
+        on spans.person_id = persons_to_judge.person_id
+),
 {% endif %}
 
 candidates as (
-    {%- for month_set in (['judged_months', 'other_months'] if is_incremental() else ['months']) %}
+    {%- set pairs = [('judged_months', 'spans'), ('other_months', 'touched_spans')] if is_incremental() else [('months', 'spans')] %}
+    {%- for month_set, span_set in pairs %}
     select
         {{ month_set }}.month_end,
         {{ month_set }}.period_end,
-        spans.person_id,
-        spans.psn_insu_rlts_id,
-        spans.insutype,
-        spans.psn_type,
-        spans.psn_class,
-        spans.insu_admdvs,
-        spans.span_start,
-        spans._loaded_at
+        {{ span_set }}.person_id,
+        {{ span_set }}.psn_insu_rlts_id,
+        {{ span_set }}.insutype,
+        {{ span_set }}.psn_type,
+        {{ span_set }}.psn_class,
+        {{ span_set }}.insu_admdvs,
+        {{ span_set }}.span_start,
+        {{ span_set }}._loaded_at
     from {{ month_set }}
-    inner join spans
-        on {{ month_set }}.period_end >= spans.span_start
-            and (spans.span_end is null or {{ month_set }}.period_end < spans.span_end)
-    {%- if month_set == 'other_months' %}
-    where spans.person_id in (select persons_to_judge.person_id from persons_to_judge)
-    {%- endif %}
+    inner join {{ span_set }}
+        on {{ month_set }}.period_end >= {{ span_set }}.span_start
+            and ({{ span_set }}.span_end is null or {{ month_set }}.period_end < {{ span_set }}.span_end)
     {%- if not loop.last %}
     union all
     {%- endif %}

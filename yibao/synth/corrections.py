@@ -91,8 +91,9 @@ def write_corrections(landing: Path, per_case: int = 3) -> tuple[Path, dict[str,
             per_case,
         )
         used = [r["psn_insu_rlts_id"] for r in recent] or [""]
-        others = _pick(con, f"{open_rows} and psn_insu_rlts_id not in ({', '.join(repr(k) for k in used)})",
-                       2 * per_case)
+        others = _pick(
+            con, f"{open_rows} and psn_insu_rlts_id not in ({', '.join(repr(k) for k in used)})", 2 * per_case
+        )
         persons = con.execute("select * from psn_info").fetchall()
         columns = [c[0] for c in con.description]
     finally:
