@@ -32,14 +32,20 @@ month_order as (
     from {{ ref('int_calendar__months') }}
 ),
 
+-- Each person-month with the person's month and county before and after it (one sort, measured 1.0 s against
+-- 1.7 s for two anti-joins of the fact with itself on 500,000 persons).
 assigned as (
     select
-        person_month.person_id,
         person_month.insu_admdvs,
-        month_order.month_number
+        month_order.month_number,
+        lag(month_order.month_number) over by_person as previous_month_number,
+        lag(person_month.insu_admdvs) over by_person as previous_admdvs,
+        lead(month_order.month_number) over by_person as next_month_number,
+        lead(person_month.insu_admdvs) over by_person as next_admdvs
     from {{ ref('fct_person_month') }} as person_month
     inner join month_order
         on person_month.month_end = month_order.month_end
+    window by_person as (partition by person_month.person_id order by month_order.month_number)
 ),
 
 -- Persons who count in a county this month but did not last month (additions), and the reverse (leavers).
@@ -52,27 +58,26 @@ changes as (
         sum(moves.left_county) as insured_left
     from (
         select
-            this_month.month_number,
-            this_month.insu_admdvs as admdvs,
+            month_number,
+            insu_admdvs as admdvs,
             1 as added,
             0 as left_county
-        from assigned as this_month
-        left join assigned as last_month  -- ST09 cannot order the sides of a self-join:
-            on this_month.person_id = last_month.person_id and this_month.month_number = last_month.month_number + 1  -- noqa: ST09
-                and this_month.insu_admdvs = last_month.insu_admdvs
-        where last_month.person_id is null and this_month.month_number > 1
+        from assigned
+        where month_number > 1
+            and (
+                previous_month_number is null
+                or previous_month_number <> month_number - 1
+                or previous_admdvs <> insu_admdvs
+            )
         union all
         select
-            last_month.month_number + 1,
-            last_month.insu_admdvs,
+            month_number + 1,
+            insu_admdvs,
             0,
             1
-        from assigned as last_month
-        left join assigned as this_month
-            on last_month.person_id = this_month.person_id and this_month.month_number = last_month.month_number + 1
-                and last_month.insu_admdvs = this_month.insu_admdvs
-        where this_month.person_id is null
-            and last_month.month_number < (select max(month_number) from month_order)
+        from assigned
+        where month_number < (select max(month_number) from month_order)
+            and (next_month_number is null or next_month_number <> month_number + 1 or next_admdvs <> insu_admdvs)
     ) as moves
     inner join month_order
         on moves.month_number = month_order.month_number
