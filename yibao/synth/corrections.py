@@ -28,11 +28,12 @@ import duckdb
 
 from .. import certno
 from ..contract import EXTRACTS
+from .deliveries import write_manifest
 
 CASES = ("late_enrollment", "annulled", "backdated_stop", "certno_fixed")
 
 
-def _latest(con: duckdb.DuckDBPyConnection, landing: Path, extract: str, key: str) -> str:
+def _latest(con: duckdb.DuckDBPyConnection, landing: Path, extract: str, key: str) -> None:
     """A view of the latest delivered version of each key of one extract, every column as text."""
     con.execute(f"""
         create or replace temp view {extract} as
@@ -40,14 +41,17 @@ def _latest(con: duckdb.DuckDBPyConnection, landing: Path, extract: str, key: st
             select *, row_number() over (partition by {key} order by updt_time desc, filename desc) as version_rank
             from read_csv('{landing}/[0-9]*/{extract}.csv', all_varchar = true, header = true, filename = true)
         ) where version_rank = 1""")
-    return extract
+
+
+def _rows(con, sql: str) -> list[dict]:
+    cur = con.execute(sql)
+    names = [c[0] for c in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
 
 
 def _pick(con, sql: str, count: int) -> list[dict]:
     """The first `count` rows of a query in a fixed pseudo-random order (by the md5 of their key)."""
-    cur = con.execute(f"{sql} order by md5(key) limit {count}")
-    names = [c[0] for c in cur.description]
-    return [dict(zip(names, row)) for row in cur.fetchall()]
+    return _rows(con, f"{sql} order by md5(key) limit {count}")
 
 
 def _month_start(day: dt.date, months_back: int) -> dt.date:
@@ -94,8 +98,7 @@ def write_corrections(landing: Path, per_case: int = 3) -> tuple[Path, dict[str,
         others = _pick(
             con, f"{open_rows} and psn_insu_rlts_id not in ({', '.join(repr(k) for k in used)})", 2 * per_case
         )
-        persons = con.execute("select * from psn_info").fetchall()
-        columns = [c[0] for c in con.description]
+        people = _rows(con, "select * from psn_info order by md5(psn_no)")  # the same fixed order as _pick
     finally:
         con.close()
 
@@ -115,10 +118,9 @@ def write_corrections(landing: Path, per_case: int = 3) -> tuple[Path, dict[str,
             changed["backdated_stop"].append(row["psn_insu_rlts_id"])
         insu_rows.append(row)
 
-    people = [dict(zip(columns, p)) for p in persons]
     taken = {p["certno"] for p in people}
     info_rows = []
-    for row in sorted(people, key=lambda p: hashlib.md5(p["psn_no"].encode()).hexdigest()):
+    for row in people:
         if len(info_rows) == per_case:
             break
         if row["certno"] and row["brdy"] and not certno.is_valid(row["certno"], row["brdy"], row["gend"]):
@@ -131,7 +133,7 @@ def write_corrections(landing: Path, per_case: int = 3) -> tuple[Path, dict[str,
     folder = landing / f"{day:%Y%m%d}"
     folder.mkdir()
     by_extract = {"psn_insu": insu_rows, "psn_info": info_rows}
-    manifest = ["file,rows,sha256"]
+    manifest = []
     for extract, spec in EXTRACTS.items():
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\n")
@@ -140,8 +142,8 @@ def write_corrections(landing: Path, per_case: int = 3) -> tuple[Path, dict[str,
             writer.writerow(["" if row[c] is None else row[c] for c in spec.column_names])
         data = text.getvalue().encode("utf-8")
         (folder / f"{extract}.csv").write_bytes(data)
-        manifest.append(f"{extract}.csv,{len(by_extract.get(extract, []))},{hashlib.sha256(data).hexdigest()}")
-    (folder / "manifest.csv").write_text("\n".join(manifest) + "\n", encoding="utf-8")
+        manifest.append((f"{extract}.csv", len(by_extract.get(extract, [])), hashlib.sha256(data).hexdigest()))
+    write_manifest(folder, manifest)
     _untruth(landing / "_truth" / "defects.csv", "certno_invalid", set(changed["certno_fixed"]))
     return folder, changed
 

@@ -113,9 +113,14 @@ class Assembler:
         for f in self.files.values():
             f.close()
         for k, folder in enumerate(self.folders):
-            lines = [f"{e}.csv,{self.rows[k, e]},{self.digests[k, e].hexdigest()}" for e in EXTRACTS]
-            (folder / "manifest.csv").write_text("\n".join(["file,rows,sha256", *lines]) + "\n", encoding="utf-8")
+            write_manifest(folder, [(f"{e}.csv", self.rows[k, e], self.digests[k, e].hexdigest()) for e in EXTRACTS])
         return self.folders
+
+
+def write_manifest(folder: Path, files: list[tuple[str, int, str]]) -> None:
+    """A delivery's manifest.csv: one line per (file, rows, sha256), as ingest reads it."""
+    lines = [f"{name},{rows},{digest}" for name, rows, digest in files]
+    (folder / "manifest.csv").write_text("\n".join(["file,rows,sha256", *lines]) + "\n", encoding="utf-8")
 
 
 def latest_per_delivery(keys: np.ndarray, deliv: np.ndarray, updt: np.ndarray) -> np.ndarray:
