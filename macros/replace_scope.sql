@@ -6,7 +6,8 @@
     A scope row leaves row_column null and sets one scope column: (person_id = 42) means "every stored row of person
     42", (month_end = 2025-03-31) "every stored row of March". A new row sets row_column, and lies within one of the
     scopes the run returns. The strategy deletes every stored row in a scope, then inserts the new rows.
-    Configure it with yibao.incremental_config(..., scope_columns=[...], row_column=...). -#}
+    Configure it with yibao.incremental_config(..., scope_columns=[...], row_column=...), and make the scope rows with
+    replace_scope_rows below. -#}
 {% macro get_incremental_replace_scope_sql(arg_dict) -%}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set new_rows = arg_dict['temp_relation'] -%}
@@ -21,4 +22,15 @@
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ new_rows }}
     where {{ row_column }} is not null
+{%- endmacro %}
+
+
+{#- The scope rows for one scope: scope_column from each row of `relation`, every other of the model's `columns` null
+    (their types come from the model's new rows, which the scope rows follow in a union all). -#}
+{% macro replace_scope_rows(columns, scope_column, relation) -%}
+select
+    {%- for column in columns %}
+    {{ column if column == scope_column else 'null' }}{% if not loop.last %},{% endif %}
+    {%- endfor %}
+from {{ relation }}
 {%- endmacro %}

@@ -48,9 +48,7 @@ select
     cast({{ dbt.last_day('contributions.arvl_date', 'month') }} as date) as month_end,
     contributions.revs_flag = '1' as is_reversal,
     -- the later of the line's and its person record's load, so a person record is taken in once
-    case
-        when persons._loaded_at > contributions._loaded_at then persons._loaded_at else contributions._loaded_at
-    end as _loaded_at
+    greatest(contributions._loaded_at, persons._loaded_at) as _loaded_at  -- greatest skips a null person load
 from contributions
 left join persons
     on contributions.psn_no = persons.psn_no

@@ -31,9 +31,7 @@ select
     enrollment.psn_insu_date as span_start,
     enrollment.paus_insu_date as span_end,
     -- the later of the enrollment's and the person's load: a new person record can change the span's person_id
-    case
-        when persons._loaded_at > enrollment._loaded_at then persons._loaded_at else enrollment._loaded_at
-    end as _loaded_at
+    greatest(enrollment._loaded_at, persons._loaded_at) as _loaded_at  -- greatest skips a null person load
 from enrollment
 inner join statuses
     on enrollment.psn_insu_stas = statuses.psn_insu_stas

@@ -133,42 +133,19 @@ covering as (
     from candidates
 )
 
+{%- set columns = ['month_end', 'person_id', 'psn_insu_rlts_id', 'insutype', 'psn_type', 'psn_class', 'insu_admdvs',
+                   'period_end', '_loaded_at'] %}
+
 select
-    month_end,
-    person_id,
-    psn_insu_rlts_id,
-    insutype,
-    psn_type,
-    psn_class,
-    insu_admdvs,
-    period_end,
-    _loaded_at
+{%- for column in columns %}
+    {{ column }}{% if not loop.last %},{% endif %}
+{%- endfor %}
 from covering
 where assignment_rank = 1
 {%- if is_incremental() %}
 -- the scopes this run replaces (macros/replace_scope.sql)
 union all
-select
-    cast(null as date),
-    person_id,
-    cast(null as {{ dbt.type_string() }}),
-    cast(null as {{ dbt.type_string() }}),
-    cast(null as {{ dbt.type_string() }}),
-    cast(null as {{ dbt.type_string() }}),
-    cast(null as {{ dbt.type_string() }}),
-    cast(null as date),
-    cast(null as {{ dbt.type_timestamp() }})
-from persons_to_judge
+{{ yibao.replace_scope_rows(columns, 'person_id', 'persons_to_judge') }}
 union all
-select
-    month_end,
-    cast(null as {{ dbt.type_bigint() }}),
-    cast(null as {{ dbt.type_string() }}),
-    cast(null as {{ dbt.type_string() }}),
-    cast(null as {{ dbt.type_string() }}),
-    cast(null as {{ dbt.type_string() }}),
-    cast(null as {{ dbt.type_string() }}),
-    cast(null as date),
-    cast(null as {{ dbt.type_timestamp() }})
-from months_to_judge
+{{ yibao.replace_scope_rows(columns, 'month_end', 'months_to_judge') }}
 {%- endif %}
