@@ -49,26 +49,35 @@ def report_period(as_of: dt.date) -> str:
 
 def pending_files(landing: Path, db: Path) -> list[str]:
     from .files import file_sha256
-    from .landing_files import deliveries
+    from .ingest import unchanged_since_loaded
+    from .landing_files import scan_landing
 
-    loaded = set()
-    if db.exists():
-        con = connect(db, read_only=True)
-        try:
-            loaded = {
-                (f"{d:%Y%m%d}", s)
-                for d, s in con.execute(
-                    "select delivery_date, sha256 from ops.loaded_files where status <> 'rejected'"
-                ).fetchall()
-            }
-        finally:
-            con.close()
-    return [
-        f"{folder.name}/{p.name}"
-        for folder in deliveries(landing)
+    files = [
+        (day, p)
+        for day, folder in scan_landing(landing)[0]
         for p in sorted(folder.iterdir())
-        if p.is_file() and p.name != "manifest.csv" and (folder.name, file_sha256(p)) not in loaded
+        if p.is_file() and p.name != "manifest.csv"
     ]
+    if not db.exists():
+        return [f"{p.parent.name}/{p.name}" for _, p in files]
+    con = connect(db, read_only=True)
+    try:
+        loaded = set(
+            con.execute("select delivery_date, sha256 from ops.loaded_files where status <> 'rejected'").fetchall()
+        )
+        stat_known = bool(  # a warehouse from before file sizes were recorded: hash every file
+            con.execute(
+                "select 1 from information_schema.columns "
+                "where table_schema = 'ops' and table_name = 'loaded_files' and column_name = 'file_mtime_ns'"
+            ).fetchone()
+        )
+        return [
+            f"{p.parent.name}/{p.name}"
+            for day, p in files
+            if not (stat_known and unchanged_since_loaded(con, day, p)) and (day, file_sha256(p)) not in loaded
+        ]
+    finally:
+        con.close()
 
 
 def nightly(dry_run: bool = False) -> int:

@@ -31,6 +31,9 @@ OPS_DDL = [
         extra_columns varchar             -- header columns not in the contract, not loaded
     )""",
     "alter table ops.loaded_files add column if not exists extra_columns varchar",
+    # size and modification time of the file as loaded: an unchanged file is not hashed again (ingest.unchanged_since_loaded)
+    "alter table ops.loaded_files add column if not exists file_bytes bigint",
+    "alter table ops.loaded_files add column if not exists file_mtime_ns bigint",
     """create table if not exists ops.gx_results (
         delivery_date date not null,
         file varchar not null,

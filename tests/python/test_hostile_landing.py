@@ -225,6 +225,40 @@ def test_a_file_changed_after_it_was_loaded_is_refused(tiny):
     assert ingest_into(tiny).ok  # said once; the next run has nothing new to say
 
 
+def test_a_same_size_change_is_refused_too(tiny):
+    """A loaded file is not read again while its size and modification time are unchanged (issue 14); a change
+    that keeps the size (two lines swapped) still gets a new modification time, so it is hashed and refused."""
+    assert ingest_into(tiny).ok
+    setl = tiny / "landing" / DAY1 / "setl.csv"
+    header, first, second, *rest = setl.read_bytes().split(b"\n")
+    size = setl.stat().st_size
+    setl.write_bytes(b"\n".join([header, second, first, *rest]))  # two lines swapped: same bytes, new order
+    assert first != second and setl.stat().st_size == size
+    rewrite_manifest(setl.parent)
+
+    refused = [r for r in ingest_into(tiny).rejected if r.file == "setl.csv"]
+    assert len(refused) == 1 and "changed since it was loaded on" in refused[0].reason
+
+
+def test_a_night_reads_only_the_new_delivery(tiny, monkeypatch):
+    """Ingest hashes a file only when it is new or changed: the full load and the deltas already loaded are
+    known by their size and modification time, so a night's ingest reads the new delivery, not the history."""
+    import yibao.ingest
+
+    held = tiny / "held"
+    held.mkdir()
+    (tiny / "landing" / DAY2).rename(held / DAY2)
+    assert ingest_into(tiny).ok
+    (held / DAY2).rename(tiny / "landing" / DAY2)
+
+    hashed = []
+    real = yibao.ingest.file_sha256
+    monkeypatch.setattr(yibao.ingest, "file_sha256", lambda p: hashed.append(p.parent.name) or real(p))
+    report = ingest_into(tiny)
+    assert report.ok and {r.delivery for r in report.results if r.status == "loaded"} == {DAY2}
+    assert hashed and set(hashed) == {DAY2}
+
+
 # 5. Smaller ones
 
 
