@@ -1,6 +1,50 @@
 -- A settlement on a day the person had no active enrollment in that scheme. Judged on valid originals,
 -- on the day of setl_time; maternity (510) needs a covering 310 enrollment (DESIGN §6).
-with settlements as (
+-- Incremental (replace_scope on entity_key = setl_id): a nightly run judges again the settlements loaded since the
+-- last run, and every settlement of a psn_no whose enrollment records or person record were loaded since; the
+-- exceptions of all other settlements are kept. A psn_no an enrollment record has moved away from is found through
+-- the record's earlier versions in raw.psn_insu.
+{{ config(
+    pre_hook="{{ yibao.create_watermarks() }}",
+    post_hook="{{ yibao.record_loaded_through([ref('fct_settlement'), ref('stg_psn_info'), source('raw', 'psn_insu')]) }}",
+    **yibao.incremental_config(['rule_id', 'entity_key'], scope_columns=['entity_key'], row_column='rule_id')
+) }}
+
+with
+{%- if is_incremental() %}
+touched_persons as (
+    select enrollment_versions.psn_no
+    from {{ source('raw', 'psn_insu') }} as enrollment_versions
+    where enrollment_versions.psn_insu_rlts_id in (
+        select loaded.psn_insu_rlts_id from {{ source('raw', 'psn_insu') }} as loaded
+        where loaded._loaded_at > {{ yibao.loaded_through() }}
+    )
+    union
+    select psn_no from {{ ref('stg_psn_info') }}
+    where _loaded_at > {{ yibao.loaded_through() }}
+),
+
+-- the settlements judged again: read once, for the rows and for the scope (a second pass over the fact costs seconds)
+judged as {{ yibao.materialized() }} (
+    select
+        setl_id,
+        psn_no,
+        insutype,
+        insu_admdvs,
+        setl_date,
+        is_valid,
+        is_reversal
+    from {{ ref('fct_settlement') }}
+    where _loaded_at > {{ yibao.loaded_through() }}
+        or psn_no in (select psn_no from touched_persons)
+),
+
+scope as (
+    select setl_id as entity_key from judged
+),
+{%- endif %}
+
+settlements as (
     select
         setl_id,
         psn_no,
@@ -8,7 +52,7 @@ with settlements as (
         insu_admdvs,
         setl_date,
         case when insutype = '510' then '310' else insutype end as needed_insutype
-    from {{ ref('fct_settlement') }}
+    from {{ 'judged' if is_incremental() else ref('fct_settlement') }}
     where is_valid and not is_reversal and insutype in ('310', '390', '510')
 ),
 
@@ -20,17 +64,25 @@ covered as (
             and settlements.needed_insutype = spans.insutype
             and settlements.setl_date >= spans.span_start
             and (spans.span_end is null or settlements.setl_date < spans.span_end)
+),
+
+exceptions as (
+    select
+        'setl_without_enrollment' as rule_id,
+        settlements.insu_admdvs as admdvs,
+        settlements.setl_id as entity_key,
+        {{ dbt.concat(["'结算日无有效 '", "settlements.needed_insutype", "' 参保：'", "cast(settlements.setl_date as " ~ dbt.type_string() ~ ")"]) }} as detail,
+        persons.certno_masked
+    from settlements
+    left join covered
+        on settlements.setl_id = covered.setl_id
+    left join {{ ref('stg_psn_info') }} as persons
+        on settlements.psn_no = persons.psn_no
+    where covered.setl_id is null
 )
 
-select
-    'setl_without_enrollment' as rule_id,
-    settlements.insu_admdvs as admdvs,
-    settlements.setl_id as entity_key,
-    {{ dbt.concat(["'结算日无有效 '", "settlements.needed_insutype", "' 参保：'", "cast(settlements.setl_date as " ~ dbt.type_string() ~ ")"]) }} as detail,
-    persons.certno_masked
-from settlements
-left join covered
-    on settlements.setl_id = covered.setl_id
-left join {{ ref('stg_psn_info') }} as persons
-    on settlements.psn_no = persons.psn_no
-where covered.setl_id is null
+select * from exceptions
+{% if is_incremental() %}
+union all
+{{ yibao.replace_scope_rows(['rule_id', 'admdvs', 'entity_key', 'detail', 'certno_masked'], 'entity_key', 'scope') }}
+{% endif %}

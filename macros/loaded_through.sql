@@ -1,0 +1,58 @@
+{#- Stored watermarks, for an incremental model whose own rows cannot tell how far it has read its inputs. A DQ rule's
+    table holds only its exceptions: max(_loaded_at) of its rows lags behind (a night that finds nothing new
+    leaves no row), so the rule records the load time it has judged up to in ops.model_watermarks instead.
+
+      {{ config(..., pre_hook="{{ yibao.create_watermarks() }}",
+                post_hook="{{ yibao.record_loaded_through([ref('fct_settlement'), source('raw', 'psn_insu')]) }}") }}
+      ... where _loaded_at > {{ yibao.loaded_through() }}   (in an is_incremental() block)
+
+    The post-hook records the latest _loaded_at of the inputs the model read, after it has read them; an input
+    loaded later has a later _loaded_at. With no recorded watermark (a table built before this existed) the model
+    judges everything again, once. Only incremental models record one: on Spark the models are tables. -#}
+
+{% macro watermarks_table() -%}
+    {{ return(api.Relation.create(database=target.database, schema='ops', identifier='model_watermarks')) }}
+{%- endmacro %}
+
+
+{% macro create_watermarks() -%}
+    {%- if config.get('materialized') == 'incremental' -%}
+    create schema if not exists {{ watermarks_table().include(identifier=false) }};
+    create table if not exists {{ watermarks_table() }} (
+        model {{ dbt.type_string() }} not null,
+        loaded_through {{ dbt.type_timestamp() }},
+        recorded_at {{ dbt.type_timestamp() }} not null
+    )
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The load time the model has read its inputs up to, as a SQL scalar; 1900-01-01 when none is recorded. -#}
+{% macro loaded_through() -%}
+    (
+        select coalesce(max(recorded.loaded_through), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+        from {{ watermarks_table() }} as recorded
+        where recorded.model = '{{ this.identifier }}'
+    )
+{%- endmacro %}
+
+
+{% macro record_loaded_through(inputs) -%}
+    {%- if config.get('materialized') == 'incremental' -%}
+    {{ create_watermarks() }};
+    delete from {{ watermarks_table() }} where model = '{{ this.identifier }}';
+    insert into {{ watermarks_table() }} (model, loaded_through, recorded_at)
+    select
+        '{{ this.identifier }}',
+        max(input_loads.loaded_at),
+        {{ dbt.current_timestamp() }}
+    from (
+        {%- for relation in inputs %}
+        select max(_loaded_at) as loaded_at from {{ relation }}
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    ) as input_loads
+    {%- endif -%}
+{%- endmacro %}
