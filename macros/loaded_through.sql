@@ -3,7 +3,8 @@
     leaves no row), so the rule records the load time it has judged up to in ops.model_watermarks instead.
 
       {{ config(..., pre_hook="{{ yibao.create_watermarks() }}",
-                post_hook="{{ yibao.record_loaded_through([ref('fct_settlement'), source('raw', 'psn_insu')]) }}") }}
+                post_hook="{{ yibao.record_loaded_through(['fct_settlement'], raw_sources=['psn_insu']) }}") }}
+      (macros/dq_rule_incremental.sql does this for a DQ rule)
       ... where _loaded_at > {{ yibao.loaded_through() }}   (in an is_incremental() block)
 
     The post-hook records the latest _loaded_at of the inputs the model read, after it has read them; an input
@@ -37,7 +38,10 @@
 {%- endmacro %}
 
 
-{% macro record_loaded_through(inputs) -%}
+{% macro record_loaded_through(refs, raw_sources=[]) -%}
+    {%- set inputs = [] -%}
+    {%- for name in refs %}{% do inputs.append(ref(name)) %}{% endfor -%}
+    {%- for name in raw_sources %}{% do inputs.append(source('raw', name)) %}{% endfor -%}
     {%- if config.get('materialized') == 'incremental' -%}
     {{ create_watermarks() }};
     delete from {{ watermarks_table() }} where model = '{{ this.identifier }}';

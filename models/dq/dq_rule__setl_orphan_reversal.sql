@@ -1,4 +1,8 @@
 -- Valid reversals whose original settlement (init_setl_id) was never delivered.
+-- Incremental (replace_scope on entity_key = the reversal's setl_id): a nightly run judges the settlement rows loaded
+-- since the last run, and the reversals of originals loaded since (an original can arrive after its reversal).
+{{ config(**yibao.dq_rule_incremental_config(['fct_settlement'])) }}
+
 with settlements as (
     select
         setl_id,
@@ -7,6 +11,38 @@ with settlements as (
         is_reversal,
         is_valid
     from {{ ref('fct_settlement') }}
+),
+{%- if is_incremental() %}
+
+loaded as {{ yibao.materialized() }} (
+    select
+        setl_id,
+        insu_admdvs,
+        init_setl_id,
+        is_reversal,
+        is_valid
+    from {{ ref('fct_settlement') }}
+    where _loaded_at > {{ yibao.loaded_through() }}
+),
+
+judged as {{ yibao.materialized() }} (
+    select * from loaded
+    union
+    select settlements.*
+    from settlements
+    where settlements.is_reversal
+        and settlements.init_setl_id in (select loaded.setl_id from loaded)
+),
+
+scope as (
+    select setl_id as entity_key from judged
+),
+{%- endif %}
+
+-- the reversals judged: every one in a full build, those in scope in an incremental run
+reversals as (
+    select * from {{ 'judged' if is_incremental() else 'settlements' }}
+    where is_reversal and is_valid
 )
 
 select
@@ -15,9 +51,8 @@ select
     reversal.setl_id as entity_key,
     {{ dbt.concat(["'原结算 '", "coalesce(reversal.init_setl_id, '（空）')", "' 不存在'"]) }} as detail,
     cast(null as {{ dbt.type_string() }}) as certno_masked
-from settlements as reversal
+from reversals as reversal
 left join settlements as original
     on reversal.init_setl_id = original.setl_id
-where reversal.is_reversal
-    and reversal.is_valid
-    and original.setl_id is null
+where original.setl_id is null
+{{ yibao.dq_rule_scope_rows() }}

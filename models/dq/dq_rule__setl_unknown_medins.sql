@@ -1,11 +1,38 @@
 -- Settlements at an institution not in medins, or not valid (vali_flag, begndate..enddate) on the settlement day.
-with settlements as (
+-- Incremental (replace_scope on entity_key = setl_id): a nightly run judges the settlement rows loaded since the last
+-- run, and every settlement at an institution whose record was delivered since; the others' exceptions are kept.
+{{ config(**yibao.dq_rule_incremental_config(['fct_settlement'], raw_sources=['medins'])) }}
+
+with judged as {{ yibao.materialized() if is_incremental() }} (
+    select
+        setl_id,
+        insu_admdvs,
+        fixmedins_code,
+        setl_date,
+        is_valid
+    from {{ ref('fct_settlement') }}
+    {%- if is_incremental() %}
+    where _loaded_at > {{ yibao.loaded_through() }}
+        or fixmedins_code in (
+            select delivered.fixmedins_code from {{ source('raw', 'medins') }} as delivered
+            where delivered._loaded_at > {{ yibao.loaded_through() }}
+        )
+    {%- endif %}
+),
+{%- if is_incremental() %}
+
+scope as (
+    select setl_id as entity_key from judged
+),
+{%- endif %}
+
+settlements as (
     select
         setl_id,
         insu_admdvs,
         fixmedins_code,
         setl_date
-    from {{ ref('fct_settlement') }}
+    from judged
     where is_valid
 ),
 
@@ -32,3 +59,4 @@ select
     cast(null as {{ dbt.type_string() }}) as certno_masked
 from judged
 where problem is not null
+{{ yibao.dq_rule_scope_rows() }}

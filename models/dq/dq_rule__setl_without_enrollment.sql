@@ -4,11 +4,7 @@
 -- last run, and every settlement of a psn_no whose enrollment records or person record were loaded since; the
 -- exceptions of all other settlements are kept. A psn_no an enrollment record has moved away from is found through
 -- the record's earlier versions in raw.psn_insu.
-{{ config(
-    pre_hook="{{ yibao.create_watermarks() }}",
-    post_hook="{{ yibao.record_loaded_through([ref('fct_settlement'), ref('stg_psn_info'), source('raw', 'psn_insu')]) }}",
-    **yibao.incremental_config(['rule_id', 'entity_key'], scope_columns=['entity_key'], row_column='rule_id')
-) }}
+{{ config(**yibao.dq_rule_incremental_config(['fct_settlement', 'stg_psn_info'], raw_sources=['psn_insu'])) }}
 
 with
 {%- if is_incremental() %}
@@ -82,7 +78,4 @@ exceptions as (
 )
 
 select * from exceptions
-{% if is_incremental() %}
-union all
-{{ yibao.replace_scope_rows(['rule_id', 'admdvs', 'entity_key', 'detail', 'certno_masked'], 'entity_key', 'scope') }}
-{% endif %}
+{{ yibao.dq_rule_scope_rows() }}

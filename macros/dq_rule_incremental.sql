@@ -1,0 +1,28 @@
+{#- A DQ rule kept incrementally (issue 14): a nightly run judges again only the entities its deliveries touched, and
+    keeps the exceptions of all others. The rule's table is kept by replace_scope on entity_key
+    (macros/replace_scope.sql), and records in ops.model_watermarks the latest load of the models `refs` and the raw
+    extracts `raw_sources` it reads (macros/loaded_through.sql). In an incremental run the rule defines a CTE
+    `scope` (entity_key: every entity judged again, with or without an exception now) and ends with
+    dq_rule_scope_rows(). On Spark the rule is a table, rebuilt each run.
+
+      {{ config(**yibao.dq_rule_incremental_config(['fct_settlement'])) }}
+      ...
+      {{ yibao.dq_rule_scope_rows() }}
+-#}
+{% macro dq_rule_incremental_config(refs, raw_sources=[]) -%}
+    {%- set cfg = yibao.incremental_config(['rule_id', 'entity_key'], scope_columns=['entity_key'], row_column='rule_id') -%}
+    {%- do cfg.update({
+        'pre_hook': '{{ yibao.create_watermarks() }}',
+        'post_hook': '{{ yibao.record_loaded_through(' ~ refs ~ ', ' ~ raw_sources ~ ') }}'
+    }) -%}
+    {{ return(cfg) }}
+{%- endmacro %}
+
+
+{#- In an incremental run, the scope rows after the rule's exceptions: `union all` and one row per entity of `scope`. -#}
+{% macro dq_rule_scope_rows() -%}
+    {%- if is_incremental() %}
+union all
+{{ yibao.replace_scope_rows(['rule_id', 'admdvs', 'entity_key', 'detail', 'certno_masked'], 'entity_key', 'scope') }}
+    {%- endif %}
+{%- endmacro %}
