@@ -36,7 +36,7 @@ settlements as (
     where is_valid
 ),
 
-judged as (
+checked as (
     select
         settlements.*,
         case
@@ -57,6 +57,6 @@ select
     setl_id as entity_key,
     {{ dbt.concat(["fixmedins_code", "': '", "problem"]) }} as detail,
     cast(null as {{ dbt.type_string() }}) as certno_masked
-from judged
+from checked
 where problem is not null
 {{ yibao.dq_rule_scope_rows() }}
