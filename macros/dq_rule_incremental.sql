@@ -12,7 +12,6 @@
 {% macro dq_rule_incremental_config(refs, raw_sources=[]) -%}
     {%- set cfg = yibao.incremental_config(['rule_id', 'entity_key'], scope_columns=['entity_key'], row_column='rule_id') -%}
     {%- do cfg.update({
-        'pre_hook': '{{ yibao.create_watermarks() }}',
         'post_hook': '{{ yibao.record_loaded_through(' ~ refs ~ ', ' ~ raw_sources ~ ') }}'
     }) -%}
     {{ return(cfg) }}
@@ -25,4 +24,20 @@
 union all
 {{ yibao.replace_scope_rows(['rule_id', 'admdvs', 'entity_key', 'detail', 'certno_masked'], 'entity_key', 'scope') }}
     {%- endif %}
+{%- endmacro %}
+
+
+{#- The psn_no whose enrollment records or person record were loaded since the rule's watermark: a select of psn_no.
+    An enrollment record that moved to another psn_no touches both: the earlier versions in raw.psn_insu give the old
+    one. A rule that uses it lists 'stg_psn_info' in refs and 'psn_insu' in raw_sources. -#}
+{% macro dq_touched_persons() -%}
+    select enrollment_versions.psn_no
+    from {{ source('raw', 'psn_insu') }} as enrollment_versions
+    where enrollment_versions.psn_insu_rlts_id in (
+        select loaded.psn_insu_rlts_id from {{ source('raw', 'psn_insu') }} as loaded
+        where loaded._loaded_at > {{ yibao.loaded_through() }}
+    )
+    union
+    select persons.psn_no from {{ ref('stg_psn_info') }} as persons
+    where persons._loaded_at > {{ yibao.loaded_through() }}
 {%- endmacro %}

@@ -2,8 +2,7 @@
     table holds only its exceptions: max(_loaded_at) of its rows lags behind (a night that finds nothing new
     leaves no row), so the rule records the load time it has judged up to in ops.model_watermarks instead.
 
-      {{ config(..., pre_hook="{{ yibao.create_watermarks() }}",
-                post_hook="{{ yibao.record_loaded_through(['fct_settlement'], raw_sources=['psn_insu']) }}") }}
+      {{ config(..., post_hook="{{ yibao.record_loaded_through(['fct_settlement'], raw_sources=['psn_insu']) }}") }}
       (macros/dq_rule_incremental.sql does this for a DQ rule)
       ... where _loaded_at > {{ yibao.loaded_through() }}   (in an is_incremental() block)
 
@@ -16,15 +15,23 @@
 {%- endmacro %}
 
 
+{#- Run once at the start of every dbt run (on-run-start in dbt_project.yml), not in each model's hooks: two models
+    creating it in parallel threads conflict. On Spark no model records a watermark, so nothing is created there. -#}
 {% macro create_watermarks() -%}
-    {%- if config.get('materialized') == 'incremental' -%}
+    {{ return(adapter.dispatch('create_watermarks', 'yibao')()) }}
+{%- endmacro %}
+
+{% macro default__create_watermarks() -%}
+    select 1
+{%- endmacro %}
+
+{% macro duckdb__create_watermarks() -%}
     create schema if not exists {{ watermarks_table().include(identifier=false) }};
     create table if not exists {{ watermarks_table() }} (
         model {{ dbt.type_string() }} not null,
         loaded_through {{ dbt.type_timestamp() }},
         recorded_at {{ dbt.type_timestamp() }} not null
     )
-    {%- endif -%}
 {%- endmacro %}
 
 
@@ -43,7 +50,6 @@
     {%- for name in refs %}{% do inputs.append(ref(name)) %}{% endfor -%}
     {%- for name in raw_sources %}{% do inputs.append(source('raw', name)) %}{% endfor -%}
     {%- if config.get('materialized') == 'incremental' -%}
-    {{ create_watermarks() }};
     delete from {{ watermarks_table() }} where model = '{{ this.identifier }}';
     insert into {{ watermarks_table() }} (model, loaded_through, recorded_at)
     select

@@ -1,6 +1,17 @@
 -- Resident ID numbers (psn_cert_type 01) that break GB 11643-1999: length, shape, check character,
 -- birth date (must equal brdy) or gender digit (odd = male, must match gend).
-with persons as (
+-- Incremental (replace_scope on entity_key = psn_no): a nightly run judges the persons whose person record or
+-- enrollment records (their home county) were loaded since the last run; the others' exceptions are kept.
+{{ config(**yibao.dq_rule_incremental_config(['stg_psn_info'], raw_sources=['psn_insu'])) }}
+
+with
+{%- if is_incremental() %}
+scope as {{ yibao.materialized() }} (
+    select psn_no as entity_key from ({{ yibao.dq_touched_persons() }}) as touched
+),
+{%- endif %}
+
+persons as (
     select
         psn_no,
         certno,
@@ -9,6 +20,9 @@ with persons as (
         gend
     from {{ ref('stg_psn_info') }}
     where psn_cert_type = '01'
+    {%- if is_incremental() %}
+        and psn_no in (select entity_key from scope)
+    {%- endif %}
 ),
 
 checked as (
@@ -41,3 +55,4 @@ from checked
 left join {{ ref('int_person__home_county') }} as home
     on checked.psn_no = home.psn_no
 where checked.problem is not null
+{{ yibao.dq_rule_scope_rows() }}

@@ -2,22 +2,13 @@
 -- on the day of setl_time; maternity (510) needs a covering 310 enrollment (DESIGN §6).
 -- Incremental (replace_scope on entity_key = setl_id): a nightly run judges again the settlements loaded since the
 -- last run, and every settlement of a psn_no whose enrollment records or person record were loaded since; the
--- exceptions of all other settlements are kept. A psn_no an enrollment record has moved away from is found through
--- the record's earlier versions in raw.psn_insu.
+-- exceptions of all other settlements are kept.
 {{ config(**yibao.dq_rule_incremental_config(['fct_settlement', 'stg_psn_info'], raw_sources=['psn_insu'])) }}
 
 with
 {%- if is_incremental() %}
 touched_persons as (
-    select enrollment_versions.psn_no
-    from {{ source('raw', 'psn_insu') }} as enrollment_versions
-    where enrollment_versions.psn_insu_rlts_id in (
-        select loaded.psn_insu_rlts_id from {{ source('raw', 'psn_insu') }} as loaded
-        where loaded._loaded_at > {{ yibao.loaded_through() }}
-    )
-    union
-    select psn_no from {{ ref('stg_psn_info') }}
-    where _loaded_at > {{ yibao.loaded_through() }}
+    {{ yibao.dq_touched_persons() }}
 ),
 
 -- the settlements judged again: read once, for the rows and for the scope (a second pass over the fact costs seconds)
