@@ -33,9 +33,22 @@ transactions as (
         on txn.txn_type = types.txn_type
 ),
 
+-- valid settlements summed per county, scheme fund and month first: one pass over the fact, where six selects
+-- from it made DuckDB keep a copy of the whole fact
 settlements as (
-    select * from {{ ref('fct_settlement') }}
+    select
+        insu_admdvs,
+        pooled_fund_type,
+        month_end,
+        sum(hifp_pay) as hifp_pay,
+        sum(hifob_pay) as hifob_pay,
+        sum(cvlserv_pay) as cvlserv_pay,
+        sum(hifmi_pay) as hifmi_pay,
+        sum(maf_pay) as maf_pay,
+        sum(acct_pay) as acct_pay
+    from {{ ref('fct_settlement') }}
     where is_valid
+    group by insu_admdvs, pooled_fund_type, month_end
 ),
 
 -- DESIGN §4 fund mapping; hifes_pay and oth_pay are outside the public funds and not ledgered
