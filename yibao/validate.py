@@ -160,6 +160,7 @@ class LandingValidator:
         except (KeyError, ValueError):
             self.source = self.context.data_sources.add_pandas("landing")
         self.checkpoints = {}
+        self.new_results = []  # the validation results of this run, the only pages build_docs renders
 
     def _checkpoint(self, extract: str):
         if extract in self.checkpoints:
@@ -198,6 +199,7 @@ class LandingValidator:
         result = self._checkpoint(extract).run(
             batch_parameters={"dataframe": frame}, run_id=RunIdentifier(run_name=run_name)
         )
+        self.new_results += list(result.run_results)
         validation = next(iter(result.run_results.values()))
         failed = []
         for r in validation.results:
@@ -216,5 +218,18 @@ class LandingValidator:
         return FileValidation(extract, validation.success, len(validation.results), failed, time.perf_counter() - t0)
 
     def build_docs(self) -> Path:
-        self.context.build_data_docs()
-        return data_docs_index(self.root.parent)
+        """Render this run's validation results (and the suites, when a checked-in suite changed since the last
+        build), and the index of every result kept. A full rebuild renders every result ever stored (25 ms each:
+        13 s for 525 results, a minute a night after a year of deliveries); this took 0.35 s at 525 results and
+        grows only with the index."""
+        index = data_docs_index(self.root.parent)
+        if not index.exists():  # the first build, or the site was removed: everything
+            self.context.build_data_docs()
+        elif self.new_results:
+            from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
+            built = index.stat().st_mtime
+            changed = [p for p in (GX_DIR / "expectations").glob("*.json") if p.stat().st_mtime > built]
+            suites = [ExpectationSuiteIdentifier(name=suite.name) for suite in self.context.suites.all()]
+            self.context.build_data_docs(resource_identifiers=[*self.new_results, *(suites if changed else [])])
+        return index
