@@ -229,7 +229,9 @@ class LandingValidator:
             from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
             built = index.stat().st_mtime
-            changed = [p for p in (GX_DIR / "expectations").glob("*.json") if p.stat().st_mtime > built]
-            suites = [ExpectationSuiteIdentifier(name=suite.name) for suite in self.context.suites.all()]
-            self.context.build_data_docs(resource_identifiers=[*self.new_results, *(suites if changed else [])])
+            changed = any(p.stat().st_mtime > built for p in (GX_DIR / "expectations").glob("*.json"))
+            suites = (
+                [ExpectationSuiteIdentifier(name=suite.name) for suite in self.context.suites.all()] if changed else []
+            )
+            self.context.build_data_docs(resource_identifiers=[*self.new_results, *suites])
         return index

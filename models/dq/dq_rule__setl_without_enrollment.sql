@@ -11,20 +11,27 @@ touched_persons as (
     {{ yibao.dq_touched_persons() }}
 ),
 
--- the settlements judged again: read once, for the rows and for the scope (a second pass over the fact costs seconds)
-judged as {{ yibao.materialized() }} (
+{%- endif %}
+
+-- the settlements judged: all of them in a full build; in an incremental run, read once for the rows and for the
+-- scope (a second pass over the fact costs seconds)
+judged as {{ yibao.materialized() if is_incremental() }} (
     select
         setl_id,
         psn_no,
         insutype,
         insu_admdvs,
         setl_date,
+        case when insutype = '510' then '310' else insutype end as needed_insutype,
         is_valid,
         is_reversal
     from {{ ref('fct_settlement') }}
+    {%- if is_incremental() %}
     where _loaded_at > {{ yibao.loaded_through() }}
         or psn_no in (select psn_no from touched_persons)
+    {%- endif %}
 ),
+{%- if is_incremental() %}
 
 scope as (
     select setl_id as entity_key from judged
@@ -38,8 +45,8 @@ settlements as (
         insutype,
         insu_admdvs,
         setl_date,
-        case when insutype = '510' then '310' else insutype end as needed_insutype
-    from {{ 'judged' if is_incremental() else ref('fct_settlement') }}
+        needed_insutype
+    from judged
     where is_valid and not is_reversal and insutype in ('310', '390', '510')
 ),
 

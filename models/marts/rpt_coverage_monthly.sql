@@ -55,6 +55,17 @@ broken_persons as (
     where months <> last_month_number - first_month_number + 1
 ),
 
+unbroken_stretches as (
+    select
+        county_stretches.insu_admdvs,
+        county_stretches.first_month_number,
+        county_stretches.last_month_number
+    from county_stretches
+    left join broken_persons
+        on county_stretches.person_id = broken_persons.person_id
+    where broken_persons.person_id is null
+),
+
 -- the broken persons' person-months, each with the person's month and county before and after it
 assigned as (
     select
@@ -82,26 +93,20 @@ changes as (
         sum(moves.left_county) as insured_left
     from (
         select
-            county_stretches.first_month_number as month_number,
-            county_stretches.insu_admdvs as admdvs,
+            first_month_number as month_number,
+            insu_admdvs as admdvs,
             1 as added,
             0 as left_county
-        from county_stretches
-        left join broken_persons
-            on county_stretches.person_id = broken_persons.person_id
-        where broken_persons.person_id is null
-            and county_stretches.first_month_number > 1
+        from unbroken_stretches
+        where first_month_number > 1
         union all
         select
-            county_stretches.last_month_number + 1,
-            county_stretches.insu_admdvs,
+            last_month_number + 1,
+            insu_admdvs,
             0,
             1
-        from county_stretches
-        left join broken_persons
-            on county_stretches.person_id = broken_persons.person_id
-        where broken_persons.person_id is null
-            and county_stretches.last_month_number < (select max(month_number) from month_order)
+        from unbroken_stretches
+        where last_month_number < (select max(month_number) from month_order)
         union all
         select
             month_number,

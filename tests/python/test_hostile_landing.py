@@ -240,16 +240,23 @@ def test_a_same_size_change_is_refused_too(tiny):
     assert len(refused) == 1 and "changed since it was loaded on" in refused[0].reason
 
 
+def ingest_before(data: Path, day: str):
+    """Ingest with the delivery `day` held back, as the night before it came; then put it in landing/ again."""
+    held = data / "held"
+    held.mkdir(exist_ok=True)
+    (data / "landing" / day).rename(held / day)
+    try:
+        return ingest_into(data)
+    finally:
+        (held / day).rename(data / "landing" / day)
+
+
 def test_a_night_reads_only_the_new_delivery(tiny, monkeypatch):
     """Ingest hashes a file only when it is new or changed: the full load and the deltas already loaded are
     known by their size and modification time, so a night's ingest reads the new delivery, not the history."""
     import yibao.ingest
 
-    held = tiny / "held"
-    held.mkdir()
-    (tiny / "landing" / DAY2).rename(held / DAY2)
-    assert ingest_into(tiny).ok
-    (held / DAY2).rename(tiny / "landing" / DAY2)
+    assert ingest_before(tiny, DAY2).ok
 
     hashed = []
     real = yibao.ingest.file_sha256
@@ -262,15 +269,11 @@ def test_a_night_reads_only_the_new_delivery(tiny, monkeypatch):
 def test_a_night_renders_only_its_own_validation_pages(tiny):
     """Data Docs: a night renders the pages of its own validation results and the index, not every page kept
     (a full rebuild grows by 25 ms a result, a minute a night after a year). Earlier pages stay as they were."""
-    held = tiny / "held"
-    held.mkdir()
-    (tiny / "landing" / DAY2).rename(held / DAY2)
-    first = ingest_into(tiny)
+    first = ingest_before(tiny, DAY2)
     assert first.ok and first.data_docs.exists()
     site = first.data_docs.parent
     pages = {p: p.stat().st_mtime_ns for p in (site / "validations").rglob("*.html")}
     assert pages and all(DAY2 not in str(p) for p in pages)
-    (held / DAY2).rename(tiny / "landing" / DAY2)
 
     assert ingest_into(tiny).ok
     after = {p: p.stat().st_mtime_ns for p in (site / "validations").rglob("*.html")}
