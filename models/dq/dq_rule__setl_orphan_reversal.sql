@@ -14,6 +14,7 @@ with settlements as (
 ),
 {%- if is_incremental() %}
 
+-- read from the fact, not from settlements: a third use of that CTE would make DuckDB keep a copy of the whole fact
 loaded as {{ yibao.materialized() }} (
     select
         setl_id,
