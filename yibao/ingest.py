@@ -251,9 +251,9 @@ class Loader:
     ) -> None:
         con = self.con
         label = f"{result.delivery}/{result.file}"
+        staged = typed_load.stage(con, extract, decoded, delivery_date)  # temporary tables, outside the transaction
         con.begin()
         try:
-            staged = typed_load.stage(con, extract, decoded, delivery_date)
             if staged.rows != result.manifest_rows:
                 raise Rejected(
                     f"row count {staged.rows:,} differs from manifest ({result.manifest_rows:,}); "
@@ -295,11 +295,12 @@ class Loader:
                 con, extract, decoded, label, delivery_date, now
             )
             self.record(result, path, delivery_date, extract, digest, now, decoded.encoding)
-            typed_load.drop_temp(con)
             con.commit()
         except BaseException:
             con.rollback()
             raise
+        finally:
+            typed_load.drop_temp(con)
 
 
 def _move_to_quarantine(path: Path, quarantine: Path) -> Path:

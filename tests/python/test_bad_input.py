@@ -95,3 +95,36 @@ def test_bad_deliveries_are_reported_and_nothing_is_lost(tmp_path, capsys):
             assert per_file_quarantine.get(label, 0) == quarantined_rows, label
         else:
             assert status in ("rejected", "duplicate") and loaded == 0, label
+
+
+def test_row_numbers_after_a_malformed_line_are_the_files_own(tmp_path):
+    """A malformed line is missing from the CSV scan; every row after it must still carry its own data-row
+    number, in raw (_row_number), in the quarantine, and when an undecodable line is matched by number."""
+    generate(**TINY, out=tmp_path)
+    full = tmp_path / "landing" / "20250228"
+    setl = edit_rows(full / "setl.csv", {6: {"insutype": "999"}}, encoding="gbk")
+    lines = (full / "setl.csv").read_bytes().split(b"\n")
+    lines[2] += b",one field too many"  # data row 2 is malformed
+    lines[4] = lines[4].replace(b",", b",\xff", 1)  # data row 4: a byte that is not GBK
+    (full / "setl.csv").write_bytes(b"\n".join(lines))
+    rewrite_manifest(full)
+    header, setl_id = setl[0], setl[0].index("setl_id")
+
+    with data_env(tmp_path):
+        ingest_into(tmp_path)
+    con = duck(tmp_path)
+    try:
+        quarantined = dict(
+            con.execute("select row_number, reason from dq.quarantine_rows where file = '20250228/setl.csv'").fetchall()
+        )
+        loaded = dict(
+            con.execute("select _row_number, setl_id from raw.setl where _file = '20250228/setl.csv'").fetchall()
+        )
+    finally:
+        con.close()
+    assert sorted(quarantined) == [2, 4, 6], quarantined
+    assert quarantined[2].startswith("malformed line")
+    assert "undecodable bytes" in quarantined[4]
+    assert "insutype=999 is not in code set insutype" in quarantined[6]
+    assert len(loaded) == len(setl) - 1 - 3
+    assert all(loaded[n] == setl[n][setl_id] for n in (1, 3, 5, 7, len(setl) - 1)), header
