@@ -48,7 +48,8 @@ select
     cast({{ dbt.last_day('contributions.arvl_date', 'month') }} as date) as month_end,
     contributions.revs_flag = '1' as is_reversal,
     -- the later of the line's and its person record's load, so a person record is taken in once
-    greatest(contributions._loaded_at, persons._loaded_at) as _loaded_at  -- greatest skips a null person load
+    greatest(contributions._loaded_at, persons._loaded_at) as _loaded_at,  -- greatest skips a null person load
+    {{ yibao.written_at() }} as _written_at
 from contributions
 left join persons
     on contributions.psn_no = persons.psn_no

@@ -126,6 +126,7 @@ candidates as (
 covering as (
     select
         *,
+        {{ yibao.written_at() }} as _written_at,
         row_number() over (
             partition by person_id, month_end
             order by span_start desc, psn_insu_rlts_id desc
@@ -134,7 +135,7 @@ covering as (
 )
 
 {%- set columns = ['month_end', 'person_id', 'psn_insu_rlts_id', 'insutype', 'psn_type', 'psn_class', 'insu_admdvs',
-                   'period_end', '_loaded_at'] %}
+                   'period_end', '_loaded_at', '_written_at'] %}
 
 select
 {%- for column in columns %}

@@ -113,7 +113,8 @@ select
     reversed.setl_id is not null as is_reversed,
     settlements.vali_flag = '1' as is_valid,
     settlements.vali_flag = '1' and settlements.refd_setl_flag <> '1' and reversed.setl_id is null as is_counted,
-    greatest(settlements._loaded_at, persons._loaded_at) as _loaded_at  -- greatest skips a null person load
+    greatest(settlements._loaded_at, persons._loaded_at) as _loaded_at,  -- greatest skips a null person load
+    {{ yibao.written_at() }} as _written_at
 from settlements
 left join reversed
     on settlements.setl_id = reversed.setl_id

@@ -13,7 +13,7 @@ from conftest import data_env, duck, ingest_into
 
 FACTS = {"core.fct_settlement": "setl_id", "core.fct_contribution": "clct_id"}
 # When a run loaded or first saw a row: they differ between a run per delivery and one run over all of them.
-RUN_TIME_COLUMNS = ("_loaded_at", "detected_at", "first_seen")
+RUN_TIME_COLUMNS = ("_loaded_at", "_written_at", "detected_at", "first_seen")
 # History tables keep what a run once saw, which a full refresh cannot rebuild: a row per as-of day, and every
 # exception ever seen (a fixed one stays). Their current part must agree.
 HISTORY = {

@@ -1,0 +1,30 @@
+{#- Primary-key test for the big incremental tables: no two rows share the values of `columns`. After it has passed
+    once, it checks only the keys of rows written since (their _written_at), each against every row of the table;
+    macros/checked_through.sql says why that misses no duplicate. The model needs the column _written_at. -#}
+{% test unique_key_since_checked(model, columns) %}
+{%- set since = yibao.checked_through(model, columns) %}
+{%- if since is none %}
+select {{ columns | join(', ') }}, count(*) as n_rows
+from {{ model }}
+group by {{ columns | join(', ') }}
+having count(*) > 1
+{%- else %}
+-- keys of the rows written since the last pass, at {{ since }}
+with written as (
+    select distinct {{ columns | join(', ') }}
+    from {{ model }}
+    where _written_at > {{ dbt.cast(dbt.string_literal(since), api.Column.translate_type('timestamp')) }}
+)
+
+select
+    {%- for column in columns %}
+    stored.{{ column }},
+    {%- endfor %}
+    count(*) as n_rows
+from {{ model }} as stored
+inner join written
+    on {% for column in columns %}stored.{{ column }} = written.{{ column }}{% if not loop.last %} and {% endif %}{% endfor %}
+group by {% for column in columns %}stored.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
+having count(*) > 1
+{%- endif %}
+{% endtest %}
