@@ -7,19 +7,22 @@
 -- Settlements are booked by the month of setl_time, contributions by the month of arvl_date; void rows count nowhere.
 {{ config(severity='error', tags=['warehouse_identity']) }}
 
+-- Each side is summed per county, scheme and month before the fund mapping (sums are linear, so this is exact): six
+-- selects over every settlement made DuckDB keep a copy of staging, 4.3 s of a nightly at 2 M.
 with settlements as (
     select
         insu_admdvs as admdvs,
         insutype,
         cast({{ dbt.last_day('cast(setl_time as date)', 'month') }} as date) as month_end,
-        hifp_pay,
-        hifob_pay,
-        cvlserv_pay,
-        hifmi_pay,
-        maf_pay,
-        acct_pay
+        sum(hifp_pay) as hifp_pay,
+        sum(hifob_pay) as hifob_pay,
+        sum(cvlserv_pay) as cvlserv_pay,
+        sum(hifmi_pay) as hifmi_pay,
+        sum(maf_pay) as maf_pay,
+        sum(acct_pay) as acct_pay
     from {{ ref('stg_setl') }}
     where vali_flag = '1'
+    group by insu_admdvs, insutype, cast({{ dbt.last_day('cast(setl_time as date)', 'month') }} as date)
 ),
 
 settlement_money as (
@@ -72,10 +75,11 @@ contributions as (
     select
         insu_admdvs as admdvs,
         insutype,
-        clct_amt,
-        acct_crdt_amt,
+        sum(clct_amt) as clct_amt,
+        sum(acct_crdt_amt) as acct_crdt_amt,
         cast({{ dbt.last_day('arvl_date', 'month') }} as date) as month_end
     from {{ ref('stg_clct') }}
+    group by insu_admdvs, insutype, cast({{ dbt.last_day('arvl_date', 'month') }} as date)
 ),
 
 contribution_money as (
