@@ -51,13 +51,14 @@ def test_every_public_mart_reaches_an_exposure(clean_city, exposures):
 
 
 def test_every_model_and_snapshot_has_a_primary_key_test(clean_city):
-    """Issue 16: a unique or unique_combination_of_columns test on every model and snapshot."""
+    """Issue 16: a unique, unique_combination_of_columns or unique_key_since_checked test on every model and snapshot."""
     manifest = json.loads((clean_city / "dbt" / "target" / "manifest.json").read_text(encoding="utf-8"))
     keyed = {
         parent
         for node in manifest["nodes"].values()
         if node["resource_type"] == "test"
-        and (node.get("test_metadata") or {}).get("name") in ("unique", "unique_combination_of_columns")
+        and (node.get("test_metadata") or {}).get("name")
+        in ("unique", "unique_combination_of_columns", "unique_key_since_checked")
         for parent in node["depends_on"]["nodes"]
     }
     built = {uid for uid, n in manifest["nodes"].items() if n["resource_type"] in ("model", "snapshot")}
