@@ -251,7 +251,11 @@ class Loader:
     ) -> None:
         con = self.con
         label = f"{result.delivery}/{result.file}"
-        staged = typed_load.stage(con, extract, decoded, delivery_date)  # temporary tables, outside the transaction
+        try:  # temporary tables, outside the transaction (typed_load.stage says why)
+            staged = typed_load.stage(con, extract, decoded, delivery_date)
+        except BaseException:
+            typed_load.drop_temp(con)
+            raise
         con.begin()
         try:
             if staged.rows != result.manifest_rows:
