@@ -14,8 +14,13 @@
     The one assumption: no other dbt run writes these tables while a test runs (the nightly holds a lock). -#}
 
 {% macro written_at() -%}
-    {{ return(dbt.cast(dbt.string_literal(run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')),
-                       api.Column.translate_type('timestamp')) | trim) }}
+    {{ return(timestamp_literal(run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f'))) }}
+{%- endmacro %}
+
+
+{#- 'YYYY-MM-DD HH:MM:SS.ffffff' as a timestamp in SQL: the form _written_at and a recorded pass are compared in. -#}
+{% macro timestamp_literal(text) -%}
+    {{ return(dbt.cast(dbt.string_literal(text), api.Column.translate_type('timestamp')) | trim) }}
 {%- endmacro %}
 
 
@@ -89,8 +94,7 @@
 {%- endmacro %}
 
 {% macro duckdb__checked_through(model, columns) -%}
-    {%- if not execute or adapter.get_relation(database=target.database, schema='ops',
-                                                identifier='checked_through') is none -%}
+    {%- if not execute or load_relation(checked_through_table()) is none -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set found = run_query(

@@ -251,60 +251,55 @@ class Loader:
     ) -> None:
         con = self.con
         label = f"{result.delivery}/{result.file}"
-        try:  # temporary tables, outside the transaction (typed_load.stage says why)
-            staged = typed_load.stage(con, extract, decoded, delivery_date)
-        except BaseException:
-            typed_load.drop_temp(con)
-            raise
-        con.begin()
-        try:
-            if staged.rows != result.manifest_rows:
-                raise Rejected(
-                    f"row count {staged.rows:,} differs from manifest ({result.manifest_rows:,}); "
-                    "the file is truncated or incomplete"
-                )
-            if manifest_sha and manifest_sha != digest:
-                raise Rejected("sha256 differs from manifest.csv; the file changed after it was listed")
-            if staged.rows:  # an empty extract has nothing to validate
-                t0 = time.perf_counter()
-                frame = typed_load.validation_frame(con, extract)
-                validation = self.validator.validate(extract, frame, label.replace("/", "_"))
-                self.validation_seconds += time.perf_counter() - t0
-                rejecting = validation.failed_with("reject")
-                if rejecting:
+        # temporary tables, dropped when the block ends; staged outside the transaction (typed_load.stage says why)
+        with typed_load.staged(con, extract, decoded, delivery_date) as staged:
+            con.begin()
+            try:
+                if staged.rows != result.manifest_rows:
                     raise Rejected(
-                        "fails its Great Expectations suite: " + "; ".join(f"{f['expectation']}" for f in rejecting)
+                        f"row count {staged.rows:,} differs from manifest ({result.manifest_rows:,}); "
+                        "the file is truncated or incomplete"
                     )
-                result.warnings = [
-                    f"{f['expectation']} on {f['column']}: {f['unexpected_count']} rows"
-                    for f in validation.failed_with("warn")
-                ]
-                con.execute(
-                    "insert into ops.gx_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        delivery_date,
-                        result.file,
-                        extract,
-                        validation.success,
-                        validation.evaluated,
-                        len(validation.failed_with("quarantine")),
-                        len(validation.failed_with("warn")),
-                        validation.details_json(),
-                        round(validation.seconds, 3),
-                        now,
-                        len(frame),
-                    ],
+                if manifest_sha and manifest_sha != digest:
+                    raise Rejected("sha256 differs from manifest.csv; the file changed after it was listed")
+                if staged.rows:  # an empty extract has nothing to validate
+                    t0 = time.perf_counter()
+                    frame = typed_load.validation_frame(con, extract)
+                    validation = self.validator.validate(extract, frame, label.replace("/", "_"))
+                    self.validation_seconds += time.perf_counter() - t0
+                    rejecting = validation.failed_with("reject")
+                    if rejecting:
+                        raise Rejected(
+                            "fails its Great Expectations suite: " + "; ".join(f"{f['expectation']}" for f in rejecting)
+                        )
+                    result.warnings = [
+                        f"{f['expectation']} on {f['column']}: {f['unexpected_count']} rows"
+                        for f in validation.failed_with("warn")
+                    ]
+                    con.execute(
+                        "insert into ops.gx_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [
+                            delivery_date,
+                            result.file,
+                            extract,
+                            validation.success,
+                            validation.evaluated,
+                            len(validation.failed_with("quarantine")),
+                            len(validation.failed_with("warn")),
+                            validation.details_json(),
+                            round(validation.seconds, 3),
+                            now,
+                            len(frame),
+                        ],
+                    )
+                result.rows_loaded, result.rows_quarantined = typed_load.insert(
+                    con, extract, decoded, label, delivery_date, now
                 )
-            result.rows_loaded, result.rows_quarantined = typed_load.insert(
-                con, extract, decoded, label, delivery_date, now
-            )
-            self.record(result, path, delivery_date, extract, digest, now, decoded.encoding)
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
-        finally:
-            typed_load.drop_temp(con)
+                self.record(result, path, delivery_date, extract, digest, now, decoded.encoding)
+                con.commit()
+            except BaseException:
+                con.rollback()
+                raise
 
 
 def _move_to_quarantine(path: Path, quarantine: Path) -> Path:

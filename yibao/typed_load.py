@@ -13,6 +13,8 @@ import datetime as dt
 import io
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
@@ -123,6 +125,15 @@ def stage(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded, delive
         """)
     rows, quarantined = con.execute("select count(*), count(*) filter (where _reason <> '') from _checked").fetchone()
     return Staged(extract, rows + malformed, quarantined + malformed)
+
+
+@contextmanager
+def staged(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded, delivery_date: dt.date) -> Iterator[Staged]:
+    """stage() the file for the block, and drop its temporary tables when the block ends, however it ends."""
+    try:
+        yield stage(con, extract, decoded, delivery_date)
+    finally:
+        drop_temp(con)
 
 
 # Great Expectations on pandas validates ~50k rows a second. Files larger than this (a full load) are

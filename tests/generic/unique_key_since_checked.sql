@@ -4,16 +4,13 @@
 {% test unique_key_since_checked(model, columns) %}
 {%- set since = yibao.checked_through(model, columns) %}
 {%- if since is none %}
-select {{ columns | join(', ') }}, count(*) as n_rows
-from {{ model }}
-group by {{ columns | join(', ') }}
-having count(*) > 1
+{{ test_unique_combination_of_columns(model, columns) }}
 {%- else %}
 -- keys of the rows written since the last pass, at {{ since }}
 with written as (
     select distinct {{ columns | join(', ') }}
     from {{ model }}
-    where _written_at > {{ dbt.cast(dbt.string_literal(since), api.Column.translate_type('timestamp')) }}
+    where _written_at > {{ yibao.timestamp_literal(since) }}
 )
 
 select
