@@ -3,14 +3,16 @@
 {{ config(**yibao.incremental_config('clct_id')) }}
 
 with contributions as (
-    select * from {{ ref('stg_clct') }}
     {% if is_incremental() %}
     -- new lines, and lines whose person record was loaded since (it can change their person_id)
-    where _loaded_at > (select max(stored._loaded_at) from {{ this }} as stored)
+    {{ yibao.rows_where(ref('stg_clct'),
+        "_loaded_at > (select max(stored._loaded_at) from " ~ this ~ " as stored)
         or psn_no in (
-            select info.psn_no from {{ ref('stg_psn_info') }} as info
-            where info._loaded_at > (select max(stored._loaded_at) from {{ this }} as stored)
-        )
+            select info.psn_no from " ~ ref('stg_psn_info') ~ " as info
+            where info._loaded_at > (select max(stored._loaded_at) from " ~ this ~ " as stored)
+        )") }}
+    {% else %}
+    select * from {{ ref('stg_clct') }}
     {% endif %}
 ),
 

@@ -22,12 +22,12 @@ new_persons as (
     where _loaded_at > (select max(stored._loaded_at) from {{ this }} as stored)
 ),
 
+-- new rows, originals whose reversal just arrived (their is_reversed flag changes), rows of new person records
 settlements as (
-    select * from {{ ref('stg_setl') }}
-    -- new rows, originals whose reversal just arrived (their is_reversed flag changes), rows of new person records
-    where setl_id in (select setl_id from new_rows)
+    {{ yibao.rows_where(ref('stg_setl'),
+        "setl_id in (select setl_id from new_rows)
         or setl_id in (select init_setl_id from new_rows where refd_setl_flag = '1')
-        or psn_no in (select psn_no from new_persons)
+        or psn_no in (select psn_no from new_persons)") }}
 ),
 {% else %}
 with settlements as (

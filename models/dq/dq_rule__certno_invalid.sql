@@ -11,7 +11,8 @@ scope as {{ yibao.materialized() }} (
 ),
 {%- endif %}
 
-persons as (
+-- computed first: DuckDB otherwise checks every person's ID number before it keeps the touched ones
+persons as {{ yibao.materialized() if is_incremental() }} (
     select
         psn_no,
         certno,
