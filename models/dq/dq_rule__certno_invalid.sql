@@ -11,26 +11,31 @@ scope as {{ yibao.materialized() }} (
 ),
 {%- endif %}
 
--- computed first: DuckDB otherwise checks every person's ID number before it keeps the touched ones
-persons as {{ yibao.materialized() if is_incremental() }} (
+persons as (
     select
-        psn_no,
-        certno,
-        certno_masked,
-        brdy,
-        gend
-    from {{ ref('stg_psn_info') }}
-    where psn_cert_type = '01'
+        persons.psn_no,
+        persons.certno,
+        persons.certno_masked,
+        persons.brdy,
+        persons.gend{% if is_incremental() %},
+        scope.entity_key as judged_psn_no{% endif %}
+    from {{ ref('stg_psn_info') }} as persons
     {%- if is_incremental() %}
-        and psn_no in (select entity_key from scope)
+    inner join scope
+        on persons.psn_no = scope.entity_key
     {%- endif %}
+    where persons.psn_cert_type = '01'
 ),
 
+-- In a nightly the check opens on a column of the touched persons (in a full build, on false), so that DuckDB
+-- checks only their ID numbers: otherwise it moves the check below the join with scope and runs it on every person
+-- (1.4 s of CPU at 2 M persons).
 checked as (
     select
         psn_no,
         certno_masked,
         case
+            when {{ 'judged_psn_no is null' if is_incremental() else 'false' }} then null
             when certno is null or {{ dbt.length('certno') }} <> 18
                 then {{ dbt.concat(["'长度为 '", "cast(coalesce(" ~ dbt.length('certno') ~ ", 0) as " ~ dbt.type_string() ~ ")", "' 位，应为18位'"]) }}
             when not {{ regex_full_match('certno', '[0-9]{17}[0-9X]') }}

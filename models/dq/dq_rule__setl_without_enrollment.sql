@@ -25,10 +25,13 @@ judged as {{ yibao.materialized() if is_incremental() }} (
         case when insutype = '510' then '310' else insutype end as needed_insutype,
         is_valid,
         is_reversal
-    from {{ ref('fct_settlement') }}
     {%- if is_incremental() %}
-    where _loaded_at > {{ yibao.loaded_through() }}
-        or psn_no in (select psn_no from touched_persons)
+    from (
+        {{ yibao.rows_where(ref('fct_settlement'), "_loaded_at > " ~ yibao.loaded_through() ~ "
+            or psn_no in (select psn_no from touched_persons)") }}
+    ) as touched_settlements
+    {%- else %}
+    from {{ ref('fct_settlement') }}
     {%- endif %}
 ),
 {%- if is_incremental() %}

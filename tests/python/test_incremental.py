@@ -22,6 +22,11 @@ HISTORY = {
 }
 
 
+# What one run changed, not a state of the data: the persons the snapshot took new versions of in the last run.
+# After the nightlies it holds the last night's changes; a --full-refresh run after them finds none.
+PER_RUN = {"core.int_person__changed"}
+
+
 def all_tables(data) -> list[str]:
     con = duck(data)
     try:
@@ -114,5 +119,5 @@ def test_incremental_build_equals_full_refresh(tmp_path):
         assert dbt_build(["--quiet", "--full-refresh"]) == 0
         full = {t: dump(tmp_path, t) for t in tables}
     assert len(tables) > 40 and "staging.stg_setl" in tables and "dq.dq_exceptions" in tables
-    differ = [t for t in tables if incremental[t] != full[t]]
+    differ = [t for t in tables if t not in PER_RUN and incremental[t] != full[t]]
     assert not differ, f"incremental differs from --full-refresh in {differ}"
