@@ -6,15 +6,24 @@
 {%- if since_last_run and is_incremental() -%}
 {{ adapter.dispatch('latest_touched_version', 'yibao')(relation, key_columns, order_by) }}
 {%- else -%}
+{{ yibao.ranked_latest(relation, key_columns, order_by) }}
+{%- endif %}
+{%- endmacro %}
+
+
+{#- The latest version of each key among the rows of `relation` where `condition` holds (all rows without one). -#}
+{% macro ranked_latest(relation, key_columns, order_by, condition=none) -%}
 select *
 from (
     select
         versioned.*,
         row_number() over (partition by {{ key_columns | join(', ') }} order by {{ order_by }}) as version_rank
     from {{ relation }} as versioned
+    {%- if condition %}
+    where {{ condition }}
+    {%- endif %}
 ) as ranked
 where version_rank = 1
-{%- endif %}
 {%- endmacro %}
 
 
@@ -26,15 +35,8 @@ where touched._loaded_at > (select max(staged._loaded_at) from {{ this }} as sta
 
 
 {% macro default__latest_touched_version(relation, key_columns, order_by) -%}
-select *
-from (
-    select
-        versioned.*,
-        row_number() over (partition by {{ key_columns | join(', ') }} order by {{ order_by }}) as version_rank
-    from {{ relation }} as versioned
-    where versioned.{{ key_columns[0] }} in ({{ yibao.touched_keys(relation, key_columns) }})
-) as ranked
-where version_rank = 1
+{{ yibao.ranked_latest(relation, key_columns, order_by,
+    'versioned.' ~ key_columns[0] ~ ' in (' ~ yibao.touched_keys(relation, key_columns) ~ ')') }}
 {%- endmacro %}
 
 

@@ -9,7 +9,7 @@ from yibao.build import dbt_build
 from yibao.synth import generate
 from yibao.synth.corrections import write_corrections
 
-from conftest import data_env, duck, ingest_into
+from conftest import data_env, duck, hold_back_deltas, ingest_into
 
 FACTS = {"core.fct_settlement": "setl_id", "core.fct_contribution": "clct_id"}
 # When a run loaded or first saw a row: they differ between a run per delivery and one run over all of them.
@@ -70,10 +70,7 @@ def test_incremental_build_equals_full_refresh(tmp_path):
     # five daily deltas: enough for reversals that arrive in a later delivery than their original (5 here)
     generate(persons=3000, seed=21, start="2025-01", end="2025-04", days=5, defect_rate=0.005, out=tmp_path)
     landing, held = tmp_path / "landing", tmp_path / "held"
-    held.mkdir()
-    deltas = sorted(p for p in landing.iterdir() if p.name.isdigit())[1:]
-    for folder in deltas:
-        shutil.move(str(folder), held / folder.name)
+    hold_back_deltas(tmp_path)
     with data_env(tmp_path):
         assert ingest_into(tmp_path).ok
         assert dbt_build(["--quiet"]) == 0

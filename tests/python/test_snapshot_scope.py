@@ -11,7 +11,7 @@ from yibao.build import dbt_build
 from yibao.synth import generate
 from yibao.synth.corrections import write_corrections
 
-from conftest import data_env, duck, ingest_into
+from conftest import data_env, duck, hold_back_deltas, ingest_into
 
 SNAPSHOT_ONLY = ["--quiet", "--select", "+snp_person", "--indirect-selection", "cautious"]  # and their own tests
 
@@ -35,18 +35,14 @@ def count(data, sql: str) -> int:
 def test_snapshot_of_changed_persons_equals_snapshot_of_every_person(tmp_path):
     scoped, every = tmp_path / "scoped", tmp_path / "every"
     generate(persons=1500, seed=23, start="2025-01", end="2025-03", days=3, defect_rate=0.005, out=scoped)
-    landing, held = scoped / "landing", scoped / "held"
-    held.mkdir()
-    deltas = sorted(p for p in landing.iterdir() if p.name.isdigit())[1:]
-    for folder in deltas:
-        shutil.move(str(folder), held / folder.name)
+    deltas = hold_back_deltas(scoped)
     with data_env(scoped):
         assert ingest_into(scoped).ok
         assert dbt_build(SNAPSHOT_ONLY) == 0
     shutil.copytree(scoped, every)
 
     changed_per_night = []
-    for night in [*sorted(p.name for p in held.iterdir()), "corrections"]:
+    for night in [*deltas, "corrections"]:
         for data, extra in ((scoped, []), (every, ["--vars", "{snapshot_every_person: true}"])):
             if night == "corrections":
                 write_corrections(data / "landing")
