@@ -3,7 +3,7 @@
 -- the rows its timestamp strategy inserts or updates from (dbt's snapshot_staging_table: a source row whose
 -- updated_at is not later than the current version's dbt_valid_from makes no change, and hard deletes are ignored),
 -- so the snapshot reads these instead of every person: at 2 M persons a nightly's snapshot took 3.8 s over all of
--- them (docs/PERFORMANCE.md). The snapshot is read as a relation, not a ref (it is this view's reader); before the
+-- them (docs/PERFORMANCE.md). The snapshot is read as a relation, not a ref (it is this model's reader); before the
 -- snapshot exists, and on Spark where it is disabled, every person. var snapshot_every_person turns the filter off
 -- (tests/python/test_snapshot_scope.py compares the two). A table, though small in a nightly: its key test and the
 -- snapshot would each compute int_person__current's view again.

@@ -1,5 +1,5 @@
 {#- One row per value of `column_name`, and none null: the unique and not_null tests in one scan. For a view, whose
-    every test runs its whole query again, one scan instead of two (int_person__current at 2 M persons: 1.2 s
+    every test runs its whole query again, one scan instead of two (int_person__current at 2 M persons: 2.0-2.7 s
     against 4.2 s for the two; docs/PERFORMANCE.md). -#}
 {% test primary_key(model, column_name) %}
 select

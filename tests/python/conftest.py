@@ -75,6 +75,20 @@ def duck(data: Path, read_only: bool = True):
     return duckdb.connect(str(data / "warehouse" / "yibao.duckdb"), read_only=read_only)
 
 
+def con_rows(data: Path, sql: str) -> list[tuple]:
+    """The rows of one query on a test folder's warehouse (read-only, closed after)."""
+    con = duck(data)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def count(data: Path, sql: str):
+    """The first value of one query on a test folder's warehouse."""
+    return con_rows(data, sql)[0][0]
+
+
 @pytest.fixture(scope="session")
 def demo_city(tmp_path_factory) -> Path:
     """The city `make demo` builds, for calibration checks."""

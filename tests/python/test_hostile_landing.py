@@ -19,7 +19,7 @@ from yibao.cli import main
 from yibao.lock import LOCKED, run_lock
 from yibao.synth import generate
 
-from conftest import data_env, duck, ingest_into
+from conftest import count, data_env, duck, ingest_into
 from test_ingest import rewrite_manifest
 
 TINY = dict(persons=400, seed=5, start="2025-01", end="2025-02", days=2, defect_rate=0.0)
@@ -75,14 +75,6 @@ def statuses(data: Path) -> dict[str, str]:
             f"{d:%Y%m%d}/{f}": s
             for d, f, s in con.execute("select delivery_date, file, status from ops.loaded_files").fetchall()
         }
-    finally:
-        con.close()
-
-
-def count(data: Path, sql: str):
-    con = duck(data)
-    try:
-        return con.execute(sql).fetchone()[0]
     finally:
         con.close()
 

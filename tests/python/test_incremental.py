@@ -9,7 +9,7 @@ from yibao.build import dbt_build
 from yibao.synth import generate
 from yibao.synth.corrections import write_corrections
 
-from conftest import data_env, duck, hold_back_deltas, ingest_into
+from conftest import con_rows, data_env, duck, hold_back_deltas, ingest_into
 
 FACTS = {"core.fct_settlement": "setl_id", "core.fct_contribution": "clct_id"}
 # When a run loaded or first saw a row: they differ between a run per delivery and one run over all of them.
@@ -54,14 +54,6 @@ def dump(data, table: str, key: str | None = None):
         ]
         where = f"where {HISTORY[table]}" if table in HISTORY else ""
         return con.execute(f"select {', '.join(cols)} from {table} {where} order by all").fetchall()
-    finally:
-        con.close()
-
-
-def con_rows(data, sql: str) -> list[tuple]:
-    con = duck(data)
-    try:
-        return con.execute(sql).fetchall()
     finally:
         con.close()
 

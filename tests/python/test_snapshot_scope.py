@@ -11,25 +11,13 @@ from yibao.build import dbt_build
 from yibao.synth import generate
 from yibao.synth.corrections import write_corrections
 
-from conftest import data_env, duck, hold_back_deltas, ingest_into
+from conftest import con_rows, count, data_env, hold_back_deltas, ingest_into
 
 SNAPSHOT_ONLY = ["--quiet", "--select", "+snp_person", "--indirect-selection", "cautious"]  # and their own tests
 
 
 def history(data) -> list[tuple]:
-    con = duck(data)
-    try:
-        return con.execute("select * from core.snp_person order by all").fetchall()
-    finally:
-        con.close()
-
-
-def count(data, sql: str) -> int:
-    con = duck(data)
-    try:
-        return con.execute(sql).fetchone()[0]
-    finally:
-        con.close()
+    return con_rows(data, "select * from core.snp_person order by all")
 
 
 def test_snapshot_of_changed_persons_equals_snapshot_of_every_person(tmp_path):
