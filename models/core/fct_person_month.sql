@@ -1,8 +1,9 @@
 -- grain: one person (person_id) x reporting month in which the person had an active 310 or 390 enrollment
 -- The person is assigned to the covering row with the latest span_start, ties to the larger
 -- psn_insu_rlts_id (DESIGN §4 booking rules), so each person counts once per month, in one county.
--- A window, measured against five max_by over a string of the booking order: 3 s against 7-8 s for this model
--- on 500,000 persons (docs/PERFORMANCE.md).
+-- Only a span that shares a day with another of the person's 310/390 spans can meet a rival in a month, so only
+-- those go through the ranking window; every other span is the sole candidate of each month it covers. A window
+-- over every person-month cost 10 s of CPU in the full build at 2 M persons, this split 1 s (docs/PERFORMANCE.md).
 -- Incremental (replace_scope): a nightly run judges again only the months whose judging day moved (the current month,
 -- and the month just completed), for everyone, and every month of the persons whose enrollments or person record
 -- the run's deliveries touched. A back-dated stop can take months away from a person; the scope rows remove them.
@@ -18,8 +19,23 @@ with months as (
     from {{ ref('int_calendar__months') }}
 ),
 
+{%- set far_future = "cast('9999-12-31' as date)" %}
+-- shares_a_day: the span overlaps another of the person's spans - one that starts no later and ends after this
+-- one starts (the running latest end before it), or the next to start, before this one ends (null = open)
 spans as (
-    select * from {{ ref('fct_enrollment_span') }}
+    select
+        *,
+        coalesce(
+            max(coalesce(span_end, {{ far_future }})) over (
+                partition by person_id order by span_start, psn_insu_rlts_id
+                rows between unbounded preceding and 1 preceding
+            ) > span_start, false
+        )
+        or coalesce(
+            lead(span_start) over (partition by person_id order by span_start, psn_insu_rlts_id)
+            < coalesce(span_end, {{ far_future }}), false
+        ) as shares_a_day
+    from {{ ref('fct_enrollment_span') }}
     where insutype in ('310', '390')
 ),
 
@@ -112,7 +128,8 @@ candidates as (
         {{ span_set }}.psn_class,
         {{ span_set }}.insu_admdvs,
         {{ span_set }}.span_start,
-        {{ span_set }}._loaded_at
+        {{ span_set }}._loaded_at,
+        {{ span_set }}.shares_a_day
     from {{ month_set }}
     inner join {{ span_set }}
         on {{ month_set }}.period_end >= {{ span_set }}.span_start
@@ -123,26 +140,33 @@ candidates as (
     {%- endfor %}
 ),
 
+-- a month of a span that shares a day with another: the covering span with the latest start wins
 covering as (
     select
         *,
-        {{ yibao.written_at() }} as _written_at,
         row_number() over (
             partition by person_id, month_end
             order by span_start desc, psn_insu_rlts_id desc
         ) as assignment_rank
     from candidates
+    where shares_a_day
 )
 
 {%- set columns = ['month_end', 'person_id', 'psn_insu_rlts_id', 'insutype', 'psn_type', 'psn_class', 'insu_admdvs',
                    'period_end', '_loaded_at', '_written_at'] %}
+{%- for source, condition in [('candidates', 'not shares_a_day'), ('covering', 'assignment_rank = 1')] %}
 
 select
-{%- for column in columns %}
-    {{ column }}{% if not loop.last %},{% endif %}
+{%- for column in columns[:-1] %}
+    {{ column }},
 {%- endfor %}
-from covering
-where assignment_rank = 1
+    {{ yibao.written_at() }} as _written_at
+from {{ source }}
+where {{ condition }}
+{%- if not loop.last %}
+union all
+{%- endif %}
+{%- endfor %}
 {%- if is_incremental() %}
 -- the scopes this run replaces (macros/replace_scope.sql)
 union all

@@ -53,29 +53,30 @@ settlements as (
     where is_valid and not is_reversal and insutype in ('310', '390', '510')
 ),
 
-covered as (
-    select distinct settlements.setl_id
+-- the judged settlements no span covers: a left join kept where nothing matched, which engines run as one anti
+-- join (a matched span has psn_no = the settlement's, so not null). Finding the covered ones first and then the
+-- rest took 5.5 s over 11.3 M settlements at 2 M persons, this 1.9 s (docs/PERFORMANCE.md).
+uncovered as (
+    select settlements.*
     from settlements
-    inner join {{ ref('fct_enrollment_span') }} as spans
+    left join {{ ref('fct_enrollment_span') }} as spans
         on settlements.psn_no = spans.psn_no
             and settlements.needed_insutype = spans.insutype
             and settlements.setl_date >= spans.span_start
             and (spans.span_end is null or settlements.setl_date < spans.span_end)
+    where spans.psn_no is null
 ),
 
 exceptions as (
     select
         'setl_without_enrollment' as rule_id,
-        settlements.insu_admdvs as admdvs,
-        settlements.setl_id as entity_key,
-        {{ dbt.concat(["'结算日无有效 '", "settlements.needed_insutype", "' 参保：'", "cast(settlements.setl_date as " ~ dbt.type_string() ~ ")"]) }} as detail,
+        uncovered.insu_admdvs as admdvs,
+        uncovered.setl_id as entity_key,
+        {{ dbt.concat(["'结算日无有效 '", "uncovered.needed_insutype", "' 参保：'", "cast(uncovered.setl_date as " ~ dbt.type_string() ~ ")"]) }} as detail,
         persons.certno_masked
-    from settlements
-    left join covered
-        on settlements.setl_id = covered.setl_id
+    from uncovered
     left join {{ ref('stg_psn_info') }} as persons
-        on settlements.psn_no = persons.psn_no
-    where covered.setl_id is null
+        on uncovered.psn_no = persons.psn_no
 )
 
 select * from exceptions
