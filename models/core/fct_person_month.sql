@@ -11,6 +11,7 @@
     ['person_id', 'month_end'], scope_columns=['person_id', 'month_end'], row_column='psn_insu_rlts_id'
 )) }}
 -- depends_on: {{ ref('stg_psn_insu') }}, {{ ref('stg_psn_info') }} (read by an incremental run only)
+{%- set far_future = "cast('9999-12-31' as date)" %}
 
 with months as (
     select
@@ -19,7 +20,6 @@ with months as (
     from {{ ref('int_calendar__months') }}
 ),
 
-{%- set far_future = "cast('9999-12-31' as date)" %}
 -- shares_a_day: the span overlaps another of the person's spans - one that starts no later and ends after this
 -- one starts (the running latest end before it), or the next to start, before this one ends (null = open)
 spans as (
@@ -154,19 +154,35 @@ covering as (
 
 {%- set columns = ['month_end', 'person_id', 'psn_insu_rlts_id', 'insutype', 'psn_type', 'psn_class', 'insu_admdvs',
                    'period_end', '_loaded_at', '_written_at'] %}
-{%- for source, condition in [('candidates', 'not shares_a_day'), ('covering', 'assignment_rank = 1')] %}
 
+-- the sole candidate of its month, and the winners of the rest
 select
-{%- for column in columns[:-1] %}
-    {{ column }},
-{%- endfor %}
+    month_end,
+    person_id,
+    psn_insu_rlts_id,
+    insutype,
+    psn_type,
+    psn_class,
+    insu_admdvs,
+    period_end,
+    _loaded_at,
     {{ yibao.written_at() }} as _written_at
-from {{ source }}
-where {{ condition }}
-{%- if not loop.last %}
+from candidates
+where not shares_a_day
 union all
-{%- endif %}
-{%- endfor %}
+select
+    month_end,
+    person_id,
+    psn_insu_rlts_id,
+    insutype,
+    psn_type,
+    psn_class,
+    insu_admdvs,
+    period_end,
+    _loaded_at,
+    {{ yibao.written_at() }} as _written_at
+from covering
+where assignment_rank = 1
 {%- if is_incremental() %}
 -- the scopes this run replaces (macros/replace_scope.sql)
 union all
