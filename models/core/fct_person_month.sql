@@ -140,8 +140,15 @@ candidates as (
     {%- endfor %}
 ),
 
--- a month of a span that shares a day with another: the covering span with the latest start wins
-covering as (
+-- the sole candidate of its month (rank 1), and for a span that shares a day with another, the covering span
+-- with the latest start
+ranked as (
+    select
+        *,
+        cast(1 as bigint) as assignment_rank
+    from candidates
+    where not shares_a_day
+    union all
     select
         *,
         row_number() over (
@@ -155,7 +162,6 @@ covering as (
 {%- set columns = ['month_end', 'person_id', 'psn_insu_rlts_id', 'insutype', 'psn_type', 'psn_class', 'insu_admdvs',
                    'period_end', '_loaded_at', '_written_at'] %}
 
--- the sole candidate of its month, and the winners of the rest
 select
     month_end,
     person_id,
@@ -167,21 +173,7 @@ select
     period_end,
     _loaded_at,
     {{ yibao.written_at() }} as _written_at
-from candidates
-where not shares_a_day
-union all
-select
-    month_end,
-    person_id,
-    psn_insu_rlts_id,
-    insutype,
-    psn_type,
-    psn_class,
-    insu_admdvs,
-    period_end,
-    _loaded_at,
-    {{ yibao.written_at() }} as _written_at
-from covering
+from ranked
 where assignment_rank = 1
 {%- if is_incremental() %}
 -- the scopes this run replaces (macros/replace_scope.sql)
