@@ -25,16 +25,22 @@ where touched._loaded_at > (select max(staged._loaded_at) from {{ this }} as sta
     {{ return(adapter.dispatch('ranked_latest', 'yibao')(relation, key_columns, order_by, condition)) }}
 {%- endmacro %}
 
+{#- Every version of `relation` (where `condition` holds) with its version_rank, selecting `selected` beside it:
+    the ranking both dispatches of ranked_latest share. -#}
+{% macro ranked_versions(relation, key_columns, order_by, condition, selected) -%}
+select
+    {{ selected }},
+    row_number() over (partition by {{ key_columns | join(', ') }} order by {{ order_by }}) as version_rank
+from {{ relation }} as versioned
+{%- if condition %}
+where {{ condition }}
+{%- endif %}
+{%- endmacro %}
+
 {% macro default__ranked_latest(relation, key_columns, order_by, condition) -%}
 select *
 from (
-    select
-        versioned.*,
-        row_number() over (partition by {{ key_columns | join(', ') }} order by {{ order_by }}) as version_rank
-    from {{ relation }} as versioned
-    {%- if condition %}
-    where {{ condition }}
-    {%- endif %}
+    {{ yibao.ranked_versions(relation, key_columns, order_by, condition, 'versioned.*') }}
 ) as ranked
 where version_rank = 1
 {%- endmacro %}
@@ -53,13 +59,7 @@ from {{ relation }} as winners
 where winners.rowid in (
     select ranked.row_id
     from (
-        select
-            versioned.rowid as row_id,
-            row_number() over (partition by {{ key_columns | join(', ') }} order by {{ order_by }}) as version_rank
-        from {{ relation }} as versioned
-        {%- if condition %}
-        where {{ condition }}
-        {%- endif %}
+        {{ yibao.ranked_versions(relation, key_columns, order_by, condition, 'versioned.rowid as row_id') }}
     ) as ranked
     where ranked.version_rank = 1
 )

@@ -11,7 +11,6 @@
     ['person_id', 'month_end'], scope_columns=['person_id', 'month_end'], row_column='psn_insu_rlts_id'
 )) }}
 -- depends_on: {{ ref('stg_psn_insu') }}, {{ ref('stg_psn_info') }} (read by an incremental run only)
-{%- set far_future = "cast('9999-12-31' as date)" %}
 
 with months as (
     select
@@ -26,14 +25,14 @@ spans as (
     select
         *,
         coalesce(
-            max(coalesce(span_end, {{ far_future }})) over (
+            max({{ yibao.open_end('span_end') }}) over (
                 partition by person_id order by span_start, psn_insu_rlts_id
                 rows between unbounded preceding and 1 preceding
             ) > span_start, false
         )
         or coalesce(
             lead(span_start) over (partition by person_id order by span_start, psn_insu_rlts_id)
-            < coalesce(span_end, {{ far_future }}), false
+            < {{ yibao.open_end('span_end') }}, false
         ) as shares_a_day
     from {{ ref('fct_enrollment_span') }}
     where insutype in ('310', '390')
@@ -129,7 +128,8 @@ candidates as (
         {{ span_set }}.insu_admdvs,
         {{ span_set }}.span_start,
         {{ span_set }}._loaded_at,
-        {{ span_set }}.shares_a_day
+        {{ span_set }}.shares_a_day,
+        {{ yibao.written_at() }} as _written_at
     from {{ month_set }}
     inner join {{ span_set }}
         on {{ month_set }}.period_end >= {{ span_set }}.span_start
@@ -163,16 +163,9 @@ ranked as (
                    'period_end', '_loaded_at', '_written_at'] %}
 
 select
-    month_end,
-    person_id,
-    psn_insu_rlts_id,
-    insutype,
-    psn_type,
-    psn_class,
-    insu_admdvs,
-    period_end,
-    _loaded_at,
-    {{ yibao.written_at() }} as _written_at
+{%- for column in columns %}
+    {{ column }}{% if not loop.last %},{% endif %}
+{%- endfor %}
 from ranked
 where assignment_rank = 1
 {%- if is_incremental() %}

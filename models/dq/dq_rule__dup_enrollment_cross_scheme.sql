@@ -8,7 +8,7 @@ with spans as (
         insutype,
         insu_admdvs,
         span_start,
-        coalesce(span_end, cast('9999-12-31' as date)) as span_end
+        {{ yibao.open_end('span_end') }} as span_end
     from {{ ref('fct_enrollment_span') }}
     where insutype in ('310', '390')
 ),
