@@ -35,21 +35,23 @@
 {%- endmacro %}
 
 
-{#- The load time the model has read its inputs up to, as a SQL scalar; 1900-01-01 when none is recorded. -#}
-{% macro loaded_through() -%}
+{#- The load time the model (by default this one) has read its inputs up to, as a SQL scalar; 1900-01-01 when none
+    is recorded. -#}
+{% macro loaded_through(model=none) -%}
     (
         select coalesce(max(recorded.loaded_through), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
         from {{ watermarks_table() }} as recorded
-        where recorded.model = '{{ this.identifier }}'
+        where recorded.model = '{{ model or this.identifier }}'
     )
 {%- endmacro %}
 
 
+{#- Recorded by an incremental model, and by the snapshot snp_person (int_person__changed reads its watermark). -#}
 {% macro record_loaded_through(refs, raw_sources=[]) -%}
     {%- set inputs = [] -%}
     {%- for name in refs %}{% do inputs.append(ref(name)) %}{% endfor -%}
     {%- for name in raw_sources %}{% do inputs.append(source('raw', name)) %}{% endfor -%}
-    {%- if config.get('materialized') == 'incremental' -%}
+    {%- if config.get('materialized') in ('incremental', 'snapshot') -%}
     delete from {{ watermarks_table() }} where model = '{{ this.identifier }}';
     insert into {{ watermarks_table() }} (model, loaded_through, recorded_at)
     select

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,15 +30,19 @@ class RunRecord:
     exceptions_by_rule: dict[str, int] = field(default_factory=dict)
     log_file: str = ""
     message: str = ""
+    _clock: float = field(default_factory=time.perf_counter, repr=False)
+    _wall: float | None = field(default=None, repr=False)
 
     def finish(self, status: str, message: str = "") -> None:
         self.ended_at = dt.datetime.now().replace(microsecond=0)
+        self._wall = time.perf_counter() - self._clock
         self.status = status
         self.message = message
 
     @property
     def seconds(self) -> float:
-        return round(sum(self.steps.values()), 1)
+        """Wall time from start to finish (steps can run side by side, so not the sum of the steps)."""
+        return round(self._wall if self._wall is not None else sum(self.steps.values()), 1)
 
     def save(self, con: duckdb.DuckDBPyConnection) -> None:
         con.execute("delete from ops.pipeline_runs where run_id = ?", [self.run_id])
