@@ -9,22 +9,14 @@
 -- snapshot would each compute int_person__current's view again.
 -- Only a load can move a person's updated_at later, or an as-of day that brings a key-group roster line into force.
 -- So the view is read for the persons whose person record or enrollment spans were loaded since the snapshot's
--- recorded watermark (macros/loaded_through.sql), and every person on the roster: DuckDB pushes the person filter
--- into the view, and at 2 M persons this took ~1 s against 4 s for every person.
+-- recorded watermark (macros/loaded_through.sql), and every person on the roster: macros/person_current.sql, the
+-- view's select with that scope applied to its inputs.
 {{ config(materialized='table') }}
--- depends_on: {{ ref('stg_psn_info') }}, {{ ref('fct_enrollment_span') }}, {{ ref('int_kpop__roster_lines') }}
+-- depends_on: {{ ref('stg_psn_info') }}, {{ ref('stg_psn_insu') }}, {{ ref('fct_enrollment_span') }}, {{ ref('fct_person_month') }}
+-- depends_on: {{ ref('int_calendar__months') }}, {{ ref('int_kpop__roster_lines') }} (read through macros/person_current.sql)
 {%- set stored = adapter.get_relation(database=target.database, schema='core', identifier='snp_person') if execute else none %}
-select persons.*
-from {{ ref('int_person__current') }} as persons
 {%- if stored is not none and not var('snapshot_every_person', false) %}
-left join {{ stored }} as current_version
-    on persons.person_id = current_version.person_id
-        and current_version.dbt_valid_to is null
-where (
-    current_version.person_id is null
-    or current_version.dbt_valid_from < persons.updated_at
-)
-and persons.person_id in (
+{%- set scope %}
     select person_id from {{ ref('stg_psn_info') }}
     where _loaded_at > {{ yibao.loaded_through('snp_person') }}
     union
@@ -32,5 +24,14 @@ and persons.person_id in (
     where _loaded_at > {{ yibao.loaded_through('snp_person') }}
     union
     select person_id from {{ ref('int_kpop__roster_lines') }}
-)
+{%- endset %}
+select persons.*
+from ({{ yibao.person_current(scope) }}) as persons
+left join {{ stored }} as current_version
+    on persons.person_id = current_version.person_id
+        and current_version.dbt_valid_to is null
+where current_version.person_id is null
+    or current_version.dbt_valid_from < persons.updated_at
+{%- else %}
+select * from {{ ref('int_person__current') }}
 {%- endif %}
