@@ -83,7 +83,7 @@ def test_incremental_build_equals_full_refresh(tmp_path):
             con.close()
         assert batches > 1 and late_reversals > 0
 
-        # then a correction delivery: late and back-dated enrollment changes, and ID numbers fixed
+        # then a correction delivery: late and back-dated enrollment changes, ID numbers fixed, settlements re-dated
         coverage_sql = (
             "select month_end, admdvs, insured_persons from marts.rpt_coverage_monthly "
             "where month_end < (select max(month_end) from marts.rpt_coverage_monthly)"

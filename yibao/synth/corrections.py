@@ -10,7 +10,9 @@ more daily delivery, the day after the last one, with a later updt_time on each 
 - backdated_stop: an open enrollment re-sent as 终止参保 (status 4) ending on the first of the month two months back,
   so the last months lose it;
 - certno_fixed: a person whose ID number broke GB 11643 (a certno_invalid defect) re-sent with a valid one. The
-  defect is fixed, and the person's pseudonym, and so person_id, changes in every fact.
+  defect is fixed, and the person's pseudonym, and so person_id, changes in every fact;
+- setl_redated: a valid settlement re-sent with its settlement time corrected into the month before, so one month
+  loses it and another gains it (a model that recounts only the months of the latest versions misses the first).
 
 These are the cases an incremental nightly gets wrong if it only looks at new keys, so the equality test
 (tests/python/test_incremental.py) delivers one. The fixed defects are taken out of landing/_truth/defects.csv.
@@ -30,7 +32,7 @@ from .. import certno
 from ..contract import EXTRACTS
 from .deliveries import write_manifest
 
-CASES = ("late_enrollment", "annulled", "backdated_stop", "certno_fixed")
+CASES = ("late_enrollment", "annulled", "backdated_stop", "certno_fixed", "setl_redated")
 
 
 def _latest(con: duckdb.DuckDBPyConnection, landing: Path, extract: str, key: str) -> None:
@@ -99,6 +101,13 @@ def write_corrections(landing: Path, per_case: int = 3) -> tuple[Path, dict[str,
             con, f"{open_rows} and psn_insu_rlts_id not in ({', '.join(repr(k) for k in used)})", 2 * per_case
         )
         people = _rows(con, "select * from psn_info order by md5(psn_no)")  # the same fixed order as _pick
+        _latest(con, landing, "setl", "setl_id")
+        settlements = _pick(
+            con,
+            "select *, setl_id as key from setl where vali_flag = '1' and refd_setl_flag <> '1' "
+            f"and cast(setl_time as timestamp) between date '{last}' - interval 60 day and date '{last}' - interval 20 day",
+            per_case,
+        )
     finally:
         con.close()
 
@@ -128,11 +137,19 @@ def write_corrections(landing: Path, per_case: int = 3) -> tuple[Path, dict[str,
             info_rows.append(row)
             changed["certno_fixed"].append(row["psn_no"])
 
-    for row in insu_rows + info_rows:
+    setl_rows = []
+    for row in settlements:
+        when = dt.datetime.fromisoformat(row["setl_time"])
+        earlier = _month_start(when.date(), 1) + dt.timedelta(days=min(when.day, 28) - 1)
+        row["setl_time"] = f"{earlier:%Y-%m-%d} {when:%H:%M:%S}"
+        setl_rows.append(row)
+        changed["setl_redated"].append(row["setl_id"])
+
+    for row in insu_rows + info_rows + setl_rows:
         row["updt_time"] = updt
     folder = landing / f"{day:%Y%m%d}"
     folder.mkdir()
-    by_extract = {"psn_insu": insu_rows, "psn_info": info_rows}
+    by_extract = {"psn_insu": insu_rows, "psn_info": info_rows, "setl": setl_rows}
     manifest = []
     for extract, spec in EXTRACTS.items():
         text = io.StringIO()
