@@ -7,7 +7,7 @@ import shutil
 
 from yibao.build import dbt_build
 from yibao.synth import generate
-from yibao.synth.corrections import write_corrections
+from yibao.synth.corrections import write_corrections, write_redated_settlements
 
 from conftest import con_rows, data_env, duck, hold_back_deltas, ingest_into
 
@@ -83,7 +83,7 @@ def test_incremental_build_equals_full_refresh(tmp_path):
             con.close()
         assert batches > 1 and late_reversals > 0
 
-        # then a correction delivery: late and back-dated enrollment changes, ID numbers fixed, settlements re-dated
+        # then a correction delivery: late and back-dated enrollment changes, and ID numbers fixed
         coverage_sql = (
             "select month_end, admdvs, insured_persons from marts.rpt_coverage_monthly "
             "where month_end < (select max(month_end) from marts.rpt_coverage_monthly)"
@@ -102,6 +102,20 @@ def test_incremental_build_equals_full_refresh(tmp_path):
         ] == (0,)
         invalid_after = con_rows(tmp_path, "select count(*) from dq.dq_rule__certno_invalid")[0][0]
         assert invalid_after == invalid_before - len(changed["certno_fixed"])
+
+        # then settlements re-dated into the month before, alone in their delivery: the months they left must be
+        # recounted too, though no row of them was written this run
+        months_sql = "select setl_id, month_end from core.fct_settlement where setl_id in ({})"
+        _, redated = write_redated_settlements(landing)
+        ids = ", ".join(f"'{k}'" for k in redated)
+        months_before = dict(con_rows(tmp_path, months_sql.format(ids)))
+        assert ingest_into(tmp_path).ok
+        assert dbt_build(["--quiet"]) == 0
+        months_after = dict(con_rows(tmp_path, months_sql.format(ids)))
+        assert len(redated) == 3 and all(months_after[k] < months_before[k] for k in redated), (
+            months_before,
+            months_after,
+        )
         tables = all_tables(tmp_path)
         incremental = {t: dump(tmp_path, t) for t in tables}
 

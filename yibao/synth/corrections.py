@@ -10,9 +10,11 @@ more daily delivery, the day after the last one, with a later updt_time on each 
 - backdated_stop: an open enrollment re-sent as 终止参保 (status 4) ending on the first of the month two months back,
   so the last months lose it;
 - certno_fixed: a person whose ID number broke GB 11643 (a certno_invalid defect) re-sent with a valid one. The
-  defect is fixed, and the person's pseudonym, and so person_id, changes in every fact;
-- setl_redated: a valid settlement re-sent with its settlement time corrected into the month before, so one month
-  loses it and another gains it (a model that recounts only the months of the latest versions misses the first).
+  defect is fixed, and the person's pseudonym, and so person_id, changes in every fact.
+
+`write_redated_settlements(landing)` writes a delivery of its own: valid settlements re-sent with their settlement
+time corrected into the month before, so one month loses them and another gains them. A model that recounts only the
+months of the latest versions misses the first; alone in its delivery, no other change recounts that month.
 
 These are the cases an incremental nightly gets wrong if it only looks at new keys, so the equality test
 (tests/python/test_incremental.py) delivers one. The fixed defects are taken out of landing/_truth/defects.csv.
@@ -32,7 +34,7 @@ from .. import certno
 from ..contract import EXTRACTS
 from .deliveries import write_manifest
 
-CASES = ("late_enrollment", "annulled", "backdated_stop", "certno_fixed", "setl_redated")
+CASES = ("late_enrollment", "annulled", "backdated_stop", "certno_fixed")
 
 
 def _latest(con: duckdb.DuckDBPyConnection, landing: Path, extract: str, key: str) -> None:
@@ -78,8 +80,7 @@ def _valid_certno(row: dict, taken: set[str]) -> str:
 def write_corrections(landing: Path, per_case: int = 3) -> tuple[Path, dict[str, list[str]]]:
     """Write the correction delivery into landing/. Returns its folder and, per case, the keys it changed."""
     landing = Path(landing)
-    folders = sorted(p for p in landing.iterdir() if p.is_dir() and p.name.isdigit())
-    last = dt.datetime.strptime(folders[-1].name, "%Y%m%d").date()
+    last = _last_delivery(landing)
     day = last + dt.timedelta(days=1)
     updt = f"{day:%Y-%m-%d} 09:00:00"
     con = duckdb.connect()
@@ -101,13 +102,6 @@ def write_corrections(landing: Path, per_case: int = 3) -> tuple[Path, dict[str,
             con, f"{open_rows} and psn_insu_rlts_id not in ({', '.join(repr(k) for k in used)})", 2 * per_case
         )
         people = _rows(con, "select * from psn_info order by md5(psn_no)")  # the same fixed order as _pick
-        _latest(con, landing, "setl", "setl_id")
-        settlements = _pick(
-            con,
-            "select *, setl_id as key from setl where vali_flag = '1' and refd_setl_flag <> '1' "
-            f"and cast(setl_time as timestamp) between date '{last}' - interval 60 day and date '{last}' - interval 20 day",
-            per_case,
-        )
     finally:
         con.close()
 
@@ -137,19 +131,47 @@ def write_corrections(landing: Path, per_case: int = 3) -> tuple[Path, dict[str,
             info_rows.append(row)
             changed["certno_fixed"].append(row["psn_no"])
 
-    setl_rows = []
-    for row in settlements:
+    for row in insu_rows + info_rows:
+        row["updt_time"] = updt
+    folder = _write_delivery(landing, day, {"psn_insu": insu_rows, "psn_info": info_rows})
+    _untruth(landing / "_truth" / "defects.csv", "certno_invalid", set(changed["certno_fixed"]))
+    return folder, changed
+
+
+def write_redated_settlements(landing: Path, count: int = 3) -> tuple[Path, list[str]]:
+    """Write a delivery, the day after the last one, that moves `count` valid settlements of the last two months into
+    the month before theirs. Returns its folder and the setl_id it moved."""
+    landing = Path(landing)
+    last = _last_delivery(landing)
+    day = last + dt.timedelta(days=1)
+    con = duckdb.connect()
+    try:
+        _latest(con, landing, "setl", "setl_id")
+        rows = _pick(
+            con,
+            "select *, setl_id as key from setl where vali_flag = '1' and refd_setl_flag <> '1' "
+            f"and cast(setl_time as timestamp) between date '{last}' - interval 60 day and date '{last}' - interval 20 day",
+            count,
+        )
+    finally:
+        con.close()
+    for row in rows:
         when = dt.datetime.fromisoformat(row["setl_time"])
         earlier = _month_start(when.date(), 1) + dt.timedelta(days=min(when.day, 28) - 1)
         row["setl_time"] = f"{earlier:%Y-%m-%d} {when:%H:%M:%S}"
-        setl_rows.append(row)
-        changed["setl_redated"].append(row["setl_id"])
+        row["updt_time"] = f"{day:%Y-%m-%d} 09:00:00"
+    return _write_delivery(landing, day, {"setl": rows}), [r["setl_id"] for r in rows]
 
-    for row in insu_rows + info_rows + setl_rows:
-        row["updt_time"] = updt
+
+def _last_delivery(landing: Path) -> dt.date:
+    folders = sorted(p for p in landing.iterdir() if p.is_dir() and p.name.isdigit())
+    return dt.datetime.strptime(folders[-1].name, "%Y%m%d").date()
+
+
+def _write_delivery(landing: Path, day: dt.date, by_extract: dict[str, list[dict]]) -> Path:
+    """One delivery folder: every extract's file (empty but for its header where nothing changed) and a manifest."""
     folder = landing / f"{day:%Y%m%d}"
     folder.mkdir()
-    by_extract = {"psn_insu": insu_rows, "psn_info": info_rows, "setl": setl_rows}
     manifest = []
     for extract, spec in EXTRACTS.items():
         text = io.StringIO()
@@ -161,8 +183,7 @@ def write_corrections(landing: Path, per_case: int = 3) -> tuple[Path, dict[str,
         (folder / f"{extract}.csv").write_bytes(data)
         manifest.append((f"{extract}.csv", len(by_extract.get(extract, [])), hashlib.sha256(data).hexdigest()))
     write_manifest(folder, manifest)
-    _untruth(landing / "_truth" / "defects.csv", "certno_invalid", set(changed["certno_fixed"]))
-    return folder, changed
+    return folder
 
 
 def _untruth(path: Path, rule: str, keys: set[str]) -> None:
