@@ -46,10 +46,8 @@
 {%- endmacro %}
 
 
-{#- Recorded by an incremental model, and by the snapshot snp_person (int_person__changed reads its watermark).
-    `column` is the inputs' load column; int_settlement__cells records how far it has read fct_settlement's
-    _written_at instead (a rewritten original keeps its old load time). -#}
-{% macro record_loaded_through(refs, raw_sources=[], column='_loaded_at') -%}
+{#- Recorded by an incremental model, and by the snapshot snp_person (int_person__changed reads its watermark). -#}
+{% macro record_loaded_through(refs, raw_sources=[]) -%}
     {%- set inputs = [] -%}
     {%- for name in refs %}{% do inputs.append(ref(name)) %}{% endfor -%}
     {%- for name in raw_sources %}{% do inputs.append(source('raw', name)) %}{% endfor -%}
@@ -62,7 +60,7 @@
         {{ dbt.current_timestamp() }}
     from (
         {%- for relation in inputs %}
-        select max({{ column }}) as loaded_at from {{ relation }}
+        select max(_loaded_at) as loaded_at from {{ relation }}
         {%- if not loop.last %}
         union all
         {%- endif %}

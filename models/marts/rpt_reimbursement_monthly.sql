@@ -26,9 +26,25 @@ tiers as (
     select distinct hosp_tier from {{ ref('hosp_lv') }}
 ),
 
--- counts, persons and money per cell, kept by month (int_settlement__cells)
+settlements as (
+    select * from {{ ref('fct_settlement') }}
+    where is_valid
+),
+
 cells as (
-    select * from {{ ref('int_settlement__cells') }}
+    select
+        insu_admdvs as admdvs,
+        insutype,
+        med_group,
+        hosp_tier,
+        month_end,
+        sum(case when is_counted then 1 else 0 end) as settlements,
+        count(distinct case when is_counted then person_id end) as persons,
+        {% for m in money %}
+        sum({{ m }}) as {{ m }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from settlements
+    group by insu_admdvs, insutype, med_group, hosp_tier, month_end
 ),
 
 insured as (

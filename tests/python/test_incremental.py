@@ -103,8 +103,8 @@ def test_incremental_build_equals_full_refresh(tmp_path):
         invalid_after = con_rows(tmp_path, "select count(*) from dq.dq_rule__certno_invalid")[0][0]
         assert invalid_after == invalid_before - len(changed["certno_fixed"])
 
-        # then settlements re-dated into the month before, alone in their delivery: the months they left must be
-        # recounted too, though no row of them was written this run
+        # then settlements re-dated into the month before, alone in their delivery: one month loses each, another
+        # gains it (a model that recounted only the months of the latest versions would miss the first)
         months_sql = "select setl_id, month_end from core.fct_settlement where setl_id in ({})"
         _, redated = write_redated_settlements(landing)
         ids = ", ".join(f"'{k}'" for k in redated)
