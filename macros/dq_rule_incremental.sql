@@ -41,3 +41,4 @@ union all
     select persons.psn_no from {{ ref('stg_psn_info') }} as persons
     where persons._loaded_at > {{ yibao.loaded_through() }}
 {%- endmacro %}
+

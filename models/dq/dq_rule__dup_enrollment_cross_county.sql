@@ -1,6 +1,24 @@
 -- 重复参保（跨区县）: one person (certno, as person_id) with active enrollments in the same scheme in two counties
 -- that overlap in time, under one psn_no or several.
-with spans as (
+-- Incremental (replace_scope on entity_key, the person's first psn_no): a nightly run judges again the persons whose
+-- enrollment records or person records were loaded since the last run, now or before a corrected ID number moved
+-- one of their numbers (macros/persons_of_numbers.sql); the scope is every number of theirs, so an entity key that changed goes.
+{{ config(**yibao.dq_rule_incremental_config(['stg_psn_info'], raw_sources=['psn_insu'])) }}
+-- depends_on: {{ ref('stg_psn_info__versions') }} (read by an incremental run only)
+
+with
+{%- if is_incremental() %}
+touched_numbers as {{ yibao.materialized() }} (
+    {{ yibao.dq_touched_persons() }}
+),
+
+touched as {{ yibao.materialized() }} (
+    {{ yibao.persons_of_numbers('touched_numbers') }}
+),
+
+{%- endif %}
+
+spans as {{ yibao.materialized() if is_incremental() }} (
     select
         person_id,
         psn_no,
@@ -9,6 +27,9 @@ with spans as (
         span_start,
         {{ yibao.open_end('span_end') }} as span_end
     from {{ ref('fct_enrollment_span') }}
+    {%- if is_incremental() %}
+    where person_id in (select person_id from touched)
+    {%- endif %}
 ),
 
 overlapping as (
@@ -28,14 +49,37 @@ overlapping as (
     group by one.person_id
 ),
 
+numbers as {{ yibao.materialized() if is_incremental() }} (
+    select
+        psn_no,
+        person_id,
+        first_psn_no,
+        certno_masked
+    from {{ ref('int_person__numbers') }}
+    {%- if is_incremental() %}
+    where person_id in (select person_id from touched)
+    {%- endif %}
+),
+
 persons as (
     select
         person_id,
         min(first_psn_no) as first_psn_no,
         min(certno_masked) as certno_masked
-    from {{ ref('int_person__numbers') }}
+    from numbers
     group by person_id
 )
+{%- if is_incremental() %},
+
+-- every number of the judged persons, and the touched numbers: each entity key they had or have
+scope as (
+    select psn_no as entity_key from numbers
+    union
+    select psn_no from spans
+    union
+    select psn_no from touched_numbers
+)
+{%- endif %}
 
 select
     'dup_enrollment_cross_county' as rule_id,
@@ -46,3 +90,4 @@ select
 from overlapping
 left join persons
     on overlapping.person_id = persons.person_id
+{{ yibao.dq_rule_scope_rows() }}

@@ -1,7 +1,56 @@
 -- 一人一卡: one person (certno, as person_id) with more than one active card of a type across all their psn_no,
 -- or one card number held by more than one person. Every card_no involved is listed; only active cards
 -- (card_stas = 1) count, judged on the as-of date (DESIGN §6).
-with active as (
+-- Incremental (replace_scope on entity_key = card_no): a nightly run judges again every card of the persons whose
+-- cards, person records or enrollment records (their home county) were loaded since the last run, now or before a
+-- corrected ID number moved one of their numbers (macros/persons_of_numbers.sql), and every card loaded since. To judge those
+-- cards it reads all their holders, and every active card of those holders' persons; other cards keep their
+-- exceptions.
+{{ config(**yibao.dq_rule_incremental_config(['stg_psn_card', 'stg_psn_info'], raw_sources=['psn_insu'])) }}
+-- depends_on: {{ ref('stg_psn_info__versions') }} (read by an incremental run only)
+
+with
+{%- if is_incremental() %}
+touched_numbers as {{ yibao.materialized() }} (
+    {{ yibao.dq_touched_persons() }}
+    union
+    select psn_no from {{ ref('stg_psn_card') }}
+    where _loaded_at > {{ yibao.loaded_through() }}
+),
+
+touched as {{ yibao.materialized() }} (
+    {{ yibao.persons_of_numbers('touched_numbers') }}
+),
+
+-- the cards judged again: every card of a touched person's numbers, and every card loaded since the last run
+scope as {{ yibao.materialized() }} (
+    select card_no as entity_key from {{ ref('stg_psn_card') }}
+    where psn_no in (
+        select psn_no from {{ ref('int_person__numbers') }}
+        where person_id in (select person_id from touched)
+        union
+        select psn_no from touched_numbers
+    )
+    union
+    select card_no from {{ ref('stg_psn_card') }}
+    where _loaded_at > {{ yibao.loaded_through() }}
+),
+
+-- the active rows of the judged cards: their holders
+holders as {{ yibao.materialized() }} (
+    select
+        cards.psn_no,
+        coalesce(numbers.person_id, {{ person_id(person_key('null', 'cards.psn_no')) }}) as person_id
+    from {{ ref('stg_psn_card') }} as cards
+    left join {{ ref('int_person__numbers') }} as numbers
+        on cards.psn_no = numbers.psn_no
+    where cards.card_stas = '1'
+        and cards.card_no in (select entity_key from scope)
+),
+
+{%- endif %}
+
+active as {{ yibao.materialized() if is_incremental() }} (
     select
         cards.card_no,
         cards.psn_no,
@@ -11,6 +60,16 @@ with active as (
     left join {{ ref('int_person__numbers') }} as numbers
         on cards.psn_no = numbers.psn_no
     where cards.card_stas = '1'
+    {%- if is_incremental() %}
+        -- every active card of the holders' persons (a number without a person record is its own person)
+        and (
+            cards.psn_no in (
+                select psn_no from {{ ref('int_person__numbers') }}
+                where person_id in (select person_id from holders)
+            )
+            or cards.psn_no in (select psn_no from holders)
+        )
+    {%- endif %}
 ),
 
 several_per_person as (
@@ -55,6 +114,9 @@ involved as (
         union all
         select * from several_holders
     ) as both_kinds
+    {%- if is_incremental() %}
+    where card_no in (select entity_key from scope)
+    {%- endif %}
     group by card_no
 )
 
@@ -69,3 +131,4 @@ left join {{ ref('int_person__home_county') }} as home
     on involved.psn_no = home.psn_no
 left join {{ ref('stg_psn_info') }} as persons
     on involved.psn_no = persons.psn_no
+{{ yibao.dq_rule_scope_rows() }}

@@ -83,7 +83,7 @@ def test_incremental_build_equals_full_refresh(tmp_path):
             con.close()
         assert batches > 1 and late_reversals > 0
 
-        # then a correction delivery: late and back-dated enrollment changes, and ID numbers fixed
+        # then a correction delivery: late and back-dated enrollment changes, ID numbers fixed, shared numbers split
         coverage_sql = (
             "select month_end, admdvs, insured_persons from marts.rpt_coverage_monthly "
             "where month_end < (select max(month_end) from marts.rpt_coverage_monthly)"
@@ -92,6 +92,9 @@ def test_incremental_build_equals_full_refresh(tmp_path):
         invalid_before = con_rows(tmp_path, "select count(*) from dq.dq_rule__certno_invalid")[0][0]
         _, changed = write_corrections(landing)
         assert all(len(keys) > 0 for keys in changed.values()), changed
+        split = ", ".join(f"'{k}'" for k in changed["number_split"])
+        listed = f"select count(*) from dq.dq_rule__one_person_one_number where entity_key in ({split})"
+        assert con_rows(tmp_path, listed)[0] == (len(changed["number_split"]),)  # listed before the split
         assert ingest_into(tmp_path).ok
         assert dbt_build(["--quiet"]) == 0
         # a past month's coverage changed, the annulled records left every month, the fixed numbers left the DQ list
@@ -102,6 +105,8 @@ def test_incremental_build_equals_full_refresh(tmp_path):
         ] == (0,)
         invalid_after = con_rows(tmp_path, "select count(*) from dq.dq_rule__certno_invalid")[0][0]
         assert invalid_after == invalid_before - len(changed["certno_fixed"])
+        # the split numbers left the one-number list: the first one too, though its own record was not re-sent
+        assert con_rows(tmp_path, listed)[0] == (0,)
 
         # then settlements re-dated into the month before, alone in their delivery: one month loses each, another
         # gains it (a model that recounted only the months of the latest versions would miss the first)

@@ -10,7 +10,11 @@ more daily delivery, the day after the last one, with a later updt_time on each 
 - backdated_stop: an open enrollment re-sent as 终止参保 (status 4) ending on the first of the month two months back,
   so the last months lose it;
 - certno_fixed: a person whose ID number broke GB 11643 (a certno_invalid defect) re-sent with a valid one. The
-  defect is fixed, and the person's pseudonym, and so person_id, changes in every fact.
+  defect is fixed, and the person's pseudonym, and so person_id, changes in every fact;
+- number_split: of a person with two psn_no (a one_person_one_number defect, some with a duplicate enrollment or
+  card under the second number), the second number re-sent with an ID number of its own. Both numbers leave the
+  one-number list, and the first one only through the person it was shared with: a nightly that judges only the
+  persons the re-sent record is under now keeps its exception.
 
 `write_redated_settlements(landing)` writes a delivery of its own: valid settlements re-sent with their settlement
 time corrected into the month before, so one month loses them and another gains them. A model that recounts only the
@@ -34,7 +38,7 @@ from .. import certno
 from ..contract import EXTRACTS
 from .deliveries import write_manifest
 
-CASES = ("late_enrollment", "annulled", "backdated_stop", "certno_fixed")
+CASES = ("late_enrollment", "annulled", "backdated_stop", "certno_fixed", "number_split")
 
 
 def _latest(con: duckdb.DuckDBPyConnection, landing: Path, extract: str, key: str) -> None:
@@ -131,10 +135,26 @@ def write_corrections(landing: Path, per_case: int = 3) -> tuple[Path, dict[str,
             info_rows.append(row)
             changed["certno_fixed"].append(row["psn_no"])
 
+    shared = _truth_keys(landing / "_truth" / "defects.csv", "one_person_one_number")
+    numbers_of: dict[str, list[dict]] = {}
+    for row in people:
+        if row["psn_no"] in shared and row["certno"]:
+            numbers_of.setdefault(row["certno"], []).append(row)
+    for pair in numbers_of.values():
+        if len(changed["number_split"]) == 2 * per_case:  # two numbers a person
+            break
+        valid = all(r["brdy"] and certno.is_valid(r["certno"], r["brdy"], r["gend"]) for r in pair)
+        if len(pair) == 2 and valid:
+            second = max(pair, key=lambda r: r["psn_no"])
+            second["certno"] = _valid_certno(second, taken)
+            info_rows.append(second)
+            changed["number_split"] += sorted(r["psn_no"] for r in pair)
+
     for row in insu_rows + info_rows:
         row["updt_time"] = updt
     folder = _write_delivery(landing, day, {"psn_insu": insu_rows, "psn_info": info_rows})
     _untruth(landing / "_truth" / "defects.csv", "certno_invalid", set(changed["certno_fixed"]))
+    _untruth(landing / "_truth" / "defects.csv", "one_person_one_number", set(changed["number_split"]))
     return folder, changed
 
 
@@ -184,6 +204,14 @@ def _write_delivery(landing: Path, day: dt.date, by_extract: dict[str, list[dict
         manifest.append((f"{extract}.csv", len(by_extract.get(extract, [])), hashlib.sha256(data).hexdigest()))
     write_manifest(folder, manifest)
     return folder
+
+
+def _truth_keys(path: Path, rule: str) -> set[str]:
+    """The entity keys the generator's list of true defects holds for one rule."""
+    if not path.exists():
+        return set()
+    with open(path, newline="", encoding="utf-8") as f:
+        return {r[1] for r in csv.reader(f) if r and r[0] == rule}
 
 
 def _untruth(path: Path, rule: str, keys: set[str]) -> None:
