@@ -42,3 +42,21 @@ union all
     where persons._loaded_at > {{ yibao.loaded_through() }}
 {%- endmacro %}
 
+
+
+{#- In an incremental run of a person-level rule, two CTEs: touched_numbers, the psn_no of dq_touched_persons() (and of
+    `more_numbers`, a select of psn_no), and touched, the persons they are under now or were under before
+    (macros/persons_of_numbers.sql). Each ends with a comma; the rule's own CTEs follow. -#}
+{% macro dq_touched_person_ctes(more_numbers=none) -%}
+touched_numbers as {{ yibao.materialized() }} (
+    {{ yibao.dq_touched_persons() }}
+    {%- if more_numbers %}
+    union
+    {{ more_numbers }}
+    {%- endif %}
+),
+
+touched as {{ yibao.materialized() }} (
+    {{ yibao.persons_of_numbers('touched_numbers') }}
+),
+{%- endmacro %}

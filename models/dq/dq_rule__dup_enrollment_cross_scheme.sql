@@ -3,19 +3,14 @@
 -- Half-open spans: a move with the old row ending on the day the new one starts is not an overlap.
 -- Incremental (replace_scope on entity_key, the person's first psn_no): a nightly run judges again the persons whose
 -- enrollment records or person records were loaded since the last run, now or before a corrected ID number moved
--- one of their numbers (macros/persons_of_numbers.sql); the scope is every number of theirs, so an entity key that changed goes.
+-- one of their numbers (macros/persons_of_numbers.sql); the scope is every number of theirs, so an entity key
+-- that changed goes.
 {{ config(**yibao.dq_rule_incremental_config(['stg_psn_info'], raw_sources=['psn_insu'])) }}
 -- depends_on: {{ ref('stg_psn_info__versions') }} (read by an incremental run only)
 
 with
 {%- if is_incremental() %}
-touched_numbers as {{ yibao.materialized() }} (
-    {{ yibao.dq_touched_persons() }}
-),
-
-touched as {{ yibao.materialized() }} (
-    {{ yibao.persons_of_numbers('touched_numbers') }}
-),
+{{ yibao.dq_touched_person_ctes() }}
 
 {%- endif %}
 

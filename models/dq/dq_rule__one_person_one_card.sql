@@ -3,24 +3,17 @@
 -- (card_stas = 1) count, judged on the as-of date (DESIGN §6).
 -- Incremental (replace_scope on entity_key = card_no): a nightly run judges again every card of the persons whose
 -- cards, person records or enrollment records (their home county) were loaded since the last run, now or before a
--- corrected ID number moved one of their numbers (macros/persons_of_numbers.sql), and every card loaded since. To judge those
--- cards it reads all their holders, and every active card of those holders' persons; other cards keep their
--- exceptions.
+-- corrected ID number moved one of their numbers (macros/persons_of_numbers.sql), and every card loaded since.
+-- To judge those cards it reads all their holders, and every active card of those holders' persons; other cards
+-- keep their exceptions.
 {{ config(**yibao.dq_rule_incremental_config(['stg_psn_card', 'stg_psn_info'], raw_sources=['psn_insu'])) }}
 -- depends_on: {{ ref('stg_psn_info__versions') }} (read by an incremental run only)
 
 with
 {%- if is_incremental() %}
-touched_numbers as {{ yibao.materialized() }} (
-    {{ yibao.dq_touched_persons() }}
-    union
-    select psn_no from {{ ref('stg_psn_card') }}
-    where _loaded_at > {{ yibao.loaded_through() }}
-),
-
-touched as {{ yibao.materialized() }} (
-    {{ yibao.persons_of_numbers('touched_numbers') }}
-),
+{{ yibao.dq_touched_person_ctes(
+    'select psn_no from ' ~ ref('stg_psn_card') ~ ' where _loaded_at > ' ~ yibao.loaded_through()
+) }}
 
 -- the cards judged again: every card of a touched person's numbers, and every card loaded since the last run
 scope as {{ yibao.materialized() }} (

@@ -7,13 +7,7 @@
 
 with
 {%- if is_incremental() %}
-touched_numbers as {{ yibao.materialized() }} (
-    {{ yibao.dq_touched_persons() }}
-),
-
-touched as {{ yibao.materialized() }} (
-    {{ yibao.persons_of_numbers('touched_numbers') }}
-),
+{{ yibao.dq_touched_person_ctes() }}
 
 {%- endif %}
 
