@@ -4,12 +4,15 @@
 -- Only a span that shares a day with another of the person's 310/390 spans can meet a rival in a month, so only
 -- those go through the ranking window; every other span is the sole candidate of each month it covers. A window
 -- over every person-month cost 10 s of CPU in the full build at 2 M persons, this split 1 s (docs/PERFORMANCE.md).
--- Incremental (replace_scope): a nightly run judges again only the months whose judging day moved (the current month,
--- and the month just completed), for everyone, and every month of the persons whose enrollments or person record
--- the run's deliveries touched. A back-dated stop can take months away from a person; the scope rows remove them.
+-- Incremental (replace_scope): a nightly run judges a month new to the calendar for everyone, and every month of the
+-- persons whose enrollments or person record the run's deliveries touched. When a stored month's judging day moves
+-- (the current month, each day), only a person with a span that starts or ends between the old day and the new one
+-- can change in it: those persons are judged again, and the post-hook moves the other rows' period_end to the new
+-- day. A back-dated stop can take months away from a person; the scope rows remove them.
 {{ config(**yibao.incremental_config(
     ['person_id', 'month_end'], scope_columns=['person_id', 'month_end'], row_column='psn_insu_rlts_id'
 )) }}
+{{ config(post_hook="{{ yibao.restamp_period_end(this) }}") }}
 -- depends_on: {{ ref('stg_psn_insu') }}, {{ ref('stg_psn_info') }} (read by an incremental run only)
 
 with months as (
@@ -48,21 +51,33 @@ stored_months as (
     group by month_end
 ),
 
--- months new to the calendar or judged on another day last time, and months gone from the calendar
+-- months new to the calendar, months gone from it, and (never after a good run) a month stored with two judging days
 months_to_judge as (
     select months.month_end
     from months
     left join stored_months
         on months.month_end = stored_months.month_end
     where stored_months.month_end is null
-        or stored_months.first_period_end <> months.period_end
-        or stored_months.last_period_end <> months.period_end
+        or stored_months.first_period_end <> stored_months.last_period_end
     union
     select stored_months.month_end
     from stored_months
     left join months
         on stored_months.month_end = months.month_end
     where months.month_end is null
+),
+
+-- stored months whose judging day moved, with the days between the old one (excluded) and the new one (included)
+moved_months as (
+    select
+        months.month_end,
+        least(stored_months.first_period_end, months.period_end) as moved_after,
+        greatest(stored_months.first_period_end, months.period_end) as moved_through
+    from months
+    inner join stored_months
+        on months.month_end = stored_months.month_end
+    where stored_months.first_period_end = stored_months.last_period_end
+        and stored_months.first_period_end <> months.period_end
 ),
 
 -- enrollment records loaded since the last run, or whose person record was (it can change their person_id)
@@ -77,7 +92,9 @@ touched_enrollments as (
     where info._loaded_at > (select max(stored._loaded_at) from {{ this }} as stored)
 ),
 
--- their persons now, and the persons they were assigned to before (a record can move, stop or lose its person)
+-- their persons now, and the persons they were assigned to before (a record can move, stop or lose its person);
+-- and the persons with a span that starts or ends within the days a moved month's judging day passed over (whether a
+-- span covers the judging day changes only then; span_end is the first day not covered)
 persons_to_judge as (
     select spans.person_id
     from spans
@@ -88,6 +105,13 @@ persons_to_judge as (
     from {{ this }} as stored
     inner join touched_enrollments
         on stored.psn_insu_rlts_id = touched_enrollments.psn_insu_rlts_id
+    union
+    select bounded.person_id
+    from {{ ref('fct_enrollment_span') }} as bounded
+    inner join moved_months
+        on (bounded.span_start > moved_months.moved_after and bounded.span_start <= moved_months.moved_through)
+            or (bounded.span_end > moved_months.moved_after and bounded.span_end <= moved_months.moved_through)
+    where bounded.insutype in ('310', '390')
 ),
 
 judged_months as (
