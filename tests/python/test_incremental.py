@@ -83,7 +83,8 @@ def test_incremental_build_equals_full_refresh(tmp_path):
             con.close()
         assert batches > 1 and late_reversals > 0
 
-        # then a correction delivery: late and back-dated enrollment changes, ID numbers fixed, shared numbers split
+        # then a correction delivery: late and back-dated enrollment changes, stops and starts dated the next day, ID
+        # numbers fixed, shared numbers split
         coverage_sql = (
             "select month_end, admdvs, insured_persons from marts.rpt_coverage_monthly "
             "where month_end < (select max(month_end) from marts.rpt_coverage_monthly)"
@@ -107,6 +108,16 @@ def test_incremental_build_equals_full_refresh(tmp_path):
         assert invalid_after == invalid_before - len(changed["certno_fixed"])
         # the split numbers left the one-number list: the first one too, though its own record was not re-sent
         assert con_rows(tmp_path, listed)[0] == (0,)
+        # enrollments stopping or starting the day after the delivery: the current month still counts the first and
+        # not yet the second; the next delivery touches neither, and its judging day must turn both round
+        current_sql = (
+            "select count(*) from core.fct_person_month where psn_insu_rlts_id in ({}) "
+            "and month_end = (select max(month_end) from core.fct_person_month)"
+        )
+        stops = current_sql.format(", ".join(f"'{k}'" for k in changed["scheduled_stop"]))
+        starts = current_sql.format(", ".join(f"'{k}'" for k in changed["scheduled_start"]))
+        assert con_rows(tmp_path, stops)[0] == (len(changed["scheduled_stop"]),)
+        assert con_rows(tmp_path, starts)[0] == (0,)
 
         # then settlements re-dated into the month before, alone in their delivery: one month loses each, another
         # gains it (a model that recounted only the months of the latest versions would miss the first)
@@ -121,6 +132,8 @@ def test_incremental_build_equals_full_refresh(tmp_path):
             months_before,
             months_after,
         )
+        assert con_rows(tmp_path, stops)[0] == (0,)
+        assert con_rows(tmp_path, starts)[0] == (len(changed["scheduled_start"]),)
         tables = all_tables(tmp_path)
         incremental = {t: dump(tmp_path, t) for t in tables}
 

@@ -9,6 +9,12 @@ more daily delivery, the day after the last one, with a later updt_time on each 
   coverage loses it;
 - backdated_stop: an open enrollment re-sent as 终止参保 (status 4) ending on the first of the month two months back,
   so the last months lose it;
+- scheduled_stop: an open enrollment re-sent as 终止参保 ending the day after the delivery (a stop registered ahead,
+  e.g. an employee leaving at the end of the week): it still covers the delivery's day, and no longer the next;
+- scheduled_start: an open enrollment re-sent with its start corrected to the day after the delivery: it covers no
+  day before that, and the next day it does. In these two cases the next delivery need not touch the record again:
+  the judging day of the current month moves past the date, and a nightly that judges the month again only for the
+  records it loaded keeps the month as it was;
 - certno_fixed: a person whose ID number broke GB 11643 (a certno_invalid defect) re-sent with a valid one. The
   defect is fixed, and the person's pseudonym, and so person_id, changes in every fact;
 - number_split: of a person with two psn_no (a one_person_one_number defect, some with a duplicate enrollment or
@@ -38,7 +44,15 @@ from .. import certno
 from ..contract import EXTRACTS
 from .deliveries import write_manifest
 
-CASES = ("late_enrollment", "annulled", "backdated_stop", "certno_fixed", "number_split")
+CASES = (
+    "late_enrollment",
+    "annulled",
+    "backdated_stop",
+    "scheduled_stop",
+    "scheduled_start",
+    "certno_fixed",
+    "number_split",
+)
 
 
 def _latest(con: duckdb.DuckDBPyConnection, landing: Path, extract: str, key: str) -> None:
@@ -103,7 +117,7 @@ def write_corrections(landing: Path, per_case: int = 3) -> tuple[Path, dict[str,
         )
         used = [r["psn_insu_rlts_id"] for r in recent] or [""]
         others = _pick(
-            con, f"{open_rows} and psn_insu_rlts_id not in ({', '.join(repr(k) for k in used)})", 2 * per_case
+            con, f"{open_rows} and psn_insu_rlts_id not in ({', '.join(repr(k) for k in used)})", 4 * per_case
         )
         people = _rows(con, "select * from psn_info order by md5(psn_no)")  # the same fixed order as _pick
     finally:
@@ -115,14 +129,19 @@ def write_corrections(landing: Path, per_case: int = 3) -> tuple[Path, dict[str,
         row["psn_insu_date"] = str(_month_start(start, 3))
         insu_rows.append(row)
         changed["late_enrollment"].append(row["psn_insu_rlts_id"])
+    tomorrow = day + dt.timedelta(days=1)
     for i, row in enumerate(others):
-        if i % 2 == 0:
+        case = ("annulled", "backdated_stop", "scheduled_stop", "scheduled_start")[i % 4]
+        if case == "annulled":
             row["psn_insu_stas"] = "3"
-            changed["annulled"].append(row["psn_insu_rlts_id"])
-        else:
+        elif case == "backdated_stop":
             stop = max(_month_start(last, 2), dt.date.fromisoformat(row["psn_insu_date"]) + dt.timedelta(days=1))
             row["psn_insu_stas"], row["paus_insu_date"] = "4", str(stop)
-            changed["backdated_stop"].append(row["psn_insu_rlts_id"])
+        elif case == "scheduled_stop":
+            row["psn_insu_stas"], row["paus_insu_date"] = "4", str(tomorrow)
+        else:
+            row["psn_insu_date"] = str(tomorrow)
+        changed[case].append(row["psn_insu_rlts_id"])
         insu_rows.append(row)
 
     taken = {p["certno"] for p in people}
