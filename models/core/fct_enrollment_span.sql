@@ -43,7 +43,8 @@ statuses as (
     where can_cover
 )
 {%- set columns = ['psn_insu_rlts_id', 'person_id', 'psn_no', 'insutype', 'psn_type', 'psn_class', 'insu_admdvs',
-                   'emp_no', 'cvlserv_flag', 'psn_insu_stas', 'span_start', 'span_end', '_loaded_at'] %}
+                   'emp_no', 'cvlserv_flag', 'psn_insu_stas', 'span_start', 'span_end', '_loaded_at',
+                   '_written_at'] %}
 
 select
     enrollment.psn_insu_rlts_id,
@@ -59,7 +60,8 @@ select
     enrollment.psn_insu_date as span_start,
     enrollment.paus_insu_date as span_end,
     -- the later of the enrollment's and the person's load: a new person record can change the span's person_id
-    greatest(enrollment._loaded_at, persons._loaded_at) as _loaded_at  -- greatest skips a null person load
+    greatest(enrollment._loaded_at, persons._loaded_at) as _loaded_at,  -- greatest skips a null person load
+    {{ yibao.written_at() }} as _written_at
 from enrollment
 inner join statuses
     on enrollment.psn_insu_stas = statuses.psn_insu_stas

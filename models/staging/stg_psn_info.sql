@@ -22,5 +22,6 @@ select
     _file,
     _delivery_date,
     _row_number,
-    _loaded_at
+    _loaded_at,
+    {{ yibao.written_at() }} as _written_at
 from latest
