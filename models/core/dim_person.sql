@@ -1,6 +1,9 @@
 -- One row per person version (person_key x valid_from): SCD2 from the snapshot snp_person
 -- (on Spark with plain Parquet: the current version only; see macros/person_versions.sql).
 -- No certno or name; age band is taken on the as-of date from the birth year.
+-- A view: no mart or dashboard reads it, and a table copy of 2 M versions cost 1.8 s a night and 3.5 s of a full
+-- build at 2 M persons (docs/PERFORMANCE.md); a reader gets the snapshot's versions as they stand.
+{{ config(materialized='view') }}
 with versions as (
     {{ yibao.person_versions() }}
 ),

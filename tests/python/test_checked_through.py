@@ -59,3 +59,21 @@ def test_a_duplicate_written_after_the_last_pass_fails_until_it_is_gone(clean_ci
         assert key_test(city) == 0
         write(city, "delete from ops.checked_through where checked_key = ?", KEY)
         assert key_test(city) != 0
+
+        # A run that wrote a quarter of the table or more (a --full-refresh) is checked whole, which is cheaper than
+        # joining that many keys back: the old duplicate is found again. Below a quarter, only the written keys are.
+        write(
+            city,
+            "insert into ops.checked_through select ?, max(_written_at) + interval 1 minute, now() "
+            "from core.fct_settlement",
+            KEY,
+        )
+        rewrite = (
+            "update core.fct_settlement set _written_at = {} where setl_id not in "
+            "(select setl_id from core.fct_settlement group by setl_id having count(*) > 1) and hash(setl_id) % 100 < ?"
+        )
+        later = "(select written_through from ops.checked_through where checked_key = '{}') + interval 1 minute"
+        write(city, rewrite.format(later.format(KEY)), 10)
+        assert key_test(city) == 0  # a tenth written: only their keys are checked
+        write(city, rewrite.format(later.format(KEY)), 30)
+        assert key_test(city) != 0  # three tenths: the whole table
