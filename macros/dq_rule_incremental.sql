@@ -43,7 +43,6 @@ union all
 {%- endmacro %}
 
 
-
 {#- In an incremental run of a person-level rule, two CTEs: touched_numbers, the psn_no of dq_touched_persons() (and of
     `more_numbers`, a select of psn_no), and touched, the persons they are under now or were under before
     (macros/persons_of_numbers.sql). Each ends with a comma; the rule's own CTEs follow. -#}
@@ -59,4 +58,42 @@ touched_numbers as {{ yibao.materialized() }} (
 touched as {{ yibao.materialized() }} (
     {{ yibao.persons_of_numbers('touched_numbers') }}
 ),
+{%- endmacro %}
+
+
+{#- The duplicate-enrollment rules' last CTEs, after their own `spans` (with psn_no): persons, each person's entity key
+    (first_psn_no) and masked ID number, from int_person__numbers; in an incremental run only the touched persons',
+    and then scope: every number of the judged persons, of their spans, and the touched numbers, so each entity key
+    they had or have is judged again. Ends without a comma: the rule's select follows. -#}
+{% macro dq_person_entity_ctes() -%}
+numbers as {{ yibao.materialized() if is_incremental() }} (
+    select
+        psn_no,
+        person_id,
+        first_psn_no,
+        certno_masked
+    from {{ ref('int_person__numbers') }}
+    {%- if is_incremental() %}
+    where person_id in (select person_id from touched)
+    {%- endif %}
+),
+
+persons as (
+    select
+        person_id,
+        min(first_psn_no) as first_psn_no,
+        min(certno_masked) as certno_masked
+    from numbers
+    group by person_id
+)
+{%- if is_incremental() %},
+
+scope as (
+    select psn_no as entity_key from numbers
+    union
+    select psn_no from spans
+    union
+    select psn_no from touched_numbers
+)
+{%- endif %}
 {%- endmacro %}

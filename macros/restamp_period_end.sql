@@ -3,7 +3,7 @@
     the two days); every other person's row in that month is the same on the new day, so only its period_end is
     moved. It runs in the model's transaction: a failed run leaves no month stored with two judging days. -#}
 {% macro restamp_period_end(relation) -%}
-{%- if is_incremental() and not flags.FULL_REFRESH %}
+{%- if is_incremental() %}
 update {{ relation }} as stored
 set period_end = months.period_end
 from {{ ref('int_calendar__months') }} as months

@@ -4,7 +4,7 @@
 -- Incremental (replace_scope on entity_key, the person's first psn_no): a nightly run judges again the persons whose
 -- enrollment records or person records were loaded since the last run, now or before a corrected ID number moved
 -- one of their numbers (macros/persons_of_numbers.sql); the scope is every number of theirs, so an entity key
--- that changed goes.
+-- that changed goes (macros/dq_rule_incremental.sql, dq_person_entity_ctes).
 {{ config(**yibao.dq_rule_incremental_config(['stg_psn_info'], raw_sources=['psn_insu'])) }}
 -- depends_on: {{ ref('stg_psn_info__versions') }} (read by an incremental run only)
 
@@ -46,37 +46,7 @@ overlapping as (
     group by employee.person_id
 ),
 
-numbers as {{ yibao.materialized() if is_incremental() }} (
-    select
-        psn_no,
-        person_id,
-        first_psn_no,
-        certno_masked
-    from {{ ref('int_person__numbers') }}
-    {%- if is_incremental() %}
-    where person_id in (select person_id from touched)
-    {%- endif %}
-),
-
-persons as (
-    select
-        person_id,
-        min(first_psn_no) as first_psn_no,
-        min(certno_masked) as certno_masked
-    from numbers
-    group by person_id
-)
-{%- if is_incremental() %},
-
--- every number of the judged persons, and the touched numbers: each entity key they had or have
-scope as (
-    select psn_no as entity_key from numbers
-    union
-    select psn_no from spans
-    union
-    select psn_no from touched_numbers
-)
-{%- endif %}
+{{ yibao.dq_person_entity_ctes() }}
 
 select
     'dup_enrollment_cross_scheme' as rule_id,
