@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,15 +123,43 @@ class Loader:
         self.data_dir = data_dir
         self.tmp_dir = data_dir / "tmp"
         self._validator = None
+        self._preparing: threading.Thread | None = None
+        self._prepare_error: BaseException | None = None
         self.validation_seconds = 0.0
+
+    def prepare_validator(self) -> None:
+        """Import Great Expectations and open its context in a thread (2.4 s), while the first files are hashed,
+        decoded and staged: DuckDB and hashing let go of the interpreter, so the two overlap. Called only when a
+        file is new: Great Expectations is imported only when needed."""
+        if self._validator is not None or self._preparing is not None:
+            return
+
+        def prepare():
+            try:
+                from .validate import LandingValidator
+
+                self._validator = LandingValidator(self.data_dir)
+            except BaseException as e:  # raised where the validator is first used
+                self._prepare_error = e
+
+        self._preparing = threading.Thread(target=prepare, name="gx-import", daemon=True)
+        self._preparing.start()
 
     @property
     def validator(self):
-        if self._validator is None:  # Great Expectations takes seconds to import: only when needed
-            from .validate import LandingValidator
-
-            self._validator = LandingValidator(self.data_dir)
+        self.prepare_validator()
+        if self._preparing is not None:
+            self._preparing.join()
+            self._preparing = None
+        if self._prepare_error is not None:
+            raise self._prepare_error
         return self._validator
+
+    def close(self) -> None:
+        """Wait for a validator still being prepared (a run whose new files had no rows to validate)."""
+        if self._preparing is not None:
+            self._preparing.join()
+            self._preparing = None
 
     def record(
         self,
@@ -314,6 +343,23 @@ def _move_to_quarantine(path: Path, quarantine: Path) -> Path:
     return target
 
 
+def _any_new_file(con: duckdb.DuckDBPyConnection, found: list[tuple[dt.date, Path]]) -> bool:
+    """Whether any delivered file differs, by size or modification time, from every file loaded before."""
+    seen = set(
+        con.execute(
+            "select delivery_date, file, file_bytes, file_mtime_ns from ops.loaded_files "
+            "where status in ('loaded', 'duplicate')"
+        ).fetchall()
+    )
+    for day, folder in found:
+        for p in folder.iterdir():
+            if p.is_file() and p.name != "manifest.csv":
+                stat = p.stat()
+                if (day, p.name, stat.st_size, stat.st_mtime_ns) not in seen:
+                    return True
+    return False
+
+
 def unchanged_since_loaded(con: duckdb.DuckDBPyConnection, delivery_date: dt.date, path: Path) -> bool:
     """This file of this delivery was loaded (or found a duplicate) before, and has the same size and modification
     time as then: it is not read again. A night's ingest so reads only the new deliveries, not the whole landing
@@ -342,6 +388,8 @@ def ingest(
     try:
         ensure_tables(con)
         loader = Loader(con, landing.parent)
+        if _any_new_file(con, found):
+            loader.prepare_validator()
         accepted = {
             d
             for (d,) in con.execute(
@@ -357,10 +405,12 @@ def ingest(
             if any(r.delivery == folder.name and r.status == "loaded" for r in report.results):
                 accepted.add(day)
         con.execute("checkpoint")
-        if loader._validator is not None:
+        loader.close()
+        if loader._validator is not None and loader.validator.new_results:
             report.data_docs = loader.validator.build_docs()
         report.validation_seconds = loader.validation_seconds
     finally:
+        loader.close()
         con.close()
     report.seconds = time.perf_counter() - t0
     return report

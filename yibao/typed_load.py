@@ -144,7 +144,10 @@ GX_SAMPLE_ROWS = 100_000
 
 def validation_frame(con: duckdb.DuckDBPyConnection, extract: str, sample_rows: int = GX_SAMPLE_ROWS) -> pd.DataFrame:
     """What Great Expectations sees: the typed rows without PII, dates as timestamps, and helper columns;
-    a repeatable sample of `sample_rows` rows when the file is larger."""
+    a repeatable sample of `sample_rows` rows when the file is larger. Dates are nanosecond timestamps where they
+    fit (1677-2262): GX's between-check compares a datetime64[ns] column in one vectorised step, any other value by
+    value in Python (0.3 s of a 55,000-row settlement file's 1.6 s). A column with a date outside that range (year
+    9999, say) stays in microseconds, and GX judges it the slow way."""
     rules = RULES[extract]
     cols = []
     for col, typ in EXTRACTS[extract].columns:
@@ -165,7 +168,14 @@ def validation_frame(con: duckdb.DuckDBPyConnection, extract: str, sample_rows: 
     cols.append(TYPE_ERRORS)
     rows = con.execute("select count(*) from _checked").fetchone()[0]
     sample = f" using sample reservoir({sample_rows} rows) repeatable (11)" if rows > sample_rows else ""
-    return con.execute(f"select {', '.join(cols)} from _checked{sample}").df()
+    frame = con.execute(f"select {', '.join(cols)} from _checked{sample}").df()
+    for col, typ in EXTRACTS[extract].columns:
+        if typ in (DATE, TS) and col not in PII:
+            try:
+                frame[col] = frame[col].astype("datetime64[ns]")
+            except (OverflowError, ValueError):  # pandas' OutOfBoundsDatetime is a ValueError
+                pass
+    return frame
 
 
 def insert(

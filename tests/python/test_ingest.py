@@ -194,3 +194,25 @@ def test_checked_in_suites_match_the_rules():
     for extract in EXTRACTS:
         stored = json.loads((GX_DIR / "expectations" / f"{extract}.json").read_text(encoding="utf-8"))
         assert stored == suite_dict(extract), f"run `make gx-suites`: gx/expectations/{extract}.json is stale"
+
+
+def test_validation_frame_dates_are_nanoseconds_where_they_fit():
+    """GX compares a datetime64[ns] column in one step and any other value by value; a year-9999 date, which
+    nanoseconds cannot hold, keeps its column in microseconds and is still there to be judged."""
+    import duckdb
+
+    from yibao.contract import EXTRACTS
+    from yibao.typed_load import validation_frame
+
+    con = duckdb.connect()
+    columns = ", ".join(f"cast(null as {typ}) as {col}" for col, typ in EXTRACTS["medins"].columns)
+    con.execute(f"create temp table _checked as select {columns}, 0 as _type_errors limit 0")
+    con.execute(
+        "insert into _checked (fixmedins_code, begndate, enddate, _type_errors) values "
+        "('H1', date '2020-01-01', date '9999-12-31', 0), ('H2', date '2021-06-30', null, 0)"
+    )
+    frame = validation_frame(con, "medins")
+    assert str(frame["begndate"].dtype) == "datetime64[ns]"
+    assert str(frame["enddate"].dtype) == "datetime64[us]"
+    assert sorted(frame["enddate"].dropna().dt.year) == [9999]
+    assert sorted(frame["begndate"].dt.strftime("%Y-%m-%d")) == ["2020-01-01", "2021-06-30"]
