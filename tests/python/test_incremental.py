@@ -7,7 +7,7 @@ import shutil
 
 from yibao.build import dbt_build
 from yibao.synth import generate
-from yibao.synth.corrections import write_corrections, write_redated_settlements
+from yibao.synth.corrections import write_corrections, write_settlement_corrections
 
 from conftest import con_rows, data_env, duck, hold_back_deltas, ingest_into
 
@@ -120,14 +120,27 @@ def test_incremental_build_equals_full_refresh(tmp_path):
         assert con_rows(tmp_path, starts)[0] == (0,)
 
         # then settlements re-dated into the month before, alone in their delivery: one month loses each, another
-        # gains it (a model that recounted only the months of the latest versions would miss the first)
+        # gains it (a model that recounted only the months of the latest versions would miss the first); and inpatient
+        # settlements re-sent under another person's number: the first person's later settlements get back the cap
+        # they had used (a model that judged only the persons the latest versions are under would keep them there)
         months_sql = "select setl_id, month_end from core.fct_settlement where setl_id in ({})"
-        _, redated = write_redated_settlements(landing)
+        _, moved = write_settlement_corrections(landing)
+        redated = moved["redated"]
         ids = ", ".join(f"'{k}'" for k in redated)
         months_before = dict(con_rows(tmp_path, months_sql.format(ids)))
+        reassigned = ", ".join(f"'{k}'" for k in moved["reassigned"])
+        audit_sql = f"select setl_id, person_id from core.fct_benefit_audit where setl_id in ({reassigned})"
+        persons_before = dict(con_rows(tmp_path, audit_sql))
+        old = ", ".join(str(p) for p in set(persons_before.values()))
+        cap_sql = f"select sum(cap_used_before) from core.fct_benefit_audit where person_id in ({old})"
+        cap_before = con_rows(tmp_path, cap_sql)[0][0]
         assert ingest_into(tmp_path).ok
         assert dbt_build(["--quiet"]) == 0
         months_after = dict(con_rows(tmp_path, months_sql.format(ids)))
+        persons_after = con_rows(tmp_path, audit_sql)
+        assert len(persons_before) == len(moved["reassigned"]) == 3
+        assert len(persons_after) == 3 and all(persons_before[k] != p for k, p in persons_after), persons_after
+        assert con_rows(tmp_path, cap_sql)[0][0] < cap_before
         assert len(redated) == 3 and all(months_after[k] < months_before[k] for k in redated), (
             months_before,
             months_after,

@@ -22,9 +22,14 @@ more daily delivery, the day after the last one, with a later updt_time on each 
   one-number list, and the first one only through the person it was shared with: a nightly that judges only the
   persons the re-sent record is under now keeps its exception.
 
-`write_redated_settlements(landing)` writes a delivery of its own: valid settlements re-sent with their settlement
-time corrected into the month before, so one month loses them and another gains them. A model that recounts only the
-months of the latest versions misses the first; alone in its delivery, no other change recounts that month.
+`write_settlement_corrections(landing)` writes a delivery of its own, of settlements only:
+- redated: valid settlements re-sent with their settlement time corrected into the month before, so one month loses
+  them and another gains them. A model that recounts only the months of the latest versions misses the first; alone
+  in its delivery, no other change recounts that month;
+- reassigned: inpatient settlements of a person who has a later inpatient settlement in the same scheme and year,
+  re-sent under another insured's number (booked to the wrong person, 错误记账, and corrected). The first person's
+  later settlement gets back the share of the annual cap the moved one had used. A model that judges only the persons
+  the latest versions are under keeps the moved row under the first person as well.
 
 These are the cases an incremental nightly gets wrong if it only looks at new keys, so the equality test
 (tests/python/test_incremental.py) delivers one. The fixed defects are taken out of landing/_truth/defects.csv.
@@ -177,29 +182,64 @@ def write_corrections(landing: Path, per_case: int = 3) -> tuple[Path, dict[str,
     return folder, changed
 
 
-def write_redated_settlements(landing: Path, count: int = 3) -> tuple[Path, list[str]]:
+def write_settlement_corrections(landing: Path, count: int = 3) -> tuple[Path, dict[str, list[str]]]:
     """Write a delivery, the day after the last one, that moves `count` valid settlements of the last two months into
-    the month before theirs. Returns its folder and the setl_id it moved."""
+    the month before theirs, and `count` inpatient settlements to another person's number. Returns its folder and the
+    setl_id of each case."""
     landing = Path(landing)
     last = _last_delivery(landing)
     day = last + dt.timedelta(days=1)
     con = duckdb.connect()
     try:
         _latest(con, landing, "setl", "setl_id")
-        rows = _pick(
+        redated = _pick(
             con,
             "select *, setl_id as key from setl where vali_flag = '1' and refd_setl_flag <> '1' "
             f"and cast(setl_time as timestamp) between date '{last}' - interval 60 day and date '{last}' - interval 20 day",
             count,
         )
+        # an inpatient original of a person with a later one in the same scheme and year, none of them reversed; the
+        # number it moves to is another insured's, in the same scheme and county, with a settlement of its own
+        con.execute("""
+            create temp view unreversed as
+            select * from setl
+            where vali_flag = '1' and refd_setl_flag <> '1' and setl_id not in (
+                select init_setl_id from setl where refd_setl_flag = '1' and init_setl_id is not null
+            )""")
+        taken = ", ".join(f"'{r['setl_id']}'" for r in redated) or "''"
+        reassigned = _pick(
+            con,
+            f"""
+            select earlier.*, earlier.setl_id as key, (
+                select min(other.psn_no) from unreversed as other
+                where other.insutype = earlier.insutype and other.insu_admdvs = earlier.insu_admdvs
+                    and other.psn_no <> earlier.psn_no
+            ) as other_psn_no
+            from unreversed as earlier
+            where earlier.insutype in ('310', '390') and substr(earlier.med_type, 1, 1) = '2'
+                and earlier.setl_id not in ({taken})
+                and exists (
+                    select 1 from unreversed as later
+                    where later.psn_no = earlier.psn_no and later.insutype = earlier.insutype
+                        and substr(later.med_type, 1, 1) = '2'
+                        and year(cast(later.setl_time as timestamp)) = year(cast(earlier.setl_time as timestamp))
+                        and cast(later.setl_time as timestamp) > cast(earlier.setl_time as timestamp)
+                )
+            """,
+            count,
+        )
     finally:
         con.close()
-    for row in rows:
+    for row in redated:
         when = dt.datetime.fromisoformat(row["setl_time"])
         earlier = _month_start(when.date(), 1) + dt.timedelta(days=min(when.day, 28) - 1)
         row["setl_time"] = f"{earlier:%Y-%m-%d} {when:%H:%M:%S}"
+    for row in reassigned:
+        row["psn_no"] = row.pop("other_psn_no")
+    for row in redated + reassigned:
         row["updt_time"] = f"{day:%Y-%m-%d} 09:00:00"
-    return _write_delivery(landing, day, {"setl": rows}), [r["setl_id"] for r in rows]
+    folder = _write_delivery(landing, day, {"setl": redated + reassigned})
+    return folder, {"redated": [r["setl_id"] for r in redated], "reassigned": [r["setl_id"] for r in reassigned]}
 
 
 def _last_delivery(landing: Path) -> dt.date:
