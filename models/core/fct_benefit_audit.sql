@@ -41,14 +41,12 @@ persons_to_judge as {{ yibao.materialized() }} (
     union
     select stored.person_id
     from {{ this }} as stored
-    inner join loaded
-        on stored.setl_id = loaded.setl_id
-    where stored.person_id is not null
-    union
-    select stored.person_id
-    from {{ this }} as stored
-    inner join loaded
-        on stored.setl_id = loaded.init_setl_id
+    inner join (
+        select setl_id from loaded
+        union
+        select init_setl_id from loaded
+    ) as loaded_or_reversed
+        on stored.setl_id = loaded_or_reversed.setl_id
     where stored.person_id is not null
 ),
 
@@ -82,9 +80,9 @@ inpatient_rows as (
     where is_valid
         and insutype in ('310', '390')
         and med_group = 'inpatient'
-        {%- if is_incremental() %}
+    {%- if is_incremental() %}
         and (person_id in (select person_id from persons_to_judge) or person_id is null)
-        {%- endif %}
+    {%- endif %}
 ),
 
 cap_used as (
