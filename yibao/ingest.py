@@ -134,6 +134,8 @@ class Loader:
         if self._validator is not None or self._preparing is not None:
             return
 
+        self._prepare_error = None
+
         def prepare():
             try:
                 from .validate import LandingValidator

@@ -216,3 +216,28 @@ def test_validation_frame_dates_are_nanoseconds_where_they_fit():
     assert str(frame["enddate"].dtype) == "datetime64[us]"
     assert sorted(frame["enddate"].dropna().dt.year) == [9999]
     assert sorted(frame["begndate"].dt.strftime("%Y-%m-%d")) == ["2020-01-01", "2021-06-30"]
+
+
+def test_validator_prepared_in_a_thread_reports_its_failure_where_it_is_used(tmp_path, monkeypatch):
+    """The landing check is prepared in a thread; if that fails, the file that needs it gets the error (ingest names
+    the file and goes on), and the next file tries again rather than getting the old error."""
+    import duckdb
+
+    import yibao.validate
+    from yibao.ingest import Loader
+
+    attempts = []
+
+    class Broken:
+        def __init__(self, data_dir):
+            attempts.append(data_dir)
+            if len(attempts) == 1:
+                raise RuntimeError("great_expectations could not be imported")
+
+    monkeypatch.setattr(yibao.validate, "LandingValidator", Broken)
+    loader = Loader(duckdb.connect(), tmp_path)
+    loader.prepare_validator()
+    with pytest.raises(RuntimeError, match="could not be imported"):
+        _ = loader.validator
+    assert isinstance(loader.validator, Broken) and len(attempts) == 2
+    loader.close()
