@@ -10,11 +10,8 @@
       {{ yibao.dq_rule_scope_rows() }}
 -#}
 {% macro dq_rule_incremental_config(refs, raw_sources=[]) -%}
-    {%- set cfg = yibao.incremental_config(['rule_id', 'entity_key'], scope_columns=['entity_key'], row_column='rule_id') -%}
-    {%- do cfg.update({
-        'post_hook': '{{ yibao.record_loaded_through(' ~ refs ~ ', ' ~ raw_sources ~ ') }}'
-    }) -%}
-    {{ return(cfg) }}
+    {{ return(yibao.incremental_config(['rule_id', 'entity_key'], scope_columns=['entity_key'], row_column='rule_id',
+                                       watermark_refs=refs, watermark_sources=raw_sources)) }}
 {%- endmacro %}
 
 

@@ -7,9 +7,19 @@
       'insert_overwrite'  - the partitions in the new rows replace the stored ones, partitioned by unique_key.
     With Delta or Iceberg tables on a cluster, 'merge' on unique_key would replace 'rebuild'.
     scope_columns and row_column (DuckDB): replace whole scopes instead of keys, for a model whose rows a delivery can
-    remove (macros/replace_scope.sql); such a model must be rebuilt with --full-refresh when its columns change. -#}
-{% macro incremental_config(unique_key, on_parquet='rebuild', scope_columns=none, row_column=none) -%}
-    {{ return(adapter.dispatch('incremental_config', 'yibao')(unique_key, on_parquet, scope_columns, row_column)) }}
+    remove (macros/replace_scope.sql); such a model must be rebuilt with --full-refresh when its columns change.
+    watermark_refs and watermark_sources: for a model that reads its inputs from a stored watermark
+    ({{ yibao.loaded_through() }}), the models and raw extracts whose latest load a post-hook records after each run
+    (macros/loaded_through.sql). -#}
+{% macro incremental_config(unique_key, on_parquet='rebuild', scope_columns=none, row_column=none,
+                            watermark_refs=none, watermark_sources=[]) -%}
+    {%- set cfg = adapter.dispatch('incremental_config', 'yibao')(unique_key, on_parquet, scope_columns, row_column) -%}
+    {%- if watermark_refs is not none -%}
+        {%- do cfg.update({
+            'post_hook': '{{ yibao.record_loaded_through(' ~ watermark_refs ~ ', ' ~ watermark_sources ~ ') }}'
+        }) -%}
+    {%- endif -%}
+    {{ return(cfg) }}
 {%- endmacro %}
 
 {% macro default__incremental_config(unique_key, on_parquet, scope_columns, row_column) -%}

@@ -16,9 +16,10 @@
     'setl_time', 'month_end', 'inscp_scp_amt', 'expected_deductible', 'act_pay_dedc', 'expected_ratio', 'pool_prop_selfpay',
     'annual_cap', 'cap_used_before', 'cap_room', 'expected_hifp_pay', 'hifp_pay', 'hifp_pay_difference', 'is_mismatch',
     'mismatch_part'] %}
-{%- set cfg = yibao.incremental_config('setl_id', scope_columns=['person_id', 'setl_id'], row_column='setl_time') %}
-{%- do cfg.update({'post_hook': "{{ yibao.record_loaded_through(['fct_settlement'], raw_sources=['medins']) }}"}) %}
-{{ config(**cfg) }}
+{{ config(**yibao.incremental_config(
+    'setl_id', scope_columns=['person_id', 'setl_id'], row_column='setl_time',
+    watermark_refs=['fct_settlement'], watermark_sources=['medins']
+)) }}
 
 with
 {%- if is_incremental() %}

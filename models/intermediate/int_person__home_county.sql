@@ -3,9 +3,9 @@
 -- Incremental (replace_scope on psn_no): a nightly run takes again the numbers whose enrollment records were loaded
 -- since the last run, and a number whose stored county came from one of those records (a record re-sent under
 -- another number). A number left without a 310/390 enrollment loses its row through its scope row.
-{%- set cfg = yibao.incremental_config('psn_no', scope_columns=['psn_no'], row_column='psn_insu_rlts_id') %}
-{%- do cfg.update({'post_hook': "{{ yibao.record_loaded_through(['stg_psn_insu']) }}"}) %}
-{{ config(**cfg) }}
+{{ config(**yibao.incremental_config(
+    'psn_no', scope_columns=['psn_no'], row_column='psn_insu_rlts_id', watermark_refs=['stg_psn_insu']
+)) }}
 -- depends_on: {{ ref('stg_psn_insu') }} (read by an incremental run only)
 
 with

@@ -4,9 +4,7 @@
 -- were loaded since the last run, now or before a corrected ID number moved one of their numbers
 -- (macros/persons_of_numbers.sql), so a person who lost a number gets its count and smallest number again.
 -- Numbers are never taken away, so no row needs removing.
-{%- set cfg = yibao.incremental_config('psn_no') %}
-{%- do cfg.update({'post_hook': "{{ yibao.record_loaded_through(['stg_psn_info']) }}"}) %}
-{{ config(**cfg) }}
+{{ config(**yibao.incremental_config('psn_no', watermark_refs=['stg_psn_info'])) }}
 -- depends_on: {{ ref('stg_psn_info__versions') }} (read by an incremental run only)
 
 with
