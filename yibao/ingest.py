@@ -118,9 +118,10 @@ class IngestReport:
 class Loader:
     """Loads files of one ingest run into an open warehouse connection."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, data_dir: Path):
+    def __init__(self, con: duckdb.DuckDBPyConnection, data_dir: Path, seen: set[tuple] | None = None):
         self.con = con
         self.data_dir = data_dir
+        self.seen = set() if seen is None else seen  # loaded_file_stats() at the start of the run
         self.tmp_dir = data_dir / "tmp"
         self._validator = None
         self._preparing: threading.Thread | None = None
@@ -202,7 +203,7 @@ class Loader:
         """Load one file of a delivery. `twin` names the same extract delivered again in the same folder (setl.csv
         beside setl.csv.gz): then the file is refused unless it was loaded before."""
         result = FileResult(folder.name, path.name, "loaded")
-        if unchanged_since_loaded(self.con, delivery_date, path):
+        if unchanged_since_loaded(self.seen, delivery_date, path):
             result.status = "skipped"
             return result
         digest = file_sha256(path)
@@ -345,35 +346,32 @@ def _move_to_quarantine(path: Path, quarantine: Path) -> Path:
     return target
 
 
-def _any_new_file(con: duckdb.DuckDBPyConnection, found: list[tuple[dt.date, Path]]) -> bool:
-    """Whether any delivered file differs, by size or modification time, from every file loaded before."""
-    seen = set(
+def loaded_file_stats(con: duckdb.DuckDBPyConnection) -> set[tuple[dt.date, str, int, int]]:
+    """(delivery_date, file, size, modification time) of every file loaded, or found a duplicate, before. Read once a
+    run: a query per file cost 0.65 ms, 2.6 s a run once a year of daily deliveries lies in landing/."""
+    return set(
         con.execute(
             "select delivery_date, file, file_bytes, file_mtime_ns from ops.loaded_files "
             "where status in ('loaded', 'duplicate')"
         ).fetchall()
     )
-    for day, folder in found:
-        for p in folder.iterdir():
-            if p.is_file() and p.name != "manifest.csv":
-                stat = p.stat()
-                if (day, p.name, stat.st_size, stat.st_mtime_ns) not in seen:
-                    return True
-    return False
 
 
-def unchanged_since_loaded(con: duckdb.DuckDBPyConnection, delivery_date: dt.date, path: Path) -> bool:
+def unchanged_since_loaded(seen: set[tuple], delivery_date: dt.date, path: Path) -> bool:
     """This file of this delivery was loaded (or found a duplicate) before, and has the same size and modification
-    time as then: it is not read again. A night's ingest so reads only the new deliveries, not the whole landing
-    history; a file changed in place gets a new modification time, is hashed, and is refused as changed."""
+    time as then (`seen`: loaded_file_stats()): it is not read again. A night's ingest so reads only the new
+    deliveries, not the whole landing history; a file changed in place gets a new modification time, is hashed, and
+    is refused as changed."""
     stat = path.stat()
-    return (
-        con.execute(
-            "select 1 from ops.loaded_files where delivery_date = ? and file = ? and status in ('loaded', 'duplicate') "
-            "and file_bytes = ? and file_mtime_ns = ?",
-            [delivery_date, path.name, stat.st_size, stat.st_mtime_ns],
-        ).fetchone()
-        is not None
+    return (delivery_date, path.name, stat.st_size, stat.st_mtime_ns) in seen
+
+
+def _any_new_file(seen: set[tuple], found: list[tuple[dt.date, Path]]) -> bool:
+    """Whether any delivered file is not unchanged since it was loaded."""
+    return any(
+        p.is_file() and p.name != "manifest.csv" and not unchanged_since_loaded(seen, day, p)
+        for day, folder in found
+        for p in folder.iterdir()
     )
 
 
@@ -389,8 +387,9 @@ def ingest(
     con = connect(db)
     try:
         ensure_tables(con)
-        loader = Loader(con, landing.parent)
-        if _any_new_file(con, found):
+        seen = loaded_file_stats(con)
+        loader = Loader(con, landing.parent, seen)
+        if _any_new_file(seen, found):
             loader.prepare_validator()
         accepted = {
             d

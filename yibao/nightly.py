@@ -51,7 +51,7 @@ def report_period(as_of: dt.date) -> str:
 
 def pending_files(landing: Path, db: Path) -> list[str]:
     from .files import file_sha256
-    from .ingest import unchanged_since_loaded
+    from .ingest import loaded_file_stats, unchanged_since_loaded
     from .landing_files import scan_landing
 
     files = [
@@ -73,10 +73,11 @@ def pending_files(landing: Path, db: Path) -> list[str]:
                 "where table_schema = 'ops' and table_name = 'loaded_files' and column_name = 'file_mtime_ns'"
             ).fetchone()
         )
+        seen = loaded_file_stats(con) if stat_known else set()
         return [
             f"{p.parent.name}/{p.name}"
             for day, p in files
-            if not (stat_known and unchanged_since_loaded(con, day, p)) and (day, file_sha256(p)) not in loaded
+            if not unchanged_since_loaded(seen, day, p) and (day, file_sha256(p)) not in loaded
         ]
     finally:
         con.close()
