@@ -2,7 +2,8 @@
 
 Steps: take the lock; ingest and validate new deliveries (while dbt parses the project); check source freshness; dbt build
 (incremental, with every data test; the unit tests check code, which a nightly does not change, so
-`make test` and `yibao build` run them, not the nightly); publish the dashboard data; write the period's report files. Every run is recorded
+`make test` and `yibao build` run them, not the nightly; nor are the seeds loaded and tested again while they are
+as the last nightly loaded and tested them, yibao/seeds.py); publish the dashboard data; write the period's report files. Every run is recorded
 in ops.pipeline_runs and logged to $YIBAO_DATA/logs/. A run killed at any step leaves the published
 data as it was, and the next run completes it: ingest is per-file transactional, incremental models
 pick up whatever is not in them yet, and publication happens only after a good build.
@@ -20,7 +21,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from . import paths
+from . import paths, seeds
 from .errors import UserError
 from .lock import run_lock
 from .runs import RunRecord, exceptions_by_rule, read_freshness, read_test_counts
@@ -83,6 +84,20 @@ def pending_files(landing: Path, db: Path) -> list[str]:
         con.close()
 
 
+def seeds_plan(db: Path) -> str:
+    """What the build would do with the seeds, for --dry-run."""
+    since = None
+    if db.exists():
+        con = connect(db, read_only=True)
+        try:
+            since = seeds.loaded_unchanged(con, seeds.fingerprint())
+        finally:
+            con.close()
+    if since:
+        return f"the seeds unchanged since the nightly of {since}, not loaded again"
+    return "with the seeds loaded and tested: no nightly has loaded these seeds, or a seed table is missing"
+
+
 def nightly(dry_run: bool = False) -> int:
     data, db = paths.data_dir(), paths.db_path()
     if dry_run:
@@ -91,8 +106,8 @@ def nightly(dry_run: bool = False) -> int:
         for name in pending:
             print(f"  {name}")
         print(
-            "would then: check source freshness; dbt build (incremental); publish the dashboard data; "
-            f"write the period's report files to {paths.exports_dir()}"
+            f"would then: check source freshness; dbt build (incremental, {seeds_plan(db)}); "
+            f"publish the dashboard data; write the period's report files to {paths.exports_dir()}"
         )
         return 0
     with run_lock(data, "nightly"):
@@ -143,6 +158,21 @@ def _run(data: Path, db: Path) -> int:
         problems += [n.line().splitlines()[0] for n in report.notices]  # held deliveries, misnamed folders, ...
         if parse_error is not None:
             raise parse_error
+        seeds_now = seeds.fingerprint()
+        con = connect(db)
+        try:
+            ensure_tables(con)
+            seeds_since = seeds.loaded_unchanged(con, seeds_now)
+        finally:
+            con.close()
+        build_args = ["build", "--quiet", "--exclude-resource-type", "unit_test"]
+        if seeds_since:
+            # cautious: a test on a model and a seed still runs; only the tests on seeds alone are left out
+            build_args += ["--exclude", "resource_type:seed", "--indirect-selection", "cautious"]
+            log(
+                f"  seeds: unchanged since the nightly of {seeds_since}, which loaded and tested them; "
+                "not loaded again, and their tests not run again"
+            )
         step("source freshness", lambda: session.run("source freshness", "--quiet"))
         freshness = read_freshness(sources_json)
         if freshness is None or freshness[1]:
@@ -157,11 +187,14 @@ def _run(data: Path, db: Path) -> int:
             log("  source freshness: all fresh")
 
         try:
-            rc = step("dbt build", lambda: session.run("build", "--quiet", "--exclude-resource-type", "unit_test"))
+            rc = step("dbt build", lambda: session.run(*build_args))
         finally:
             session.close()
-        run.tests_passed, run.tests_warned, run.tests_failed = read_test_counts(
-            data / "dbt" / "target" / "run_results.json"
+        run_results = data / "dbt" / "target" / "run_results.json"
+        run.tests_passed, run.tests_warned, run.tests_failed = read_test_counts(run_results)
+        seeds_tested = not seeds_since and seeds.all_loaded_and_passed(
+            json.loads(run_results.read_text(encoding="utf-8"))["results"] if run_results.exists() else [],
+            session.runner.manifest,
         )
         log(f"  tests: {run.tests_passed} passed, {run.tests_warned} warned, {run.tests_failed} failed")
         if rc != 0:
@@ -172,6 +205,8 @@ def _run(data: Path, db: Path) -> int:
         con = connect(db)
         try:
             ensure_tables(con)
+            if seeds_tested:
+                seeds.record(con, seeds_now, run.run_id)
             run.exceptions_by_rule = exceptions_by_rule(con)
             as_of = (
                 con.execute("select max(as_of_date) from core.int_calendar__months").fetchone()[0] if rc == 0 else None

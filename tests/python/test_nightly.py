@@ -3,6 +3,7 @@ and finishes the rest of a delivery with a rejected file while exiting non-zero.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -10,12 +11,15 @@ import signal
 import subprocess
 import sys
 import time
+from types import SimpleNamespace
 
 import pytest
 
+from yibao import seeds
 from yibao.errors import UserError
 from yibao.lock import run_lock
 from yibao.nightly import nightly
+from yibao.paths import PROJECT_DIR
 from yibao.synth import generate
 
 from conftest import data_env, duck
@@ -50,17 +54,39 @@ def runs(data) -> list[tuple]:
         con.close()
 
 
+def built_nodes(data) -> dict[str, str]:
+    """unique_id -> status of the last dbt invocation."""
+    results = json.loads((data / "dbt" / "target" / "run_results.json").read_text(encoding="utf-8"))["results"]
+    return {r["unique_id"]: r["status"] for r in results}
+
+
 def test_nightly_runs_and_a_second_run_changes_nothing(tmp_path, capsys):
     generate(**CITY, out=tmp_path)
     with data_env(tmp_path):
         assert nightly(dry_run=True) == 0
-        assert "30 delivered files not yet loaded" in capsys.readouterr().out
+        out = capsys.readouterr().out
+        assert "30 delivered files not yet loaded" in out and "with the seeds loaded and tested" in out
         assert not (tmp_path / "warehouse" / "yibao.duckdb").exists()
         assert nightly() == 0
         first = marts(tmp_path)
+        first_nodes = built_nodes(tmp_path)
+        assert nightly(dry_run=True) == 0
+        assert "the seeds unchanged since the nightly of" in capsys.readouterr().out
         assert nightly() == 0
         second = marts(tmp_path)
+        second_nodes = built_nodes(tmp_path)
     assert first == second and all(first.values())
+    # The first run loaded and tested the seeds; the second left out the seeds and the tests on seeds alone, and
+    # nothing else (a test on a model and a seed still ran).
+    manifest = json.loads((tmp_path / "dbt" / "target" / "manifest.json").read_text(encoding="utf-8"))
+    parents = {u: n["depends_on"]["nodes"] for u, n in manifest["nodes"].items() if u.startswith("test.")}
+    on_seeds = {u for u, p in parents.items() if p and all(x.startswith("seed.") for x in p)}
+    mixed = {u for u, p in parents.items() if any(x.startswith("seed.") for x in p)} - on_seeds
+    seed_nodes = {u for u in first_nodes if u.startswith("seed.")}
+    assert len(seed_nodes) == len(list((PROJECT_DIR / "seeds").glob("*.csv"))) and len(on_seeds) >= 20 and mixed
+    assert on_seeds <= set(first_nodes) and mixed <= set(second_nodes)
+    assert set(second_nodes) == set(first_nodes) - seed_nodes - on_seeds
+    assert "seeds: unchanged since the nightly of" in capsys.readouterr().out
     (status1, loaded1, rows1, _, log1), (status2, loaded2, rows2, _, _) = runs(tmp_path)
     assert status1 == status2 == "success" and loaded1 == 30 and rows1 > 10_000 and loaded2 == rows2 == 0
     text = open(log1, encoding="utf-8").read()
@@ -76,6 +102,40 @@ def test_nightly_runs_and_a_second_run_changes_nothing(tmp_path, capsys):
     ]
     assert (tmp_path / "exports" / "2025-04" / "230800" / "manifest.json").exists()
     assert (tmp_path / "warehouse" / "published" / "CURRENT").exists()
+    con = duck(tmp_path, read_only=False)
+    try:
+        assert seeds.loaded_unchanged(con, seeds.fingerprint())
+        assert seeds.loaded_unchanged(con, "a changed seed") is None
+        con.execute("drop table raw.hosp_lv")
+        assert seeds.loaded_unchanged(con, seeds.fingerprint()) is None
+    finally:
+        con.close()
+
+
+def test_seeds_are_recorded_only_when_all_loaded_and_their_tests_passed():
+    def node(*parents):
+        return SimpleNamespace(depends_on=SimpleNamespace(nodes=list(parents)))
+
+    manifest = SimpleNamespace(
+        nodes={
+            "seed.yibao.a": node(),
+            "seed.yibao.b": node(),
+            "test.yibao.pk_a": node("seed.yibao.a"),
+            "test.yibao.rel_m_a": node("model.yibao.m", "seed.yibao.a"),
+            "model.yibao.m": node("seed.yibao.a"),
+        }
+    )
+    assert seeds.seed_only_tests(manifest) == {"test.yibao.pk_a"}
+    good = [
+        {"unique_id": "seed.yibao.a", "status": "success"},
+        {"unique_id": "seed.yibao.b", "status": "success"},
+        {"unique_id": "test.yibao.pk_a", "status": "pass"},
+        {"unique_id": "test.yibao.rel_m_a", "status": "fail"},  # not a test on seeds alone
+    ]
+    assert seeds.all_loaded_and_passed(good, manifest)
+    assert not seeds.all_loaded_and_passed(good[1:], manifest)  # a seed not loaded in this build
+    warned = [*good[:2], {"unique_id": "test.yibao.pk_a", "status": "warn"}]
+    assert not seeds.all_loaded_and_passed(warned, manifest)
 
 
 def test_a_run_killed_during_the_build_recovers_to_the_same_figures(tmp_path):
