@@ -5,6 +5,7 @@ dbt's target and log folders live under $YIBAO_DATA, so two data folders never s
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import subprocess
@@ -114,6 +115,7 @@ def build_and_publish(extra: list[str] | None = None) -> int:
     """`yibao build`: dbt build, a run record in ops.pipeline_runs, and on success a new published copy
     for the dashboards. A failed build leaves the last published data in place. With --target spark
     (or spark_cluster) the build runs on Spark instead (build_on_spark)."""
+    from . import seeds
     from .publish import publish
     from .runs import RunRecord, exceptions_by_rule, read_test_counts
     from .warehouse import connect, ensure_tables
@@ -130,6 +132,10 @@ def build_and_publish(extra: list[str] | None = None) -> int:
     con = connect(paths.db_path())
     try:
         ensure_tables(con)
+        manifest = paths.data_dir() / "dbt" / "target" / "manifest.json"
+        if rc == 0 and manifest.exists():  # a nightly after this build need not load the seeds again (seeds.py)
+            nodes = seeds.graph(json.loads(manifest.read_text(encoding="utf-8")))
+            seeds.record_if_tested(con, manifest.parent, nodes, run.run_id)
         run.exceptions_by_rule = exceptions_by_rule(con)
         run.finish(
             "failed" if rc else "warning" if run.tests_warned else "success",

@@ -3,7 +3,7 @@
 Steps: take the lock; ingest and validate new deliveries (while dbt parses the project); check source freshness; dbt build
 (incremental, with every data test; the unit tests check code, which a nightly does not change, so
 `make test` and `yibao build` run them, not the nightly; nor are the seeds loaded and tested again while they are
-as the last nightly loaded and tested them, yibao/seeds.py); publish the dashboard data; write the period's report files. Every run is recorded
+as the last build loaded and tested them, yibao/seeds.py); publish the dashboard data; write the period's report files. Every run is recorded
 in ops.pipeline_runs and logged to $YIBAO_DATA/logs/. A run killed at any step leaves the published
 data as it was, and the next run completes it: ingest is per-file transactional, incremental models
 pick up whatever is not in them yet, and publication happens only after a good build.
@@ -94,8 +94,8 @@ def seeds_plan(db: Path) -> str:
         finally:
             con.close()
     if since:
-        return f"the seeds unchanged since the nightly of {since}, not loaded again"
-    return "with the seeds loaded and tested: no nightly has loaded these seeds, or a seed table is missing"
+        return f"the seeds unchanged since the build of {since}, not loaded again"
+    return "with the seeds loaded and tested: no build has loaded these seeds, or a seed table is missing"
 
 
 def nightly(dry_run: bool = False) -> int:
@@ -158,11 +158,10 @@ def _run(data: Path, db: Path) -> int:
         problems += [n.line().splitlines()[0] for n in report.notices]  # held deliveries, misnamed folders, ...
         if parse_error is not None:
             raise parse_error
-        seeds_now = seeds.fingerprint()
         con = connect(db)
         try:
             ensure_tables(con)
-            seeds_since = seeds.loaded_unchanged(con, seeds_now)
+            seeds_since = seeds.loaded_unchanged(con, seeds.fingerprint())
         finally:
             con.close()
         build_args = ["build", "--quiet", "--exclude-resource-type", "unit_test"]
@@ -170,7 +169,7 @@ def _run(data: Path, db: Path) -> int:
             # cautious: a test on a model and a seed still runs; only the tests on seeds alone are left out
             build_args += ["--exclude", "resource_type:seed", "--indirect-selection", "cautious"]
             log(
-                f"  seeds: unchanged since the nightly of {seeds_since}, which loaded and tested them; "
+                f"  seeds: unchanged since the build of {seeds_since}, which loaded and tested them; "
                 "not loaded again, and their tests not run again"
             )
         step("source freshness", lambda: session.run("source freshness", "--quiet"))
@@ -190,11 +189,8 @@ def _run(data: Path, db: Path) -> int:
             rc = step("dbt build", lambda: session.run(*build_args))
         finally:
             session.close()
-        run_results = data / "dbt" / "target" / "run_results.json"
-        run.tests_passed, run.tests_warned, run.tests_failed = read_test_counts(run_results)
-        seeds_tested = not seeds_since and seeds.all_loaded_and_passed(
-            json.loads(run_results.read_text(encoding="utf-8"))["results"] if run_results.exists() else [],
-            session.runner.manifest,
+        run.tests_passed, run.tests_warned, run.tests_failed = read_test_counts(
+            data / "dbt" / "target" / "run_results.json"
         )
         log(f"  tests: {run.tests_passed} passed, {run.tests_warned} warned, {run.tests_failed} failed")
         if rc != 0:
@@ -205,8 +201,8 @@ def _run(data: Path, db: Path) -> int:
         con = connect(db)
         try:
             ensure_tables(con)
-            if seeds_tested:
-                seeds.record(con, seeds_now, run.run_id)
+            if not seeds_since:
+                seeds.record_if_tested(con, data / "dbt" / "target", seeds.graph(session.runner.manifest), run.run_id)
             run.exceptions_by_rule = exceptions_by_rule(con)
             as_of = (
                 con.execute("select max(as_of_date) from core.int_calendar__months").fetchone()[0] if rc == 0 else None

@@ -26,11 +26,6 @@ tiers as (
     select distinct hosp_tier from {{ ref('hosp_lv') }}
 ),
 
-settlements as (
-    select * from {{ ref('fct_settlement') }}
-    where is_valid
-),
-
 cells as (
     select
         insu_admdvs as admdvs,
@@ -38,13 +33,12 @@ cells as (
         med_group,
         hosp_tier,
         month_end,
-        sum(case when is_counted then 1 else 0 end) as settlements,
-        count(distinct case when is_counted then person_id end) as persons,
+        settlements,
+        persons,
         {% for m in money %}
-        sum({{ m }}) as {{ m }}{% if not loop.last %},{% endif %}
+        {{ m }}{% if not loop.last %},{% endif %}
         {% endfor %}
-    from settlements
-    group by insu_admdvs, insutype, med_group, hosp_tier, month_end
+    from {{ ref('int_settlement__cells') }}
 ),
 
 insured as (

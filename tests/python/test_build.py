@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from yibao import seeds
+
 from conftest import duck
 
 
@@ -13,6 +15,16 @@ def test_dbt_build_passes(clean_city):
     assert len(statuses) > 50
     bad = {k: v for k, v in statuses.items() if v not in ("success", "pass")}
     assert bad == {}
+
+
+def test_a_build_records_the_seeds_it_loaded_and_tested(clean_city):
+    """So the next nightly need not load them again (yibao/seeds.py); test_nightly checks the nightly's side."""
+    con = duck(clean_city)
+    try:
+        assert seeds.loaded_unchanged(con, seeds.fingerprint())
+        assert seeds.loaded_unchanged(con, "seeds of another checkout") is None
+    finally:
+        con.close()
 
 
 def test_schemas_are_exactly_the_designed_ones(clean_city):

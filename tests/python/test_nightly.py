@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import time
-from types import SimpleNamespace
 
 import pytest
 
@@ -71,7 +70,7 @@ def test_nightly_runs_and_a_second_run_changes_nothing(tmp_path, capsys):
         first = marts(tmp_path)
         first_nodes = built_nodes(tmp_path)
         assert nightly(dry_run=True) == 0
-        assert "the seeds unchanged since the nightly of" in capsys.readouterr().out
+        assert "the seeds unchanged since the build of" in capsys.readouterr().out
         assert nightly() == 0
         second = marts(tmp_path)
         second_nodes = built_nodes(tmp_path)
@@ -86,7 +85,7 @@ def test_nightly_runs_and_a_second_run_changes_nothing(tmp_path, capsys):
     assert len(seed_nodes) == len(list((PROJECT_DIR / "seeds").glob("*.csv"))) and len(on_seeds) >= 20 and mixed
     assert on_seeds <= set(first_nodes) and mixed <= set(second_nodes)
     assert set(second_nodes) == set(first_nodes) - seed_nodes - on_seeds
-    assert "seeds: unchanged since the nightly of" in capsys.readouterr().out
+    assert "seeds: unchanged since the build of" in capsys.readouterr().out
     (status1, loaded1, rows1, _, log1), (status2, loaded2, rows2, _, _) = runs(tmp_path)
     assert status1 == status2 == "success" and loaded1 == 30 and rows1 > 10_000 and loaded2 == rows2 == 0
     text = open(log1, encoding="utf-8").read()
@@ -113,29 +112,27 @@ def test_nightly_runs_and_a_second_run_changes_nothing(tmp_path, capsys):
 
 
 def test_seeds_are_recorded_only_when_all_loaded_and_their_tests_passed():
-    def node(*parents):
-        return SimpleNamespace(depends_on=SimpleNamespace(nodes=list(parents)))
-
-    manifest = SimpleNamespace(
-        nodes={
-            "seed.yibao.a": node(),
-            "seed.yibao.b": node(),
-            "test.yibao.pk_a": node("seed.yibao.a"),
-            "test.yibao.rel_m_a": node("model.yibao.m", "seed.yibao.a"),
-            "model.yibao.m": node("seed.yibao.a"),
+    manifest = {  # as manifest.json has it
+        "nodes": {
+            "seed.yibao.a": {"depends_on": {"macros": []}},
+            "seed.yibao.b": {"depends_on": {"macros": []}},
+            "test.yibao.pk_a": {"depends_on": {"nodes": ["seed.yibao.a"]}},
+            "test.yibao.rel_m_a": {"depends_on": {"nodes": ["model.yibao.m", "seed.yibao.a"]}},
+            "model.yibao.m": {"depends_on": {"nodes": ["seed.yibao.a"]}},
         }
-    )
-    assert seeds.seed_only_tests(manifest) == {"test.yibao.pk_a"}
+    }
+    nodes = seeds.graph(manifest)
+    assert seeds.seed_only_tests(nodes) == {"test.yibao.pk_a"}
     good = [
         {"unique_id": "seed.yibao.a", "status": "success"},
         {"unique_id": "seed.yibao.b", "status": "success"},
         {"unique_id": "test.yibao.pk_a", "status": "pass"},
         {"unique_id": "test.yibao.rel_m_a", "status": "fail"},  # not a test on seeds alone
     ]
-    assert seeds.all_loaded_and_passed(good, manifest)
-    assert not seeds.all_loaded_and_passed(good[1:], manifest)  # a seed not loaded in this build
+    assert seeds.all_loaded_and_passed(good, nodes)
+    assert not seeds.all_loaded_and_passed(good[1:], nodes)  # a seed not loaded in this build
     warned = [*good[:2], {"unique_id": "test.yibao.pk_a", "status": "warn"}]
-    assert not seeds.all_loaded_and_passed(warned, manifest)
+    assert not seeds.all_loaded_and_passed(warned, nodes)
 
 
 def test_a_run_killed_during_the_build_recovers_to_the_same_figures(tmp_path):

@@ -184,7 +184,8 @@ def write_corrections(landing: Path, per_case: int = 3) -> tuple[Path, dict[str,
 
 def write_settlement_corrections(landing: Path, count: int = 3) -> tuple[Path, dict[str, list[str]]]:
     """Write a delivery, the day after the last one, that moves `count` valid settlements of the last two months into
-    the month before theirs, and `count` inpatient settlements to another person's number. Returns its folder and the
+    the month before theirs, `count` inpatient settlements to another person's number, and `count` settlements of an
+    earlier month to the number of a person with a settlement of the same cell (merged). Returns its folder and the
     setl_id of each case."""
     landing = Path(landing)
     last = _last_delivery(landing)
@@ -228,18 +229,59 @@ def write_settlement_corrections(landing: Path, count: int = 3) -> tuple[Path, d
             """,
             count,
         )
+        # a settlement of an earlier month, re-sent under the number of another insured who has a
+        # counted settlement of the same cell (county, scheme, medical type, hospital level, month) while the first
+        # number has no other: the cell's count of distinct persons falls by one, though its money stays the same
+        taken += ", " + (", ".join(f"'{r['setl_id']}'" for r in reassigned) or "''")
+        # its month is one no other case touches, so that nothing but the change of person can rebuild it
+        touched = {dt.datetime.fromisoformat(r["setl_time"]).date().replace(day=1) for r in redated + reassigned}
+        touched |= {_month_start(m, 1) for m in touched}
+        untouched = " and ".join(f"moved.month <> date '{m}'" for m in sorted(touched)) or "true"
+        merged = _pick(
+            con,
+            f"""
+            with cells as (
+                select *, date_trunc('month', cast(setl_time as timestamp)) as month from unreversed
+            ),
+
+            candidates as (
+            select moved.* exclude (month), moved.setl_id as key, (
+                select min(other.psn_no) from cells as other
+                where other.insutype = moved.insutype and other.insu_admdvs = moved.insu_admdvs
+                    and other.med_type = moved.med_type and other.hosp_lv = moved.hosp_lv
+                    and other.month = moved.month and other.psn_no <> moved.psn_no
+            ) as other_psn_no
+            from cells as moved
+            where moved.setl_id not in ({taken})
+                and moved.month < date_trunc('month', date '{last}') and {untouched}
+                and not exists (
+                    select 1 from cells as own
+                    where own.psn_no = moved.psn_no and own.setl_id <> moved.setl_id
+                        and own.insutype = moved.insutype and own.insu_admdvs = moved.insu_admdvs
+                        and own.med_type = moved.med_type and own.hosp_lv = moved.hosp_lv and own.month = moved.month
+                )
+            )
+
+            select * from candidates where other_psn_no is not null
+            """,
+            count,
+        )
     finally:
         con.close()
     for row in redated:
         when = dt.datetime.fromisoformat(row["setl_time"])
         earlier = _month_start(when.date(), 1) + dt.timedelta(days=min(when.day, 28) - 1)
         row["setl_time"] = f"{earlier:%Y-%m-%d} {when:%H:%M:%S}"
-    for row in reassigned:
+    for row in reassigned + merged:
         row["psn_no"] = row.pop("other_psn_no")
-    for row in redated + reassigned:
+    for row in redated + reassigned + merged:
         row["updt_time"] = f"{day:%Y-%m-%d} 09:00:00"
-    folder = _write_delivery(landing, day, {"setl": redated + reassigned})
-    return folder, {"redated": [r["setl_id"] for r in redated], "reassigned": [r["setl_id"] for r in reassigned]}
+    folder = _write_delivery(landing, day, {"setl": redated + reassigned + merged})
+    return folder, {
+        "redated": [r["setl_id"] for r in redated],
+        "reassigned": [r["setl_id"] for r in reassigned],
+        "merged": [r["setl_id"] for r in merged],
+    }
 
 
 def _last_delivery(landing: Path) -> dt.date:
