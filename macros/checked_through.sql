@@ -54,7 +54,14 @@
 {%- endmacro %}
 
 
-{#- on-run-end: record this run's start for every unique_key_since_checked test that passed in it. -#}
+{#- The tests that check only what was written since they last passed, each with the columns its pass is recorded
+    under (none: the test's own `columns` argument). -#}
+{% macro since_checked_tests() -%}
+    {{ return({'unique_key_since_checked': none, 'person_id_is_collision_free': ['person_id', 'person_key']}) }}
+{%- endmacro %}
+
+
+{#- on-run-end: record this run's start for every test of since_checked_tests() that passed in it. -#}
 {% macro record_checked_through(results) -%}
     {{ return(adapter.dispatch('record_checked_through', 'yibao')(results)) }}
 {%- endmacro %}
@@ -67,9 +74,10 @@
     {%- set passed = [] -%}
     {%- for result in results -%}
         {%- set node = result.node -%}
-        {%- if node.resource_type == 'test' and node.test_metadata and node.test_metadata.name == 'unique_key_since_checked'
-              and result.status == 'pass' -%}
-            {%- do passed.append(checked_key(node.attached_node.split('.')[-1], node.test_metadata.kwargs['columns'])) -%}
+        {%- set name = node.test_metadata.name if node.resource_type == 'test' and node.test_metadata else none -%}
+        {%- if name in since_checked_tests() and result.status == 'pass' -%}
+            {%- set columns = since_checked_tests()[name] or node.test_metadata.kwargs['columns'] -%}
+            {%- do passed.append(checked_key(node.attached_node.split('.')[-1], columns)) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if passed -%}

@@ -77,3 +77,33 @@ def test_a_duplicate_written_after_the_last_pass_fails_until_it_is_gone(clean_ci
         assert key_test(city) == 0  # a tenth written: only their keys are checked
         write(city, rewrite.format(later.format(KEY)), 30)
         assert key_test(city) != 0  # three tenths: the whole table
+
+
+def test_a_person_id_shared_by_two_pseudonyms_is_found_by_the_scoped_collision_test(clean_city, tmp_path):
+    """person_id_is_collision_free checks the person_ids written since its last pass, and the roster's, against every
+    row: a collision written after the pass fails it, one from before it is left to that pass, and with no pass
+    recorded every person_id is checked."""
+    city = tmp_path / "city"
+    shutil.copytree(clean_city, city)
+    key = "stg_psn_info(person_id,person_key)"
+    select = ["--select", "test_name:person_id_is_collision_free", "--quiet"]
+    con = duck(city)
+    try:
+        passed = con.execute("select written_through from ops.checked_through where checked_key = ?", [key]).fetchone()
+    finally:
+        con.close()
+    assert passed is not None  # the build's test passed and recorded the run
+    # another number whose pseudonym differs but whose person_id is an existing person's
+    collision = (
+        "insert into staging.stg_psn_info select * replace (psn_no || 'X' as psn_no, person_key || 'X' as person_key, "
+        "{} as _written_at) from staging.stg_psn_info limit 1"
+    )
+    write(city, collision.format("(select max(written_through) from ops.checked_through) + interval 1 minute"))
+    with data_env(city):
+        assert dbt("test", *select, capture=True).returncode != 0
+        write(city, "delete from staging.stg_psn_info where psn_no like '%X'")
+        assert dbt("test", *select, capture=True).returncode == 0
+        write(city, collision.format("timestamp '2000-01-01'"))
+        assert dbt("test", *select, capture=True).returncode == 0  # before the last pass: that pass checked it
+        write(city, "delete from ops.checked_through where checked_key = ?", key)
+        assert dbt("test", *select, capture=True).returncode != 0  # no pass recorded: every person_id
