@@ -49,8 +49,9 @@ where version_rank = 1
 {#- On DuckDB the versions are ranked on their key and order columns alone, and only the winners are read whole, by
     rowid. A window over the whole rows carries every column through its sort: the full dedupe of 11.5 M settlements
     of 40 columns took 14.4 s that way against 9.3 s this way (docs/PERFORMANCE.md). In a nightly it also keeps
-    DuckDB from reading every column of every row before the semi-join on the touched keys (macros/rows_where.sql).
-    `relation` must be a table. -#}
+    DuckDB from reading every column of every row before the semi-join on the touched keys.
+    `relation` must be a table that nothing deletes from while the run reads it: the raw extracts, which only ingest
+    appends to, before dbt runs. A table rewritten during the run lost rows read this way (macros/rows_where.sql). -#}
 {% macro duckdb__ranked_latest(relation, key_columns, order_by, condition) -%}
 select
     winners.*,
