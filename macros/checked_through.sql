@@ -111,3 +111,18 @@
     {%- set value = found.columns[0].values()[0] -%}
     {{ return(value if value else none) }}
 {%- endmacro %}
+
+
+{#- checked_through, or none when the rows written since are a quarter of the model or more (a --full-refresh of an
+    existing warehouse): joining that many keys back to the table costs far more than checking every row. -#}
+{% macro checked_through_unless_most_written(model, columns) -%}
+    {%- set since = checked_through(model, columns) -%}
+    {%- if since is not none and execute -%}
+        {%- set counts = run_query(
+            "select sum(case when _written_at > " ~ timestamp_literal(since) ~ " then 1 else 0 end), count(*) from "
+            ~ model) -%}
+        {%- set written, stored = counts.rows[0][0] or 0, counts.rows[0][1] or 0 -%}
+        {%- if written * 4 >= stored %}{% set since = none %}{% endif -%}
+    {%- endif -%}
+    {{ return(since) }}
+{%- endmacro %}

@@ -10,14 +10,7 @@
     A null person_id shared by many pseudonyms means a warehouse built before person_id existed: its incremental
     models kept their old rows; run `yibao build --full-refresh` once. -#}
 {% test person_id_is_collision_free(model, roster) %}
-{%- set since = yibao.checked_through(model, ['person_id', 'person_key']) %}
-{%- if since is not none and execute %}
-    {%- set counts = run_query(
-        "select sum(case when _written_at > " ~ yibao.timestamp_literal(since) ~ " then 1 else 0 end), count(*) from "
-        ~ model) %}
-    {%- set written, stored = counts.rows[0][0] or 0, counts.rows[0][1] or 0 %}
-    {%- if written * 4 >= stored %}{% set since = none %}{% endif %}
-{%- endif %}
+{%- set since = yibao.checked_through_unless_most_written(model, ['person_id', 'person_key']) %}
 with keys as (
     select
         person_id,

@@ -4,14 +4,7 @@
 {#- When the run wrote a quarter of the table or more (a --full-refresh of an existing warehouse), joining those keys
     back to the table costs far more than grouping every row: then the whole table is checked (docs/PERFORMANCE.md). -#}
 {% test unique_key_since_checked(model, columns) %}
-{%- set since = yibao.checked_through(model, columns) %}
-{%- if since is not none and execute %}
-    {%- set counts = run_query(
-        "select sum(case when _written_at > " ~ yibao.timestamp_literal(since) ~ " then 1 else 0 end), count(*) from "
-        ~ model) %}
-    {%- set written, stored = counts.rows[0][0] or 0, counts.rows[0][1] or 0 %}
-    {%- if written * 4 >= stored %}{% set since = none %}{% endif %}
-{%- endif %}
+{%- set since = yibao.checked_through_unless_most_written(model, columns) %}
 {%- if since is none %}
 {{ test_unique_combination_of_columns(model, columns) }}
 {%- else %}
