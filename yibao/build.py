@@ -135,7 +135,7 @@ def build_and_publish(extra: list[str] | None = None) -> int:
         manifest = paths.data_dir() / "dbt" / "target" / "manifest.json"
         if rc == 0 and manifest.exists():  # a nightly after this build need not load the seeds again (seeds.py)
             nodes = seeds.graph(json.loads(manifest.read_text(encoding="utf-8")))
-            seeds.record_if_tested(con, manifest.parent, nodes, run.run_id)
+            seeds.record_if_tested(con, seeds.fingerprint(), manifest.parent, nodes, run.run_id)
         run.exceptions_by_rule = exceptions_by_rule(con)
         run.finish(
             "failed" if rc else "warning" if run.tests_warned else "success",

@@ -84,15 +84,20 @@ def pending_files(landing: Path, db: Path) -> list[str]:
         con.close()
 
 
+def seeds_unchanged_since(db: Path, current: str) -> str | None:
+    """When a build loaded and tested the seeds of fingerprint `current`, if they are all still there (seeds.py)."""
+    if not db.exists():
+        return None
+    con = connect(db, read_only=True)
+    try:
+        return seeds.loaded_unchanged(con, current)
+    finally:
+        con.close()
+
+
 def seeds_plan(db: Path) -> str:
     """What the build would do with the seeds, for --dry-run."""
-    since = None
-    if db.exists():
-        con = connect(db, read_only=True)
-        try:
-            since = seeds.loaded_unchanged(con, seeds.fingerprint())
-        finally:
-            con.close()
+    since = seeds_unchanged_since(db, seeds.fingerprint())
     if since:
         return f"the seeds unchanged since the build of {since}, not loaded again"
     return "with the seeds loaded and tested: no build has loaded these seeds, or a seed table is missing"
@@ -158,12 +163,8 @@ def _run(data: Path, db: Path) -> int:
         problems += [n.line().splitlines()[0] for n in report.notices]  # held deliveries, misnamed folders, ...
         if parse_error is not None:
             raise parse_error
-        con = connect(db)
-        try:
-            ensure_tables(con)
-            seeds_since = seeds.loaded_unchanged(con, seeds.fingerprint())
-        finally:
-            con.close()
+        seeds_now = seeds.fingerprint()
+        seeds_since = seeds_unchanged_since(db, seeds_now)
         build_args = ["build", "--quiet", "--exclude-resource-type", "unit_test"]
         if seeds_since:
             # cautious: a test on a model and a seed still runs; only the tests on seeds alone are left out
@@ -202,7 +203,8 @@ def _run(data: Path, db: Path) -> int:
         try:
             ensure_tables(con)
             if not seeds_since:
-                seeds.record_if_tested(con, data / "dbt" / "target", seeds.graph(session.runner.manifest), run.run_id)
+                nodes = seeds.graph(session.runner.manifest)
+                seeds.record_if_tested(con, seeds_now, data / "dbt" / "target", nodes, run.run_id)
             run.exceptions_by_rule = exceptions_by_rule(con)
             as_of = (
                 con.execute("select max(as_of_date) from core.int_calendar__months").fetchone()[0] if rc == 0 else None

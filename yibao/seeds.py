@@ -94,15 +94,18 @@ def all_loaded_and_passed(results: list[dict], nodes: dict[str, list[str]]) -> b
     return all(status.get(uid) == "success" for uid in seeds) and all(status.get(uid) == "pass" for uid in tests)
 
 
-def record_if_tested(con: duckdb.DuckDBPyConnection, target: Path, nodes: dict[str, list[str]], run_id: str) -> bool:
-    """Record the seeds' fingerprint if the dbt build whose results are in target/ loaded and tested them all."""
+def record_if_tested(
+    con: duckdb.DuckDBPyConnection, current: str, target: Path, nodes: dict[str, list[str]], run_id: str
+) -> bool:
+    """Record `current`, the fingerprint of the seeds the build used, if the dbt build whose results are in target/
+    loaded and tested them all."""
     run_results = target / "run_results.json"
     if not run_results.exists():
         return False
     results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
     if not all_loaded_and_passed(results, nodes):
         return False
-    record(con, fingerprint(), run_id)
+    record(con, current, run_id)
     return True
 
 
