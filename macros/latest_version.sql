@@ -4,11 +4,25 @@
     every version of those keys, so the latest still wins - for a delete+insert on the key. -#}
 {% macro latest_version(relation, key_columns, order_by, since_last_run=false) -%}
 {%- if since_last_run and is_incremental() -%}
-{{ yibao.ranked_latest(relation, key_columns, order_by,
-    'versioned.' ~ key_columns[0] ~ ' in (' ~ yibao.touched_keys(relation, key_columns) ~ ')') }}
+{{ yibao.latest_of_keys(relation, key_columns, order_by, yibao.touched_keys(relation, key_columns)) }}
 {%- else -%}
 {{ yibao.ranked_latest(relation, key_columns, order_by) }}
 {%- endif %}
+{%- endmacro %}
+
+
+{#- The order that makes a delivered version the latest: the source system's update time, then the later delivery, then
+    the later row of the file. Staging's dedupe and the facts' nightly reads rank by it. -#}
+{% macro latest_first() -%}
+updt_time desc, _delivery_date desc, _row_number desc
+{%- endmacro %}
+
+
+{#- The latest delivered version of each key of `relation` that `keys` (a select of key_columns[0]) names, every column:
+    for the few keys a nightly touched. fct_settlement and fct_contribution read their night's rows this way from the
+    raw extract; their staging views rank the same way, but over every key. -#}
+{% macro latest_of_keys(relation, key_columns, order_by, keys) -%}
+{{ yibao.ranked_latest(relation, key_columns, order_by, 'versioned.' ~ key_columns[0] ~ ' in (' ~ keys ~ ')') }}
 {%- endmacro %}
 
 

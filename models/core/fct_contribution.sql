@@ -2,12 +2,18 @@
 -- money is booked in the month of arvl_date, cash basis (DESIGN §4 booking rules)
 {{ config(**yibao.incremental_config('clct_id')) }}
 
+-- depends_on: {{ source('raw', 'clct') }}
 with contributions as (
     {% if is_incremental() %}
-    -- new lines, and lines whose person record was loaded since (it can change their person_id)
-    {{ yibao.rows_where(ref('stg_clct'),
-        "_loaded_at > (select max(stored._loaded_at) from " ~ this ~ " as stored)
-        or psn_no in (
+    -- the lines a version of which was loaded since the last run, and the stored lines of person records loaded since
+    -- (they can change their person_id): read straight from raw.clct, ranked as stg_clct ranks them
+    -- (macros/latest_version.sql), but for these keys only; stg_clct is a view that ranks every key
+    {{ yibao.latest_of_keys(source('raw', 'clct'), ['clct_id'], yibao.latest_first(),
+        "select loaded.clct_id from " ~ source('raw', 'clct') ~ " as loaded
+        where loaded._loaded_at > (select max(stored._loaded_at) from " ~ this ~ " as stored)
+        union
+        select stored.clct_id from " ~ this ~ " as stored
+        where stored.psn_no in (
             select info.psn_no from " ~ ref('stg_psn_info') ~ " as info
             where info._loaded_at > (select max(stored._loaded_at) from " ~ this ~ " as stored)
         )") }}

@@ -4,15 +4,14 @@
 -- med_group rolls the raw med_type up by its first two digits, so 26 or a local 2101 is inpatient (DESIGN §2)
 {{ config(**yibao.incremental_config('setl_id')) }}
 
--- stg_setl is read by each CTE that needs it, not through one select-* CTE: a CTE used three times is
--- materialised whole, which cost 4 s a night at 2 M persons for a delivery of a few thousand rows.
+-- depends_on: {{ source('raw', 'setl') }}
 {% if is_incremental() %}
-with new_rows as (
+-- A nightly reads its rows straight from raw.setl, ranked as stg_setl ranks them (macros/latest_version.sql), but for
+-- the touched keys only: stg_setl is a view that ranks every version of every key.
+with loaded as (  -- the keys a version of which was loaded since the last run
     select
-        setl_id,
-        init_setl_id,
-        refd_setl_flag
-    from {{ ref('stg_setl') }}
+        setl_id
+    from {{ source('raw', 'setl') }}
     where _loaded_at > (select max(stored._loaded_at) from {{ this }} as stored)
 ),
 
@@ -22,24 +21,48 @@ new_persons as (
     where _loaded_at > (select max(stored._loaded_at) from {{ this }} as stored)
 ),
 
--- new rows, originals whose reversal just arrived (their is_reversed flag changes), rows of new person records
+-- the keys judged again: those loaded; the originals that any version of a loaded reversal names, now or before (their
+-- is_reversed can change either way); the stored rows of re-delivered persons
+scope as (
+    select setl_id from loaded
+    union
+    select versions.init_setl_id
+    from {{ source('raw', 'setl') }} as versions
+    where versions.setl_id in (select setl_id from loaded)
+        and versions.refd_setl_flag = '1'
+        and versions.init_setl_id is not null
+    union
+    select stored.setl_id
+    from {{ this }} as stored
+    where stored.psn_no in (select psn_no from new_persons)
+),
+
 settlements as (
-    {{ yibao.rows_where(ref('stg_setl'),
-        "setl_id in (select setl_id from new_rows)
-        or setl_id in (select init_setl_id from new_rows where refd_setl_flag = '1')
-        or psn_no in (select psn_no from new_persons)") }}
+    {{ yibao.latest_of_keys(source('raw', 'setl'), ['setl_id'], yibao.latest_first(), 'select setl_id from scope') }}
+),
+
+-- originals reversed by a valid reversal: among the keys judged again, as delivered; elsewhere, as stored
+reversed as (
+    select init_setl_id as setl_id
+    from settlements
+    where refd_setl_flag = '1' and vali_flag = '1' and init_setl_id is not null
+    union
+    select stored.init_setl_id
+    from {{ this }} as stored
+    where stored.is_reversal and stored.is_valid and stored.init_setl_id is not null
+        and not exists (select 1 from scope where scope.setl_id = stored.setl_id)
 ),
 {% else %}
 with settlements as (
     select * from {{ ref('stg_setl') }}
 ),
-{% endif %}
 
 reversed as (
     select distinct init_setl_id as setl_id
     from {{ ref('stg_setl') }}
     where refd_setl_flag = '1' and vali_flag = '1' and init_setl_id is not null
 ),
+{% endif %}
 
 persons as (
     select

@@ -3,7 +3,7 @@
 {{ config(**yibao.incremental_config(['card_no', 'psn_no'])) }}
 
 with latest as (
-    {{ latest_version(source('raw', 'psn_card'), ['card_no', 'psn_no'], 'updt_time desc, _delivery_date desc, _row_number desc', since_last_run=true) }}
+    {{ latest_version(source('raw', 'psn_card'), ['card_no', 'psn_no'], yibao.latest_first(), since_last_run=true) }}
 )
 
 select

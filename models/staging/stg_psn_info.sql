@@ -2,7 +2,7 @@
 {{ config(**yibao.incremental_config('psn_no')) }}
 
 with latest as (
-    {{ latest_version(source('raw', 'psn_info'), ['psn_no'], 'updt_time desc, _delivery_date desc, _row_number desc', since_last_run=true) }}
+    {{ latest_version(source('raw', 'psn_info'), ['psn_no'], yibao.latest_first(), since_last_run=true) }}
 )
 
 select

@@ -1,8 +1,12 @@
 -- 结算信息: the latest version of each setl_id, as delivered.
-{{ config(**yibao.incremental_config('setl_id')) }}
+-- A view: the latest version of every key, ranked afresh from raw on each read. A table here was a second copy
+-- of the city's widest extract, written in full by every full build (fct_settlement is the copy the warehouse
+-- reads); a nightly's fact reads only the keys its delivery touched, through the same ranking
+-- (macros/latest_version.sql, latest_of_keys). docs/PERFORMANCE.md, issue 14, eleventh part.
+{{ config(materialized='view') }}
 
 with latest as (
-    {{ latest_version(source('raw', 'setl'), ['setl_id'], 'updt_time desc, _delivery_date desc, _row_number desc', since_last_run=true) }}
+    {{ latest_version(source('raw', 'setl'), ['setl_id'], yibao.latest_first()) }}
 )
 
 select
@@ -45,6 +49,5 @@ select
     _file,
     _delivery_date,
     _row_number,
-    _loaded_at,
-    {{ yibao.written_at() }} as _written_at
+    _loaded_at
 from latest
