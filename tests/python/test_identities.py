@@ -121,6 +121,14 @@ def test_city_totals_reconcile_with_the_ledger_and_fail_when_they_do_not(city_co
             "and month_end = '{m4}' and entry_type = 'settlement_expenditure'",
         ),
         (
+            "facts_hold_every_delivered_key",  # a delivered settlement lost between raw and the fact
+            "delete from core.fct_settlement where setl_id = (select max(setl_id) from core.fct_settlement)",
+        ),
+        (
+            "facts_hold_every_delivered_key",  # a delivered contribution line lost between raw and the fact
+            "delete from core.fct_contribution where clct_id = (select min(clct_id) from core.fct_contribution)",
+        ),
+        (
             "city_rows_reconcile_with_facts",  # a city coverage cell no longer equals the person-months
             "update marts.rpt_coverage_monthly set insured_resident = insured_resident + 1 "
             "where admdvs = '230800' and month_end = '{m4}'",
@@ -136,7 +144,14 @@ def test_city_totals_reconcile_with_the_ledger_and_fail_when_they_do_not(city_co
             "where admdvs = '230800' and month_end = '{m4}'",
         ),
     ],
-    ids=["ledger_vs_delivered", "coverage_city_vs_facts", "reimbursement_city_vs_facts", "kpop_city_vs_counties"],
+    ids=[
+        "ledger_vs_delivered",
+        "settlement_lost",
+        "contribution_lost",
+        "coverage_city_vs_facts",
+        "reimbursement_city_vs_facts",
+        "kpop_city_vs_counties",
+    ],
 )
 def test_fact_reconciliations_fail_on_a_corrupted_cell(city_copy, test, corruption):
     assert not reconcile_fails(city_copy, test), f"{test} fails on the uncorrupted city"
