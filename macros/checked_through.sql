@@ -55,9 +55,10 @@
 
 
 {#- The tests that check only what was written since they last passed, each with the columns its pass is recorded
-    under (none: the test's own `columns` argument). -#}
+    under (none: the test's own `columns` argument, or for holds_every_delivered_key its `column` and 'delivered'). -#}
 {% macro since_checked_tests() -%}
-    {{ return({'unique_key_since_checked': none, 'person_id_is_collision_free': ['person_id', 'person_key']}) }}
+    {{ return({'unique_key_since_checked': none, 'person_id_is_collision_free': ['person_id', 'person_key'],
+               'holds_every_delivered_key': none}) }}
 {%- endmacro %}
 
 
@@ -76,7 +77,9 @@
         {%- set node = result.node -%}
         {%- set name = node.test_metadata.name if node.resource_type == 'test' and node.test_metadata else none -%}
         {%- if name in since_checked_tests() and result.status == 'pass' -%}
-            {%- set columns = since_checked_tests()[name] or node.test_metadata.kwargs['columns'] -%}
+            {%- set kwargs = node.test_metadata.kwargs -%}
+            {#- holds_every_delivered_key: recorded apart from the model's key test, as model(key,delivered) -#}
+            {%- set columns = since_checked_tests()[name] or kwargs.get('columns') or [kwargs['column'], 'delivered'] -%}
             {%- do passed.append(checked_key(node.attached_node.split('.')[-1], columns)) -%}
         {%- endif -%}
     {%- endfor -%}
