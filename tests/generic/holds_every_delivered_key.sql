@@ -7,17 +7,27 @@
     since, which this test sees. When the run wrote a quarter of the model or more (a --full-refresh), every key is
     checked. With nothing recorded (a new warehouse, another engine), every key is checked.
     It reads raw, not the staging views (stg_setl, stg_clct), whose full ranking would cost seconds a night. -#}
+{#- The keys delivered (since the pass) come first, and the model is read only for them: an anti join on the whole
+    model hashed its 11 M keys every night (0.77 s against 0.17 s at 2 M persons). -#}
 {% test holds_every_delivered_key(model, column, delivered) %}
 {%- set since = yibao.checked_through_unless_most_written(model, [column, 'delivered']) %}
-select distinct
-    rows_delivered.{{ column }} as missing_key
-from {{ delivered }} as rows_delivered
-where not exists (
-    select 1 from {{ model }} as stored
-    where stored.{{ column }} = rows_delivered.{{ column }}
-)
-{%- if since is not none %}
+with delivered_keys as (
+    select distinct rows_delivered.{{ column }}
+    from {{ delivered }} as rows_delivered
+    {%- if since is not none %}
     -- the rows loaded since the last pass, at {{ since }}
-    and rows_delivered._loaded_at > {{ yibao.timestamp_literal(since) }}
-{%- endif %}
+    where rows_delivered._loaded_at > {{ yibao.timestamp_literal(since) }}
+    {%- endif %}
+),
+
+stored as (
+    select {{ column }} from {{ model }}
+    where {{ column }} in (select {{ column }} from delivered_keys)
+)
+
+select delivered_keys.{{ column }} as missing_key
+from delivered_keys
+left join stored
+    on delivered_keys.{{ column }} = stored.{{ column }}
+where stored.{{ column }} is null
 {% endtest %}
