@@ -67,7 +67,12 @@ class Bench:
         m = run_measured(
             [sys.executable, "-m", module, *args], env, data / "bench_logs" / f"{name}.log", cwd=PROJECT_DIR
         )
-        run.stages[name] = dict(seconds=m.seconds, peak_rss_gb=round(m.peak_rss_gb, 2), returncode=m.returncode)
+        run.stages[name] = dict(
+            seconds=m.seconds,
+            peak_rss_gb=round(m.peak_rss_gb, 2),
+            returncode=m.returncode,
+            sync_before_seconds=m.sync_seconds,
+        )
         self.echo(f"  {name:<12} {m.seconds:>8.1f} s  {m.peak_rss_gb:>6.2f} GB peak RSS")
         if m.returncode != 0:
             raise UserError(

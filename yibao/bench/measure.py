@@ -1,8 +1,15 @@
 """Run one bench stage as a child process and measure it: wall time and the peak resident memory
-(RSS) of the whole process tree (the stage, its dbt or worker children, and theirs), sampled often."""
+(RSS) of the whole process tree (the stage, its dbt or worker children, and theirs), sampled often.
+
+Each stage starts on a synced disk. The page cache is kept (a nightly reads a warm warehouse), but the dirty pages
+the stage before left are written out first, untimed: at about 400 MB/s here, the 10 GB that generate and ingest
+write at 2 M persons took the kernel some 25 s to write back, and that writeback slowed whichever stage came next
+(the build of a copy of the same ingested warehouse took 79 s against 110 s in the bench; docs/PERFORMANCE.md, issue
+14, eleventh part). A stage's own writes, and its own fsyncs, are timed as before."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import threading
 import time
@@ -20,6 +27,7 @@ class Measured:
     peak_rss_bytes: int
     returncode: int
     log: Path
+    sync_seconds: float = 0.0
 
     @property
     def peak_rss_gb(self) -> float:
@@ -39,6 +47,9 @@ def tree_rss(root: psutil.Process) -> int:
 def run_measured(cmd: list[str], env: dict[str, str], log: Path, cwd: Path | None = None) -> Measured:
     """Run cmd with stdout and stderr to `log`; return its wall time and the tree's peak RSS."""
     log.parent.mkdir(parents=True, exist_ok=True)
+    synced = time.perf_counter()
+    os.sync()  # untimed: the writeback the stage before left (module docstring)
+    sync_seconds = time.perf_counter() - synced
     peak = 0
     with open(log, "w", encoding="utf-8") as out:
         t0 = time.perf_counter()
@@ -61,4 +72,4 @@ def run_measured(cmd: list[str], env: dict[str, str], log: Path, cwd: Path | Non
         seconds = time.perf_counter() - t0
         done.set()
         sampler.join()
-    return Measured(round(seconds, 2), peak, rc, log)
+    return Measured(round(seconds, 2), peak, rc, log, round(sync_seconds, 2))
