@@ -1,11 +1,10 @@
 """Run one bench stage as a child process and measure it: wall time and the peak resident memory
 (RSS) of the whole process tree (the stage, its dbt or worker children, and theirs), sampled often.
 
-Each stage starts on a synced disk. The page cache is kept (a nightly reads a warm warehouse), but the dirty pages
-the stage before left are written out first, untimed: at about 400 MB/s here, the 10 GB that generate and ingest
-write at 2 M persons took the kernel some 25 s to write back, and that writeback slowed whichever stage came next
-(the build of a copy of the same ingested warehouse took 79 s against 110 s in the bench; docs/PERFORMANCE.md, issue
-14, eleventh part). A stage's own writes, and its own fsyncs, are timed as before."""
+Each stage starts on a synced disk (os.sync, untimed), so the writes a stage leaves for the kernel to write back are
+not billed to the next. The page cache is kept: a nightly reads a warm warehouse. In the 2026-12-06 runs the sync
+took at most 1 s (before ingest, after generate's CSVs; 0.01 s before the build, since ingest ends on a checkpoint),
+so it is hygiene, not what moved a figure (docs/PERFORMANCE.md, issue 14, eleventh part)."""
 
 from __future__ import annotations
 
