@@ -46,7 +46,7 @@ $(SPARK_STAMP): $(STAMP) requirements-spark.lock
 spark-test: $(SPARK_STAMP)
 	$(BIN)/python -m pytest tests/spark -s
 
-## bench: time every stage on a full-size city (2 M persons, three nightlies; about half an hour) and update docs/PERFORMANCE.md
+## bench: time every stage on a full-size city (2 M persons, three nightlies; about seven minutes) and update docs/PERFORMANCE.md
 bench: $(STAMP)
 	$(BIN)/yibao bench --write-doc
 
