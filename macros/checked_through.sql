@@ -54,11 +54,22 @@
 {%- endmacro %}
 
 
-{#- The tests that check only what was written since they last passed, each with the columns its pass is recorded
-    under (none: the test's own `columns` argument, or for holds_every_delivered_key its `column` and 'delivered'). -#}
+{#- The tests that check only what was written since they last passed. -#}
 {% macro since_checked_tests() -%}
-    {{ return({'unique_key_since_checked': none, 'person_id_is_collision_free': ['person_id', 'person_key'],
-               'holds_every_delivered_key': none}) }}
+    {{ return(['unique_key_since_checked', 'person_id_is_collision_free', 'holds_every_delivered_key']) }}
+{%- endmacro %}
+
+
+{#- The columns a pass of such a test is recorded under, from its arguments: the key test's own `columns`; the
+    collision test's person_id and person_key; the completeness test's `column` and 'delivered', apart from the key
+    test on the same column. The record hook, the collision test and the completeness test take them from here. -#}
+{% macro checked_columns(test_name, kwargs) -%}
+    {%- if test_name == 'person_id_is_collision_free' -%}
+        {{ return(['person_id', 'person_key']) }}
+    {%- elif test_name == 'holds_every_delivered_key' -%}
+        {{ return([kwargs['column'], 'delivered']) }}
+    {%- endif -%}
+    {{ return(kwargs['columns']) }}
 {%- endmacro %}
 
 
@@ -77,9 +88,7 @@
         {%- set node = result.node -%}
         {%- set name = node.test_metadata.name if node.resource_type == 'test' and node.test_metadata else none -%}
         {%- if name in since_checked_tests() and result.status == 'pass' -%}
-            {%- set kwargs = node.test_metadata.kwargs -%}
-            {#- holds_every_delivered_key: recorded apart from the model's key test, as model(key,delivered) -#}
-            {%- set columns = since_checked_tests()[name] or kwargs.get('columns') or [kwargs['column'], 'delivered'] -%}
+            {%- set columns = checked_columns(name, node.test_metadata.kwargs) -%}
             {%- do passed.append(checked_key(node.attached_node.split('.')[-1], columns)) -%}
         {%- endif -%}
     {%- endfor -%}

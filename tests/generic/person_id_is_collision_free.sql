@@ -10,7 +10,8 @@
     A null person_id shared by many pseudonyms means a warehouse built before person_id existed: its incremental
     models kept their old rows; run `yibao build --full-refresh` once. -#}
 {% test person_id_is_collision_free(model, roster) %}
-{%- set since = yibao.checked_through_unless_most_written(model, ['person_id', 'person_key']) %}
+{%- set since = yibao.checked_through_unless_most_written(
+    model, yibao.checked_columns('person_id_is_collision_free', {})) %}
 with keys as (
     select
         person_id,
