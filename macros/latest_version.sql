@@ -26,7 +26,7 @@ updt_time desc, _delivery_date desc, _row_number desc
 {%- endmacro %}
 
 
-{#- The keys loaded since the model's last run: a select of key_columns[0]. -#}
+{#- The keys loaded since the model's last run (by the _loaded_at it stores): a select of key_columns[0]. -#}
 {% macro touched_keys(relation, key_columns) -%}
 select touched.{{ key_columns[0] }} from {{ relation }} as touched
 where touched._loaded_at > (select max(staged._loaded_at) from {{ this }} as staged)

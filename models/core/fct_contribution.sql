@@ -9,8 +9,7 @@ with contributions as (
     -- (they can change their person_id): read straight from raw.clct, ranked as stg_clct ranks them
     -- (macros/latest_version.sql), but for these keys only; stg_clct is a view that ranks every key
     {{ yibao.latest_of_keys(source('raw', 'clct'), ['clct_id'], yibao.latest_first(),
-        "select loaded.clct_id from " ~ source('raw', 'clct') ~ " as loaded
-        where loaded._loaded_at > (select max(stored._loaded_at) from " ~ this ~ " as stored)
+        yibao.touched_keys(source('raw', 'clct'), ['clct_id']) ~ "
         union
         select stored.clct_id from " ~ this ~ " as stored
         where stored.psn_no in (

@@ -9,10 +9,7 @@
 -- A nightly reads its rows straight from raw.setl, ranked as stg_setl ranks them (macros/latest_version.sql), but for
 -- the touched keys only: stg_setl is a view that ranks every version of every key.
 with loaded as (  -- the keys a version of which was loaded since the last run
-    select
-        setl_id
-    from {{ source('raw', 'setl') }}
-    where _loaded_at > (select max(stored._loaded_at) from {{ this }} as stored)
+    {{ yibao.touched_keys(source('raw', 'setl'), ['setl_id']) }}
 ),
 
 -- person records loaded since the last run: they can change their settlements' person_id
