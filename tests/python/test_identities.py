@@ -136,12 +136,7 @@ def test_city_totals_reconcile_with_the_ledger_and_fail_when_they_do_not(city_co
             "where admdvs = '230800' and month_end = '{m4}'",
         ),
     ],
-    ids=[
-        "ledger_vs_delivered",
-        "coverage_city_vs_facts",
-        "reimbursement_city_vs_facts",
-        "kpop_city_vs_counties",
-    ],
+    ids=["ledger_vs_delivered", "coverage_city_vs_facts", "reimbursement_city_vs_facts", "kpop_city_vs_counties"],
 )
 def test_fact_reconciliations_fail_on_a_corrupted_cell(city_copy, test, corruption):
     assert not reconcile_fails(city_copy, test), f"{test} fails on the uncorrupted city"

@@ -5,8 +5,9 @@
 --   cvlserv_pay -> 320100; hifmi_pay -> 390200; maf_pay -> 610100; acct_pay -> 310200 (hifes_pay, oth_pay: none);
 --   contributions: clct_amt - acct_crdt_amt -> the insutype's pooled fund, acct_crdt_amt -> 310200.
 -- Settlements are booked by the month of setl_time, contributions by the month of arvl_date; void rows count nowhere.
--- That the facts hold every delivered settlement and contribution line is facts_hold_every_delivered_key's check; it
--- read staging before stg_setl and stg_clct became views, whose full ranking cost about 5 s of a nightly at 2 M.
+-- That the facts hold every delivered settlement and contribution line is holds_every_delivered_key's check (on each
+-- fact); this test read staging before stg_setl and stg_clct became views, whose full ranking cost about 5 s of a
+-- nightly at 2 M.
 {{ config(severity='error', tags=['warehouse_identity']) }}
 
 -- Each side is summed per county, scheme and month before the fund mapping (sums are linear, so this is exact): six
