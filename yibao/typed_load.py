@@ -80,11 +80,12 @@ def stage(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded, delive
             f"{DELIVERY_TOLERANCE_DAYS} day)' end"
         )
     problems += code_set_sql(extract, lambda col: f"nullif(trim({col}), '')")
-    # No window numbers the rows: DuckDB keeps a table's insertion order (preserve_insertion_order), so the
-    # rowid of a row in _parsed is its place in the file. A row_number() over the scan cost a third of the
-    # load (18 of 49 s for 11 M settlements), being one thread over the whole file. Rowids count from 0 only
-    # in a committed table: inside an open transaction they are transaction-local, so stage() runs outside
-    # the load's transaction, and checks.
+    # A row's data-row number is its rowid in _parsed + 1: the file is read by one thread (parallel = false), so
+    # rows reach _parsed in file order. DuckDB's parallel reader does not keep that order in the rowids, even
+    # with preserve_insertion_order: a 10,000-person city's settlement file came out with 57,146 of its 84,233
+    # rows numbered as another (issue 33; tests/python/test_lineage.py). Reading on one thread costs about 40 %
+    # of this step. Rowids count from 0 only in a committed table: inside an open transaction they are
+    # transaction-local, so stage() runs outside the load's transaction, and checks.
     con.execute("set preserve_insertion_order = true")
     con.execute(f"""
         create or replace temp table _parsed as
@@ -92,7 +93,7 @@ def stage(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded, delive
                concat_ws('; ', {", ".join(problems)}) as _reason,
                {type_errors} as {TYPE_ERRORS}
         from read_csv({sql_str(str(decoded.source))}, columns = {columns}, header = true, auto_detect = false,
-                      delim = ',', quote = '"', escape = '"', store_rejects = true,
+                      delim = ',', quote = '"', escape = '"', store_rejects = true, parallel = false,
                       rejects_table = '{rej}', rejects_scan = '{rej}_scan')
     """)
     # Data-row numbers of malformed lines (wrong field count, broken quoting), with the line itself.

@@ -85,12 +85,16 @@ def memory_limit() -> str:
 
 
 def connect(db: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """The warehouse, with the same memory limit as dbt's profile (profiles.yml), so a full-city load
+    """The warehouse, with the same memory limit and threads as dbt's profile (profiles.yml), so a full-city load
     stays within bounds and spills to DuckDB's default folder (<file>.tmp) rather than taking the machine."""
     db.parent.mkdir(parents=True, exist_ok=True)
     if db.exists() and not read_only and db.stat().st_mode & 0o077:  # made before files were owner-only
         db.chmod(0o600)
-    return duckdb.connect(str(db), read_only=read_only, config={"memory_limit": memory_limit()})
+    return duckdb.connect(
+        str(db),
+        read_only=read_only,
+        config={"memory_limit": memory_limit(), "threads": os.environ.get("YIBAO_THREADS", "2")},
+    )
 
 
 def raw_ddl(extract: str) -> str:
