@@ -5,12 +5,14 @@ dbt's target and log folders live under $YIBAO_DATA, so two data folders never s
 
 from __future__ import annotations
 
-import json
+import contextlib
+import io
 import os
 import secrets
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from . import paths
@@ -42,15 +44,41 @@ def dbt_env() -> dict[str, str]:
     return env
 
 
-# Every dbt command runs on this project with its own profiles.yml.
-PROJECT_ARGS = ["--project-dir", str(paths.PROJECT_DIR), "--profiles-dir", str(paths.PROJECT_DIR)]
+def project_args() -> list[str]:
+    """Every dbt command runs on the project with its own profiles.yml."""
+    project = str(paths.dbt_project_dir())
+    return ["--project-dir", project, "--profiles-dir", project]
+
+
+def ls_args(tests: bool) -> list[str]:
+    """What `dbt ls` lists when refresh.make_plan asks which nodes a selector picks: the models, seeds and snapshots,
+    or the data tests on them (every test with a parent among them)."""
+    kinds = ["test"] if tests else ["model", "seed", "snapshot"]
+    return ["--resource-type", *kinds, "--indirect-selection", "eager", "--output", "name", "--quiet"]
 
 
 def dbt(command: str, *args: str, capture: bool = False) -> subprocess.CompletedProcess:
     """Run one dbt command ("build", "docs generate") in a dbt process of its own."""
-    cmd = [str(Path(sys.executable).with_name("dbt")), *command.split(), *PROJECT_ARGS, *args]
+    cmd = [str(Path(sys.executable).with_name("dbt")), *command.split(), *project_args(), *args]
     paths.db_path().parent.mkdir(parents=True, exist_ok=True)
-    return subprocess.run(cmd, env=dbt_env(), cwd=paths.PROJECT_DIR, text=True, capture_output=capture)
+    return subprocess.run(cmd, env=dbt_env(), cwd=paths.dbt_project_dir(), text=True, capture_output=capture)
+
+
+def state_dir() -> Path:
+    """Where the stored project a build is compared with is written for `dbt --state` (refresh.py)."""
+    return paths.data_dir() / "dbt" / "state"
+
+
+def seed_names() -> list[str]:
+    return sorted(p.stem for p in (paths.dbt_project_dir() / "seeds").glob("*.csv"))
+
+
+def ls_in_process(selector: str, tests: bool = False) -> list[str]:
+    """The names of the nodes a selector picks against the stored state, from a dbt process of its own."""
+    done = dbt("ls", "--select", selector, "--state", str(state_dir()), *ls_args(tests), capture=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"dbt ls --select {selector} failed: {done.stdout[-2000:]}{done.stderr[-2000:]}")
+    return [line.strip() for line in done.stdout.splitlines() if line.strip()]
 
 
 class DbtSession:
@@ -62,15 +90,26 @@ class DbtSession:
 
         os.environ.update(dbt_env())  # the profile and the models read them through env_var()
         paths.db_path().parent.mkdir(parents=True, exist_ok=True)
-        parsed = dbtRunner().invoke(["parse", *PROJECT_ARGS, "--quiet"])
+        parsed = dbtRunner().invoke(["parse", *project_args(), "--quiet"])
         if not parsed.success:
             raise RuntimeError(f"dbt could not parse the project: {parsed.exception}")
         self.runner = dbtRunner(manifest=parsed.result)
 
     def run(self, command: str, *args: str) -> int:
         """One dbt command on the parsed project; 0 on success, 1 when a node failed, 2 when dbt itself did."""
-        result = self.runner.invoke([*command.split(), *PROJECT_ARGS, *args])
+        result = self.runner.invoke([*command.split(), *project_args(), *args])
         return 0 if result.success else 2 if result.exception else 1
+
+    def ls(self, selector: str, tests: bool = False) -> list[str]:
+        """The names of the nodes a selector picks against the stored state (refresh.make_plan); dbt ls prints
+        them too, which the log does not need."""
+        with contextlib.redirect_stdout(io.StringIO()):
+            result = self.runner.invoke(
+                ["ls", *project_args(), "--select", selector, "--state", str(state_dir()), *ls_args(tests)]
+            )
+        if not result.success:
+            raise RuntimeError(f"dbt ls --select {selector} failed: {result.exception}")
+        return list(result.result)
 
     def close(self) -> None:
         """Close the DuckDB connection dbt-duckdb keeps for the process, so the warehouse can be opened again
@@ -111,31 +150,61 @@ def build_on_spark(extra: list[str]) -> int:
     return rc
 
 
+def run_planned(
+    plan, base: list[str], skip_unchanged_seeds: bool, build: Callable[[list[str]], int]
+) -> tuple[int, tuple[int, int, int]]:
+    """Run the plan's dbt builds in order (refresh.Plan.steps); `build(args)` runs one `dbt build` and returns its
+    exit code. The full rebuild runs only after the incremental build succeeded: it reads what that build wrote.
+    Returns the first failure's exit code (0 when all succeeded) and the (passed, warned, failed) tests of all."""
+    from .runs import read_test_counts
+
+    counts = [0, 0, 0]
+    for args in plan.steps(base, skip_unchanged_seeds):
+        rc = build(args)
+        for i, n in enumerate(read_test_counts(paths.data_dir() / "dbt" / "target" / "run_results.json")):
+            counts[i] += n
+        if rc != 0:
+            return rc, tuple(counts)
+    return 0, tuple(counts)
+
+
 def build_and_publish(extra: list[str] | None = None) -> int:
     """`yibao build`: dbt build, a run record in ops.pipeline_runs, and on success a new published copy
     for the dashboards. A failed build leaves the last published data in place. With --target spark
-    (or spark_cluster) the build runs on Spark instead (build_on_spark)."""
-    from . import seeds
+    (or spark_cluster) the build runs on Spark instead (build_on_spark).
+
+    Every model whose seed, SQL or dbt changed since the last build is rebuilt in full, with everything downstream
+    of it (refresh.py). A build the caller narrows (--select, --exclude ...) runs as asked and records nothing."""
+    from . import refresh
     from .publish import publish
     from .runs import RunRecord, exceptions_by_rule, read_test_counts
     from .warehouse import connect, ensure_tables
 
-    if (target_of(extra or []) or "duckdb").startswith("spark"):
-        return build_on_spark(extra or [])
+    extra = extra or []
+    if (target_of(extra) or "duckdb").startswith("spark"):
+        return build_on_spark(extra)
     run = RunRecord("build")
+    partial = any(arg.split("=")[0] in refresh.SELECTING for arg in extra)
+    if partial or "--full-refresh" in extra:
+        plan = refresh.Plan(everything="--full-refresh asked for") if not partial else None
+    else:
+        plan = refresh.make_plan(paths.db_path(), state_dir(), ls_in_process, seed_names())
+    for line in plan.lines() if plan else ["a partial build (--select/--exclude): built as asked, nothing recorded"]:
+        print(f"yibao build: {line}")
     t0 = time.perf_counter()
-    rc = dbt_build(extra)
+    if plan is None:
+        rc = dbt_build(extra)
+        counts = read_test_counts(paths.data_dir() / "dbt" / "target" / "run_results.json")
+    else:
+        base = [arg for arg in extra if arg != "--full-refresh"]
+        rc, counts = run_planned(plan, base, False, lambda args: dbt_build(args))
     run.steps["dbt build"] = round(time.perf_counter() - t0, 1)
-    run.tests_passed, run.tests_warned, run.tests_failed = read_test_counts(
-        paths.data_dir() / "dbt" / "target" / "run_results.json"
-    )
+    run.tests_passed, run.tests_warned, run.tests_failed = counts
     con = connect(paths.db_path())
     try:
         ensure_tables(con)
-        manifest = paths.data_dir() / "dbt" / "target" / "manifest.json"
-        if rc == 0 and manifest.exists():  # a nightly after this build need not load the seeds again (seeds.py)
-            nodes = seeds.graph(json.loads(manifest.read_text(encoding="utf-8")))
-            seeds.record_if_tested(con, seeds.fingerprint(), manifest.parent, nodes, run.run_id)
+        if rc == 0 and plan is not None:  # what the stored tables are now built from
+            refresh.record(con, paths.data_dir() / "dbt" / "target" / "manifest.json", run.run_id)
         run.exceptions_by_rule = exceptions_by_rule(con)
         run.finish(
             "failed" if rc else "warning" if run.tests_warned else "success",

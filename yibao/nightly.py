@@ -2,8 +2,8 @@
 
 Steps: take the lock; ingest and validate new deliveries (while dbt parses the project); check source freshness; dbt build
 (incremental, with every data test; the unit tests check code, which a nightly does not change, so
-`make test` and `yibao build` run them, not the nightly; nor are the seeds loaded and tested again while they are
-as the last build loaded and tested them, yibao/seeds.py); publish the dashboard data; write the period's report files. Every run is recorded
+`make test` and `yibao build` run them, not the nightly; the seeds are loaded only when they changed, and a model
+whose seed, SQL or dbt changed is rebuilt in full with everything downstream of it, yibao/refresh.py); publish the dashboard data; write the period's report files. Every run is recorded
 in ops.pipeline_runs and logged to $YIBAO_DATA/logs/. A run killed at any step leaves the published
 data as it was, and the next run completes it: ingest is per-file transactional, incremental models
 pick up whatever is not in them yet, and publication happens only after a good build.
@@ -21,10 +21,10 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from . import paths, seeds
+from . import paths, refresh
 from .errors import UserError
 from .lock import run_lock
-from .runs import RunRecord, exceptions_by_rule, read_freshness, read_test_counts
+from .runs import RunRecord, exceptions_by_rule, read_freshness
 from .warehouse import connect, ensure_tables
 
 
@@ -84,23 +84,18 @@ def pending_files(landing: Path, db: Path) -> list[str]:
         con.close()
 
 
-def seeds_unchanged_since(db: Path, current: str) -> str | None:
-    """When a build loaded and tested the seeds of fingerprint `current`, if they are all still there (seeds.py)."""
+def refresh_plan(db: Path):
+    """What the build would rebuild in full, for --dry-run: a parse of the project compared with the stored one."""
+    from . import refresh
+    from .build import DbtSession, seed_names, state_dir
+
     if not db.exists():
-        return None
-    con = connect(db, read_only=True)
+        return refresh.Plan(everything="a new warehouse")
+    session = DbtSession()
     try:
-        return seeds.loaded_unchanged(con, current)
+        return refresh.make_plan(db, state_dir(), session.ls, seed_names())
     finally:
-        con.close()
-
-
-def seeds_plan(db: Path) -> str:
-    """What the build would do with the seeds, for --dry-run."""
-    since = seeds_unchanged_since(db, seeds.fingerprint())
-    if since:
-        return f"the seeds unchanged since the build of {since}, not loaded again"
-    return "with the seeds loaded and tested: no build has loaded these seeds, or a seed table is missing"
+        session.close()
 
 
 def nightly(dry_run: bool = False) -> int:
@@ -110,17 +105,17 @@ def nightly(dry_run: bool = False) -> int:
         print(f"nightly --dry-run: {len(pending)} delivered files not yet loaded" + (":" if pending else ""))
         for name in pending:
             print(f"  {name}")
-        print(
-            f"would then: check source freshness; dbt build (incremental, {seeds_plan(db)}); "
-            f"publish the dashboard data; write the period's report files to {paths.exports_dir()}"
-        )
+        print("would then: check source freshness; dbt build:")
+        for line in refresh_plan(db).lines():
+            print(f"  {line}")
+        print(f"publish the dashboard data; write the period's report files to {paths.exports_dir()}")
         return 0
     with run_lock(data, "nightly"):
         return _run(data, db)
 
 
 def _run(data: Path, db: Path) -> int:
-    from .build import DbtSession
+    from .build import DbtSession, run_planned, seed_names, state_dir
     from .export import export_period
     from .ingest import ingest
     from .publish import publish
@@ -163,16 +158,9 @@ def _run(data: Path, db: Path) -> int:
         problems += [n.line().splitlines()[0] for n in report.notices]  # held deliveries, misnamed folders, ...
         if parse_error is not None:
             raise parse_error
-        seeds_now = seeds.fingerprint()
-        seeds_since = seeds_unchanged_since(db, seeds_now)
-        build_args = ["build", "--quiet", "--exclude-resource-type", "unit_test"]
-        if seeds_since:
-            # cautious: a test on a model and a seed still runs; only the tests on seeds alone are left out
-            build_args += ["--exclude", "resource_type:seed", "--indirect-selection", "cautious"]
-            log(
-                f"  seeds: unchanged since the build of {seeds_since}, which loaded and tested them; "
-                "not loaded again, and their tests not run again"
-            )
+        plan = refresh.make_plan(db, state_dir(), session.ls, seed_names())
+        for line in plan.lines():
+            log(f"  {line}")
         step("source freshness", lambda: session.run("source freshness", "--quiet"))
         freshness = read_freshness(sources_json)
         if freshness is None or freshness[1]:
@@ -186,13 +174,16 @@ def _run(data: Path, db: Path) -> int:
         elif freshness and not freshness[1]:
             log("  source freshness: all fresh")
 
+        base = ["--quiet", "--exclude-resource-type", "unit_test"]
         try:
-            rc = step("dbt build", lambda: session.run(*build_args))
+            # the unchanged seeds are not loaded again, nor the tests on them alone (a test on a model and a seed
+            # still runs)
+            rc, counts = step(
+                "dbt build", lambda: run_planned(plan, base, True, lambda args: session.run("build", *args))
+            )
         finally:
             session.close()
-        run.tests_passed, run.tests_warned, run.tests_failed = read_test_counts(
-            data / "dbt" / "target" / "run_results.json"
-        )
+        run.tests_passed, run.tests_warned, run.tests_failed = counts
         log(f"  tests: {run.tests_passed} passed, {run.tests_warned} warned, {run.tests_failed} failed")
         if rc != 0:
             problems.append(
@@ -202,9 +193,8 @@ def _run(data: Path, db: Path) -> int:
         con = connect(db)
         try:
             ensure_tables(con)
-            if not seeds_since:
-                nodes = seeds.graph(session.runner.manifest)
-                seeds.record_if_tested(con, seeds_now, data / "dbt" / "target", nodes, run.run_id)
+            if rc == 0:  # what the stored tables are now built from
+                refresh.record(con, data / "dbt" / "target" / "manifest.json", run.run_id)
             run.exceptions_by_rule = exceptions_by_rule(con)
             as_of = (
                 con.execute("select max(as_of_date) from core.int_calendar__months").fetchone()[0] if rc == 0 else None

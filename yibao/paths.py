@@ -8,6 +8,11 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
+def dbt_project_dir() -> Path:
+    """The dbt project: this checkout's, or the folder YIBAO_DBT_PROJECT names (a test's changed copy)."""
+    return Path(os.environ.get("YIBAO_DBT_PROJECT", PROJECT_DIR)).resolve()
+
+
 def data_dir() -> Path:
     return Path(os.environ.get("YIBAO_DATA", "data")).resolve()
 

@@ -76,6 +76,15 @@ OPS_DDL = [
     )""",
     # The region the row names, when it names one of seeds/region.csv: its exception goes to that county.
     "alter table dq.quarantine_rows add column if not exists admdvs varchar",
+    # What the stored tables were built from: the parsed project (dbt's manifest.json) and the dbt versions of the
+    # last build whose full rebuilds all succeeded (refresh.py). One row.
+    """create table if not exists ops.build_state (
+        manifest varchar not null,
+        versions varchar not null,
+        recorded_at timestamp not null,
+        run_id varchar not null
+    )""",
+    "drop table if exists ops.seeds_loaded",  # replaced by ops.build_state
 ]
 
 

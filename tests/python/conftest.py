@@ -31,6 +31,45 @@ def data_env(data: Path):
                 os.environ[k] = v
 
 
+# What dbt reads of the checkout: a test's changed copy of these is a project of its own (YIBAO_DBT_PROJECT).
+DBT_PROJECT_PARTS = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "models",
+    "macros",
+    "seeds",
+    "snapshots",
+    "tests/generic",
+    "tests/warehouse",
+)
+
+
+@contextmanager
+def project_copy(folder: Path):
+    """A copy of the dbt project in `folder`, which dbt runs on for the duration of a block: a test changes a seed or
+    a model there, not in the checkout."""
+    import shutil
+
+    from yibao.paths import PROJECT_DIR
+
+    for part in DBT_PROJECT_PARTS:
+        source = PROJECT_DIR / part
+        (folder / part).parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, folder / part)
+        else:
+            shutil.copyfile(source, folder / part)
+    old = os.environ.get("YIBAO_DBT_PROJECT")
+    os.environ["YIBAO_DBT_PROJECT"] = str(folder)
+    try:
+        yield folder
+    finally:
+        if old is None:
+            os.environ.pop("YIBAO_DBT_PROJECT", None)
+        else:
+            os.environ["YIBAO_DBT_PROJECT"] = old
+
+
 def ingest_into(data: Path):
     return ingest(data / "landing", data / "warehouse" / "yibao.duckdb", data / "quarantine")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from yibao import seeds
+from yibao import refresh
 
 from conftest import duck
 
@@ -17,14 +17,15 @@ def test_dbt_build_passes(clean_city):
     assert bad == {}
 
 
-def test_a_build_records_the_seeds_it_loaded_and_tested(clean_city):
-    """So the next nightly need not load them again (yibao/seeds.py); test_nightly checks the nightly's side."""
+def test_a_build_records_what_it_was_built_from(clean_city):
+    """So the next build rebuilds in full only what changed since (yibao/refresh.py); test_refresh checks the rest."""
     con = duck(clean_city)
     try:
-        assert seeds.loaded_unchanged(con, seeds.fingerprint())
-        assert seeds.loaded_unchanged(con, "seeds of another checkout") is None
+        manifest, versions = refresh.stored(con)
     finally:
         con.close()
+    assert versions == refresh.dbt_versions()
+    assert "model.yibao.fct_settlement" in json.loads(manifest)["nodes"]
 
 
 def test_schemas_are_exactly_the_designed_ones(clean_city):

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import shutil
 
-from yibao.build import dbt_build
+from yibao.build import build_and_publish, dbt_build
+from yibao.nightly import nightly
 from yibao.synth import generate
 from yibao.synth.corrections import write_corrections, write_settlement_corrections
 
-from conftest import con_rows, data_env, duck, hold_back_deltas, ingest_into
+from conftest import con_rows, data_env, duck, hold_back_deltas, ingest_into, project_copy
 
 FACTS = {"core.fct_settlement": "setl_id", "core.fct_contribution": "clct_id"}
 # When a run loaded or first saw a row: they differ between a run per delivery and one run over all of them.
@@ -63,9 +64,9 @@ def test_incremental_build_equals_full_refresh(tmp_path):
     generate(persons=3000, seed=21, start="2025-01", end="2025-04", days=5, defect_rate=0.005, out=tmp_path)
     landing, held = tmp_path / "landing", tmp_path / "held"
     hold_back_deltas(tmp_path)
-    with data_env(tmp_path):
+    with data_env(tmp_path), project_copy(tmp_path / "project") as project:
         assert ingest_into(tmp_path).ok
-        assert dbt_build(["--quiet"]) == 0
+        assert build_and_publish(["--quiet"]) == 0  # records what the warehouse was built from (yibao/refresh.py)
         before = {t: len(dump(tmp_path, t)) for t in FACTS}
         for folder in sorted(held.iterdir()):  # one nightly delivery at a time
             shutil.move(str(folder), landing / folder.name)
@@ -158,6 +159,26 @@ def test_incremental_build_equals_full_refresh(tmp_path):
         )
         assert con_rows(tmp_path, stops)[0] == (0,)
         assert con_rows(tmp_path, starts)[0] == (len(changed["scheduled_start"]),)
+
+        # then, with no new delivery, a statistician corrects a policy figure in a seed (the 2025 resident tier-3 fund
+        # ratio, 0.60 -> 0.65) and a new version of a model adds a column: the next nightly must rebuild what read
+        # them, where stored rows kept the old seed's bands and the old model's columns (yibao/refresh.py)
+        mismatches_sql = "select count(*) from dq.dq_exceptions where rule_id = 'setl_benefit_mismatch'"
+        mismatches_before = con_rows(tmp_path, mismatches_sql)[0][0]
+        policy = project / "seeds" / "benefit_policy.csv"
+        old_row, new_row = "2025,390,price_class_1,1000.00,0.6000,", "2025,390,price_class_1,1000.00,0.6500,"
+        assert old_row in policy.read_text(encoding="utf-8")
+        policy.write_text(policy.read_text(encoding="utf-8").replace(old_row, new_row), encoding="utf-8")
+        model = project / "models" / "core" / "fct_contribution.sql"
+        last_column = "    {{ yibao.written_at() }} as _written_at\nfrom contributions"
+        assert last_column in model.read_text(encoding="utf-8")
+        model.write_text(
+            model.read_text(encoding="utf-8").replace(last_column, "    'v2' as logic_version,\n" + last_column),
+            encoding="utf-8",
+        )
+        assert nightly() == 0
+        assert con_rows(tmp_path, mismatches_sql)[0][0] > mismatches_before
+        assert con_rows(tmp_path, "select count(*) from core.fct_contribution where logic_version is null") == [(0,)]
         tables = all_tables(tmp_path)
         incremental = {t: dump(tmp_path, t) for t in tables}
 

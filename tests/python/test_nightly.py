@@ -14,7 +14,6 @@ import time
 
 import pytest
 
-from yibao import seeds
 from yibao.errors import UserError
 from yibao.lock import run_lock
 from yibao.nightly import nightly
@@ -64,13 +63,13 @@ def test_nightly_runs_and_a_second_run_changes_nothing(tmp_path, capsys):
     with data_env(tmp_path):
         assert nightly(dry_run=True) == 0
         out = capsys.readouterr().out
-        assert "30 delivered files not yet loaded" in out and "with the seeds loaded and tested" in out
+        assert "30 delivered files not yet loaded" in out and "every model rebuilt in full: a new warehouse" in out
         assert not (tmp_path / "warehouse" / "yibao.duckdb").exists()
         assert nightly() == 0
         first = marts(tmp_path)
         first_nodes = built_nodes(tmp_path)
         assert nightly(dry_run=True) == 0
-        assert "the seeds unchanged since the build of" in capsys.readouterr().out
+        assert "no seed, model or dbt changed since the last build" in capsys.readouterr().out
         assert nightly() == 0
         second = marts(tmp_path)
         second_nodes = built_nodes(tmp_path)
@@ -85,7 +84,7 @@ def test_nightly_runs_and_a_second_run_changes_nothing(tmp_path, capsys):
     assert len(seed_nodes) == len(list((PROJECT_DIR / "seeds").glob("*.csv"))) and len(on_seeds) >= 20 and mixed
     assert on_seeds <= set(first_nodes) and mixed <= set(second_nodes)
     assert set(second_nodes) == set(first_nodes) - seed_nodes - on_seeds
-    assert "seeds: unchanged since the build of" in capsys.readouterr().out
+    assert "no seed, model or dbt changed since the last build: incremental only" in capsys.readouterr().out
     (status1, loaded1, rows1, _, log1), (status2, loaded2, rows2, _, _) = runs(tmp_path)
     assert status1 == status2 == "success" and loaded1 == 30 and rows1 > 10_000 and loaded2 == rows2 == 0
     text = open(log1, encoding="utf-8").read()
@@ -101,38 +100,6 @@ def test_nightly_runs_and_a_second_run_changes_nothing(tmp_path, capsys):
     ]
     assert (tmp_path / "exports" / "2025-04" / "230800" / "manifest.json").exists()
     assert (tmp_path / "warehouse" / "published" / "CURRENT").exists()
-    con = duck(tmp_path, read_only=False)
-    try:
-        assert seeds.loaded_unchanged(con, seeds.fingerprint())
-        assert seeds.loaded_unchanged(con, "a changed seed") is None
-        con.execute("drop table raw.hosp_lv")
-        assert seeds.loaded_unchanged(con, seeds.fingerprint()) is None
-    finally:
-        con.close()
-
-
-def test_seeds_are_recorded_only_when_all_loaded_and_their_tests_passed():
-    manifest = {  # as manifest.json has it
-        "nodes": {
-            "seed.yibao.a": {"depends_on": {"macros": []}},
-            "seed.yibao.b": {"depends_on": {"macros": []}},
-            "test.yibao.pk_a": {"depends_on": {"nodes": ["seed.yibao.a"]}},
-            "test.yibao.rel_m_a": {"depends_on": {"nodes": ["model.yibao.m", "seed.yibao.a"]}},
-            "model.yibao.m": {"depends_on": {"nodes": ["seed.yibao.a"]}},
-        }
-    }
-    nodes = seeds.graph(manifest)
-    assert seeds.seed_only_tests(nodes) == {"test.yibao.pk_a"}
-    good = [
-        {"unique_id": "seed.yibao.a", "status": "success"},
-        {"unique_id": "seed.yibao.b", "status": "success"},
-        {"unique_id": "test.yibao.pk_a", "status": "pass"},
-        {"unique_id": "test.yibao.rel_m_a", "status": "fail"},  # not a test on seeds alone
-    ]
-    assert seeds.all_loaded_and_passed(good, nodes)
-    assert not seeds.all_loaded_and_passed(good[1:], nodes)  # a seed not loaded in this build
-    warned = [*good[:2], {"unique_id": "test.yibao.pk_a", "status": "warn"}]
-    assert not seeds.all_loaded_and_passed(warned, nodes)
 
 
 def test_a_run_killed_during_the_build_recovers_to_the_same_figures(tmp_path):
