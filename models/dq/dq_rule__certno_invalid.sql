@@ -1,28 +1,22 @@
 -- Resident ID numbers (psn_cert_type 01) that break GB 11643-1999: length, shape, check character,
 -- birth date (must equal brdy) or gender digit (odd = male, must match gend).
--- Incremental (replace_scope on entity_key = psn_no): a nightly run judges the persons whose person record or
--- enrollment records (their home county) were loaded since the last run; the others' exceptions are kept.
-{{ config(**yibao.dq_rule_incremental_config(['stg_psn_info'], raw_sources=['psn_insu'])) }}
+-- Incremental: a run judges the numbers of int_scope__numbers, whose person record, cards or enrollment records (their
+-- home county) were loaded since the last complete run; the others' exceptions are kept.
+{{ config(**yibao.dq_rule_incremental_config("select psn_no from {{ ref('int_scope__numbers') }}")) }}
+-- depends_on: {{ ref('int_scope__numbers') }} (the scope, read by an incremental run only)
 
-with
-{%- if is_incremental() %}
-scope as {{ yibao.materialized() }} (
-    select psn_no as entity_key from ({{ yibao.dq_touched_persons() }}) as touched
-),
-{%- endif %}
-
-persons as (
+with persons as (
     select
         persons.psn_no,
         persons.certno,
         persons.certno_masked,
         persons.brdy,
         persons.gend{% if is_incremental() %},
-        scope.entity_key as judged_psn_no{% endif %}
+        scope.psn_no as judged_psn_no{% endif %}
     from {{ ref('stg_psn_info') }} as persons
     {%- if is_incremental() %}
-    inner join scope
-        on persons.psn_no = scope.entity_key
+    inner join {{ ref('int_scope__numbers') }} as scope
+        on persons.psn_no = scope.psn_no
     {%- endif %}
     where persons.psn_cert_type = '01'
 ),
@@ -61,4 +55,3 @@ from checked
 left join {{ ref('int_person__home_county') }} as home
     on checked.psn_no = home.psn_no
 where checked.problem is not null
-{{ yibao.dq_rule_scope_rows() }}

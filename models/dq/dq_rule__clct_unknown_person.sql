@@ -1,27 +1,19 @@
 -- Contribution lines for a psn_no that psn_info does not know.
--- Incremental (replace_scope on entity_key = clct_id): a nightly run judges the contribution lines loaded since the
--- last run, and the lines of person records loaded since (a person record can arrive after its contributions).
-{{ config(**yibao.dq_rule_incremental_config(['fct_contribution', 'stg_psn_info'])) }}
+-- Incremental: a run judges the lines of int_scope__contributions, which holds the lines of person records loaded since
+-- the last complete run (a person record can arrive after its contributions); the others' exceptions are kept.
+{{ config(**yibao.dq_rule_incremental_config("select clct_id from {{ ref('int_scope__contributions') }}")) }}
+-- depends_on: {{ ref('int_scope__contributions') }} (the scope, read by an incremental run only)
 
-with judged as {{ yibao.materialized() if is_incremental() }} (
+with judged as (
     select
         clct_id,
         psn_no,
         insu_admdvs
     from {{ ref('fct_contribution') }}
     {%- if is_incremental() %}
-    where _loaded_at > {{ yibao.loaded_through() }}
-        or psn_no in (
-            select persons.psn_no from {{ ref('stg_psn_info') }} as persons
-            where persons._loaded_at > {{ yibao.loaded_through() }}
-        )
+    where clct_id in (select clct_id from {{ ref('int_scope__contributions') }})
     {%- endif %}
-){% if is_incremental() %},
-
-scope as (
-    select clct_id as entity_key from judged
 )
-{%- endif %}
 
 select
     'clct_unknown_person' as rule_id,
@@ -33,4 +25,3 @@ from judged as contributions
 left join {{ ref('stg_psn_info') }} as persons
     on contributions.psn_no = persons.psn_no
 where persons.psn_no is null
-{{ yibao.dq_rule_scope_rows() }}

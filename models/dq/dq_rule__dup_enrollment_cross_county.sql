@@ -1,19 +1,12 @@
 -- 重复参保（跨区县）: one person (certno, as person_id) with active enrollments in the same scheme in two counties
 -- that overlap in time, under one psn_no or several.
--- Incremental (replace_scope on entity_key, the person's first psn_no): a nightly run judges again the persons whose
--- enrollment records or person records were loaded since the last run, now or before a corrected ID number moved
--- one of their numbers (macros/persons_of_numbers.sql); the scope is every number of theirs, so an entity key
--- that changed goes (macros/dq_rule_incremental.sql, dq_person_entity_ctes).
-{{ config(**yibao.dq_rule_incremental_config(['stg_psn_info'], raw_sources=['psn_insu'])) }}
--- depends_on: {{ ref('stg_psn_info__versions') }} (read by an incremental run only)
+-- Incremental: a run judges again the persons of int_scope__persons (touched since the last complete run, now or
+-- before a corrected ID number moved one of their numbers); their entity keys, old and new, are among the numbers of
+-- int_scope__person_numbers, whose stored exceptions are replaced.
+{{ config(**yibao.dq_rule_incremental_config("select psn_no from {{ ref('int_scope__person_numbers') }}")) }}
+-- depends_on: {{ ref('int_scope__persons') }}, {{ ref('int_scope__person_numbers') }} (the scope, read by an incremental run only)
 
-with
-{%- if is_incremental() %}
-{{ yibao.dq_touched_person_ctes() }}
-
-{%- endif %}
-
-spans as {{ yibao.materialized() if is_incremental() }} (
+with spans as (
     select
         person_id,
         psn_no,
@@ -23,7 +16,7 @@ spans as {{ yibao.materialized() if is_incremental() }} (
         {{ yibao.open_end('span_end') }} as span_end
     from {{ ref('fct_enrollment_span') }}
     {%- if is_incremental() %}
-    where person_id in (select person_id from touched)
+    where person_id in (select person_id from {{ ref('int_scope__persons') }})
     {%- endif %}
 ),
 
@@ -44,7 +37,17 @@ overlapping as (
     group by one.person_id
 ),
 
-{{ yibao.dq_person_entity_ctes() }}
+-- each person's entity key (their smallest psn_no) and masked ID number
+persons as (
+    select distinct
+        person_id,
+        first_psn_no,
+        certno_masked
+    from {{ ref('int_person__numbers') }}
+    {%- if is_incremental() %}
+    where person_id in (select person_id from {{ ref('int_scope__persons') }})
+    {%- endif %}
+)
 
 select
     'dup_enrollment_cross_county' as rule_id,
@@ -55,4 +58,3 @@ select
 from overlapping
 left join persons
     on overlapping.person_id = persons.person_id
-{{ yibao.dq_rule_scope_rows() }}

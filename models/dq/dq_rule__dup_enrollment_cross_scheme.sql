@@ -1,20 +1,13 @@
 -- 重复参保: one person (certno, as person_id) with active 310 and 390 enrollments that overlap in time, under one
 -- psn_no or several. The commonest real case is one certno enrolled under two psn_no, once in each scheme.
 -- Half-open spans: a move with the old row ending on the day the new one starts is not an overlap.
--- Incremental (replace_scope on entity_key, the person's first psn_no): a nightly run judges again the persons whose
--- enrollment records or person records were loaded since the last run, now or before a corrected ID number moved
--- one of their numbers (macros/persons_of_numbers.sql); the scope is every number of theirs, so an entity key
--- that changed goes (macros/dq_rule_incremental.sql, dq_person_entity_ctes).
-{{ config(**yibao.dq_rule_incremental_config(['stg_psn_info'], raw_sources=['psn_insu'])) }}
--- depends_on: {{ ref('stg_psn_info__versions') }} (read by an incremental run only)
+-- Incremental: a run judges again the persons of int_scope__persons (touched since the last complete run, now or
+-- before a corrected ID number moved one of their numbers); their entity keys, old and new, are among the numbers of
+-- int_scope__person_numbers, whose stored exceptions are replaced.
+{{ config(**yibao.dq_rule_incremental_config("select psn_no from {{ ref('int_scope__person_numbers') }}")) }}
+-- depends_on: {{ ref('int_scope__persons') }}, {{ ref('int_scope__person_numbers') }} (the scope, read by an incremental run only)
 
-with
-{%- if is_incremental() %}
-{{ yibao.dq_touched_person_ctes() }}
-
-{%- endif %}
-
-spans as {{ yibao.materialized() if is_incremental() }} (
+with spans as (
     select
         person_id,
         psn_no,
@@ -25,7 +18,7 @@ spans as {{ yibao.materialized() if is_incremental() }} (
     from {{ ref('fct_enrollment_span') }}
     where insutype in ('310', '390')
     {%- if is_incremental() %}
-        and person_id in (select person_id from touched)
+        and person_id in (select person_id from {{ ref('int_scope__persons') }})
     {%- endif %}
 ),
 
@@ -46,7 +39,17 @@ overlapping as (
     group by employee.person_id
 ),
 
-{{ yibao.dq_person_entity_ctes() }}
+-- each person's entity key (their smallest psn_no) and masked ID number
+persons as (
+    select distinct
+        person_id,
+        first_psn_no,
+        certno_masked
+    from {{ ref('int_person__numbers') }}
+    {%- if is_incremental() %}
+    where person_id in (select person_id from {{ ref('int_scope__persons') }})
+    {%- endif %}
+)
 
 select
     'dup_enrollment_cross_scheme' as rule_id,
@@ -58,4 +61,3 @@ select
 from overlapping
 left join persons
     on overlapping.person_id = persons.person_id
-{{ yibao.dq_rule_scope_rows() }}

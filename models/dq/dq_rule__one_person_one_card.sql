@@ -1,36 +1,17 @@
 -- 一人一卡: one person (certno, as person_id) with more than one active card of a type across all their psn_no,
 -- or one card number held by more than one person. Every card_no involved is listed; only active cards
 -- (card_stas = 1) count, judged on the as-of date (DESIGN §6).
--- Incremental (replace_scope on entity_key = card_no): a nightly run judges again every card of the persons whose
--- cards, person records or enrollment records (their home county) were loaded since the last run, now or before a
--- corrected ID number moved one of their numbers (macros/persons_of_numbers.sql), and every card loaded since.
--- To judge those cards it reads all their holders, and every active card of those holders' persons; other cards
--- keep their exceptions.
-{{ config(**yibao.dq_rule_incremental_config(['stg_psn_card', 'stg_psn_info'], raw_sources=['psn_insu'])) }}
--- depends_on: {{ ref('stg_psn_info__versions') }} (read by an incremental run only)
+-- Incremental: a run judges again the cards of int_scope__cards: every card of the persons whose cards, person
+-- records or enrollment records were loaded since the last complete run (now or before a corrected ID number moved one
+-- of their numbers), and every card loaded since. To judge those cards it reads all their holders, and every active
+-- card of those holders' persons; other cards keep their exceptions.
+{{ config(**yibao.dq_rule_incremental_config("select card_no from {{ ref('int_scope__cards') }}")) }}
+-- depends_on: {{ ref('int_scope__cards') }} (the scope, read by an incremental run only)
 
 with
 {%- if is_incremental() %}
-{{ yibao.dq_touched_person_ctes(
-    'select psn_no from ' ~ ref('stg_psn_card') ~ ' where _loaded_at > ' ~ yibao.loaded_through()
-) }}
-
--- the cards judged again: every card of a touched person's numbers, and every card loaded since the last run
-scope as {{ yibao.materialized() }} (
-    select card_no as entity_key from {{ ref('stg_psn_card') }}
-    where psn_no in (
-        select psn_no from {{ ref('int_person__numbers') }}
-        where person_id in (select person_id from touched)
-        union
-        select psn_no from touched_numbers
-    )
-    union
-    select card_no from {{ ref('stg_psn_card') }}
-    where _loaded_at > {{ yibao.loaded_through() }}
-),
-
 -- the active rows of the judged cards: their holders
-holders as {{ yibao.materialized() }} (
+holders as (
     select
         cards.psn_no,
         coalesce(numbers.person_id, {{ person_id(person_key('null', 'cards.psn_no')) }}) as person_id
@@ -38,12 +19,12 @@ holders as {{ yibao.materialized() }} (
     left join {{ ref('int_person__numbers') }} as numbers
         on cards.psn_no = numbers.psn_no
     where cards.card_stas = '1'
-        and cards.card_no in (select entity_key from scope)
+        and cards.card_no in (select card_no from {{ ref('int_scope__cards') }})
 ),
 
 {%- endif %}
 
-active as {{ yibao.materialized() if is_incremental() }} (
+active as (
     select
         cards.card_no,
         cards.psn_no,
@@ -108,7 +89,7 @@ involved as (
         select * from several_holders
     ) as both_kinds
     {%- if is_incremental() %}
-    where card_no in (select entity_key from scope)
+    where card_no in (select card_no from {{ ref('int_scope__cards') }})
     {%- endif %}
     group by card_no
 )
@@ -124,4 +105,3 @@ left join {{ ref('int_person__home_county') }} as home
     on involved.psn_no = home.psn_no
 left join {{ ref('stg_psn_info') }} as persons
     on involved.psn_no = persons.psn_no
-{{ yibao.dq_rule_scope_rows() }}

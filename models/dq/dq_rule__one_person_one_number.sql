@@ -1,34 +1,20 @@
 -- 一人一号: one ID number (person_id, the pseudonym of certno) with more than one psn_no. Every psn_no is listed.
--- Incremental (replace_scope on entity_key = psn_no): a nightly run judges again every number of the persons whose
--- person records or enrollment records (their home county) were loaded since the last run, now or before a
--- corrected ID number moved one of their numbers (macros/persons_of_numbers.sql); the others' exceptions are kept.
-{{ config(**yibao.dq_rule_incremental_config(['stg_psn_info'], raw_sources=['psn_insu'])) }}
--- depends_on: {{ ref('stg_psn_info__versions') }} (read by an incremental run only)
+-- Incremental: a run judges again every number of the persons of int_scope__persons (touched since the last complete
+-- run, now or before a corrected ID number moved one of their numbers): int_scope__person_numbers. The others'
+-- exceptions are kept.
+{{ config(**yibao.dq_rule_incremental_config("select psn_no from {{ ref('int_scope__person_numbers') }}")) }}
+-- depends_on: {{ ref('int_scope__persons') }}, {{ ref('int_scope__person_numbers') }} (the scope, read by an incremental run only)
 
-with
-{%- if is_incremental() %}
-{{ yibao.dq_touched_person_ctes() }}
-
-{%- endif %}
-
-persons as {{ yibao.materialized() if is_incremental() }} (
+with persons as (
     select
         psn_no,
         person_id,
         certno_masked
     from {{ ref('stg_psn_info') }}
     {%- if is_incremental() %}
-    where person_id in (select person_id from touched)
+    where person_id in (select person_id from {{ ref('int_scope__persons') }})
     {%- endif %}
 ),
-{%- if is_incremental() %}
-
-scope as (
-    select psn_no as entity_key from persons
-    union
-    select psn_no from touched_numbers
-),
-{%- endif %}
 
 shared as (
     select
@@ -50,4 +36,3 @@ inner join shared
     on persons.person_id = shared.person_id
 left join {{ ref('int_person__home_county') }} as home
     on persons.psn_no = home.psn_no
-{{ yibao.dq_rule_scope_rows() }}

@@ -1,10 +1,11 @@
 -- Settlements whose amounts do not add up (DESIGN §2 identities, to 0.01 yuan):
 -- medfee = fund + person + hospital; fund = the sum of the fund payments; person = account + cash.
--- Incremental (replace_scope on entity_key = setl_id): a nightly run judges the settlement rows loaded since the last
--- run, whether valid or not (a row re-sent as void takes its exception away); the others' exceptions are kept.
-{{ config(**yibao.dq_rule_incremental_config(['fct_settlement'])) }}
+-- Incremental: a run judges the settlements of int_scope__settlements, whether valid or not (a row re-sent as void takes
+-- its exception away); the others' exceptions are kept.
+{{ config(**yibao.dq_rule_incremental_config("select setl_id from {{ ref('int_scope__settlements') }}")) }}
+-- depends_on: {{ ref('int_scope__settlements') }} (the scope, read by an incremental run only)
 
-with judged as {{ yibao.materialized() if is_incremental() }} (
+with judged as (
     select
         setl_id,
         insu_admdvs,
@@ -24,15 +25,9 @@ with judged as {{ yibao.materialized() if is_incremental() }} (
         psn_cash_pay
     from {{ ref('fct_settlement') }}
     {%- if is_incremental() %}
-    where _loaded_at > {{ yibao.loaded_through() }}
+    where setl_id in (select setl_id from {{ ref('int_scope__settlements') }})
     {%- endif %}
 ),
-{%- if is_incremental() %}
-
-scope as (
-    select setl_id as entity_key from judged
-),
-{%- endif %}
 
 gaps as (
     select
@@ -55,4 +50,3 @@ select
     cast(null as {{ dbt.type_string() }}) as certno_masked
 from gaps
 where abs(total_gap) > 0.01 or abs(fund_gap) > 0.01 or abs(person_gap) > 0.01
-{{ yibao.dq_rule_scope_rows() }}

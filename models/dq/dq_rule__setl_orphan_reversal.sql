@@ -1,49 +1,20 @@
 -- Valid reversals whose original settlement (init_setl_id) was never delivered.
--- Incremental (replace_scope on entity_key = the reversal's setl_id): a nightly run judges the settlement rows loaded
--- since the last run, and the reversals of originals loaded since (an original can arrive after its reversal).
-{{ config(**yibao.dq_rule_incremental_config(['fct_settlement'])) }}
-
-with settlements as (
-    select
-        setl_id,
-        insu_admdvs,
-        init_setl_id,
-        is_reversal,
-        is_valid
-    from {{ ref('fct_settlement') }}
-),
-{%- if is_incremental() %}
-
--- read from the fact, not from settlements: a third use of that CTE would make DuckDB keep a copy of the whole fact
-loaded as {{ yibao.materialized() }} (
-    select
-        setl_id,
-        insu_admdvs,
-        init_setl_id,
-        is_reversal,
-        is_valid
-    from {{ ref('fct_settlement') }}
-    where _loaded_at > {{ yibao.loaded_through() }}
-),
-
-judged as {{ yibao.materialized() }} (
-    select * from loaded
-    union
-    select settlements.*
-    from settlements
-    where settlements.is_reversal
-        and settlements.init_setl_id in (select loaded.setl_id from loaded)
-),
-
-scope as (
-    select setl_id as entity_key from judged
-),
-{%- endif %}
+-- Incremental: a run judges the reversals of int_scope__settlements, which holds the reversals of originals loaded
+-- since the last complete run (an original can arrive after its reversal); the others' exceptions are kept.
+{{ config(**yibao.dq_rule_incremental_config("select setl_id from {{ ref('int_scope__settlements') }}")) }}
+-- depends_on: {{ ref('int_scope__settlements') }} (the scope, read by an incremental run only)
 
 -- the reversals judged: every one in a full build, those in scope in an incremental run
-reversals as (
-    select * from {{ 'judged' if is_incremental() else 'settlements' }}
+with reversals as (
+    select
+        setl_id,
+        insu_admdvs,
+        init_setl_id
+    from {{ ref('fct_settlement') }}
     where is_reversal and is_valid
+    {%- if is_incremental() %}
+        and setl_id in (select setl_id from {{ ref('int_scope__settlements') }})
+    {%- endif %}
 )
 
 select
@@ -53,7 +24,6 @@ select
     {{ dbt.concat(["'原结算 '", "coalesce(reversal.init_setl_id, '（空）')", "' 不存在'"]) }} as detail,
     cast(null as {{ dbt.type_string() }}) as certno_masked
 from reversals as reversal
-left join settlements as original
+left join {{ ref('fct_settlement') }} as original
     on reversal.init_setl_id = original.setl_id
 where original.setl_id is null
-{{ yibao.dq_rule_scope_rows() }}

@@ -1,9 +1,10 @@
 -- Settlements at an institution not in medins, or not valid (vali_flag, begndate..enddate) on the settlement day.
--- Incremental (replace_scope on entity_key = setl_id): a nightly run judges the settlement rows loaded since the last
--- run, and every settlement at an institution whose record was delivered since; the others' exceptions are kept.
-{{ config(**yibao.dq_rule_incremental_config(['fct_settlement'], raw_sources=['medins'])) }}
+-- Incremental: a run judges the settlements of int_scope__settlements, which holds every settlement at an institution
+-- whose record was delivered since the last complete run; the others' exceptions are kept.
+{{ config(**yibao.dq_rule_incremental_config("select setl_id from {{ ref('int_scope__settlements') }}")) }}
+-- depends_on: {{ ref('int_scope__settlements') }} (the scope, read by an incremental run only)
 
-with judged as {{ yibao.materialized() if is_incremental() }} (
+with judged as (
     select
         setl_id,
         insu_admdvs,
@@ -12,19 +13,9 @@ with judged as {{ yibao.materialized() if is_incremental() }} (
         is_valid
     from {{ ref('fct_settlement') }}
     {%- if is_incremental() %}
-    where _loaded_at > {{ yibao.loaded_through() }}
-        or fixmedins_code in (
-            select delivered.fixmedins_code from {{ source('raw', 'medins') }} as delivered
-            where delivered._loaded_at > {{ yibao.loaded_through() }}
-        )
+    where setl_id in (select setl_id from {{ ref('int_scope__settlements') }})
     {%- endif %}
 ),
-{%- if is_incremental() %}
-
-scope as (
-    select setl_id as entity_key from judged
-),
-{%- endif %}
 
 settlements as (
     select
@@ -59,4 +50,3 @@ select
     cast(null as {{ dbt.type_string() }}) as certno_masked
 from checked
 where problem is not null
-{{ yibao.dq_rule_scope_rows() }}

@@ -1,21 +1,12 @@
 -- A settlement on a day the person had no active enrollment in that scheme. Judged on valid originals,
 -- on the day of setl_time; maternity (510) needs a covering 310 enrollment (DESIGN §6).
--- Incremental (replace_scope on entity_key = setl_id): a nightly run judges again the settlements loaded since the
--- last run, and every settlement of a psn_no whose enrollment records or person record were loaded since; the
--- exceptions of all other settlements are kept.
-{{ config(**yibao.dq_rule_incremental_config(['fct_settlement', 'stg_psn_info'], raw_sources=['psn_insu'])) }}
+-- Incremental: a run judges again the settlements of int_scope__settlements, which holds every settlement of a psn_no
+-- whose enrollment records or person record were loaded since the last complete run; the others' exceptions are kept.
+{{ config(**yibao.dq_rule_incremental_config("select setl_id from {{ ref('int_scope__settlements') }}")) }}
+-- depends_on: {{ ref('int_scope__settlements') }} (the scope, read by an incremental run only)
 
-with
-{%- if is_incremental() %}
-touched_persons as (
-    {{ yibao.dq_touched_persons() }}
-),
-
-{%- endif %}
-
--- the settlements judged: all of them in a full build; in an incremental run, read once for the rows and for the
--- scope (a second pass over the fact costs seconds)
-judged as {{ yibao.materialized() if is_incremental() }} (
+-- the settlements judged: all of them in a full build, those in scope in an incremental run
+with judged as (
     select
         setl_id,
         psn_no,
@@ -25,21 +16,11 @@ judged as {{ yibao.materialized() if is_incremental() }} (
         case when insutype = '510' then '310' else insutype end as needed_insutype,
         is_valid,
         is_reversal
-    {%- if is_incremental() %}
-    from (
-        {{ yibao.rows_where(ref('fct_settlement'), "_loaded_at > " ~ yibao.loaded_through() ~ "
-            or psn_no in (select psn_no from touched_persons)") }}
-    ) as touched_settlements
-    {%- else %}
     from {{ ref('fct_settlement') }}
+    {%- if is_incremental() %}
+    where setl_id in (select setl_id from {{ ref('int_scope__settlements') }})
     {%- endif %}
 ),
-{%- if is_incremental() %}
-
-scope as (
-    select setl_id as entity_key from judged
-),
-{%- endif %}
 
 settlements as (
     select
@@ -80,4 +61,3 @@ exceptions as (
 )
 
 select * from exceptions
-{{ yibao.dq_rule_scope_rows() }}

@@ -1,33 +1,20 @@
 -- One row per person number (psn_no) in psn_info, with its person (person_id, the pseudonym of certno) and that
 -- person's smallest psn_no: the entity key of the person-level rules (DESIGN §6), whichever number a row came under.
--- Incremental (delete+insert on psn_no): a nightly run takes again every number of the persons whose person records
--- were loaded since the last run, now or before a corrected ID number moved one of their numbers
--- (macros/persons_of_numbers.sql), so a person who lost a number gets its count and smallest number again.
--- Numbers are never taken away, so no row needs removing.
-{{ config(**yibao.incremental_config('psn_no', watermark_refs=['stg_psn_info'])) }}
--- depends_on: {{ ref('stg_psn_info__versions') }} (read by an incremental run only)
+-- Incremental (delete+insert on psn_no): a run takes again every number of the persons of int_scope__persons (whose
+-- person records were loaded since the last complete run, now or before a corrected ID number moved one of their
+-- numbers), so a person who lost a number gets its count and smallest number again. Numbers are never taken away,
+-- so no row needs removing.
+{{ config(**yibao.incremental_config('psn_no')) }}
+-- depends_on: {{ ref('int_scope__persons') }} (the scope, read by an incremental run only)
 
-with
-{%- if is_incremental() %}
-loaded as (
-    select psn_no from {{ ref('stg_psn_info') }}
-    where _loaded_at > {{ yibao.loaded_through() }}
-),
-
-touched as {{ yibao.materialized() }} (
-    {{ yibao.persons_of_numbers('loaded') }}
-),
-
-{%- endif %}
-
-persons as (
+with persons as (
     select
         psn_no,
         person_id,
         certno_masked
     from {{ ref('stg_psn_info') }}
     {%- if is_incremental() %}
-    where person_id in (select person_id from touched)
+    where person_id in (select person_id from {{ ref('int_scope__persons') }})
     {%- endif %}
 )
 

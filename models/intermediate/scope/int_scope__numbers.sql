@@ -1,0 +1,21 @@
+-- Person numbers (psn_no) this run judges again: those whose person record or a card was loaded since the last
+-- complete run, and every number an enrollment record loaded since is or was under (a record re-sent under another
+-- psn_no touches both).
+{{ config(materialized='table') }}
+
+with run as (
+    select loaded_since from {{ ref('int_scope__run') }}
+)
+
+select psn_no from {{ ref('stg_psn_info') }}
+where _loaded_at > (select loaded_since from run)
+union
+select psn_no from {{ ref('stg_psn_card') }}
+where _loaded_at > (select loaded_since from run)
+union
+select versions.psn_no
+from {{ ref('stg_psn_insu__versions') }} as versions
+where versions.psn_insu_rlts_id in (
+    select loaded.psn_insu_rlts_id from {{ ref('stg_psn_insu__versions') }} as loaded
+    where loaded._loaded_at > (select loaded_since from run)
+)

@@ -1,0 +1,12 @@
+-- 结算信息（各版本）: every delivered version of each settlement: its key, person, institution and the original it
+-- reverses. The scope layer reads it for the settlements a delivery touches (int_scope__settlements).
+{{ config(materialized='view') }}
+
+select
+    setl_id,
+    psn_no,
+    refd_setl_flag,
+    init_setl_id,
+    fixmedins_code,
+    _loaded_at
+from {{ source('raw', 'setl') }}
