@@ -1,5 +1,6 @@
 {#- The one clock of the incremental models (docs/INCREMENTAL.md). ops.build_watermark holds one row: the latest raw
-    load (ops.loaded_files.loaded_at) that a complete run has judged. The scope models (int_scope__*) take what was
+    load (ops.loaded_files.loaded_at) that a complete run has judged, the as-of date it judged on, and its start (the
+    _written_at of the rows it wrote, which its tests checked). The scope models (int_scope__*) take what was
     loaded after it. dbt writes it: created at on-run-start, and set at on-run-end from int_scope__run, only when
     the run built every incremental model of the project without an error, so a model that failed or was left out
     catches up on the next run, which judges those loads again. -#}
@@ -22,8 +23,12 @@
     create schema if not exists {{ build_watermark_table().include(identifier=false) }};
     create table if not exists {{ build_watermark_table() }} (
         loaded_through {{ dbt.type_timestamp() }},
+        as_of_date date,
+        written_through {{ dbt.type_timestamp() }},
         recorded_at {{ dbt.type_timestamp() }} not null
-    )
+    );
+    alter table {{ build_watermark_table() }} add column if not exists as_of_date date;
+    alter table {{ build_watermark_table() }} add column if not exists written_through {{ dbt.type_timestamp() }}
 {%- endmacro %}
 
 
@@ -50,8 +55,8 @@
     {%- set missing = incremental | reject('in', built) | list -%}
     {%- if not failed and not missing and 'model.yibao.int_scope__run' in built -%}
     delete from {{ build_watermark_table() }};
-    insert into {{ build_watermark_table() }} (loaded_through, recorded_at)
-    select loaded_through, {{ dbt.current_timestamp() }}
+    insert into {{ build_watermark_table() }} (loaded_through, as_of_date, written_through, recorded_at)
+    select loaded_through, as_of_date, {{ yibao.written_at() }}, {{ dbt.current_timestamp() }}
     from {{ api.Relation.create(database=target.database, schema='core', identifier='int_scope__run') }}
     {%- else -%}
     select 1

@@ -56,16 +56,3 @@
 {% macro duckdb__materialized() -%}
     materialized
 {%- endmacro %}
-
-{#- A 64-bit hash of the values of `columns`, the same for the same values: the content fingerprint of a row. -#}
-{% macro row_hash(columns) -%}
-    {{ return(adapter.dispatch('row_hash', 'yibao')(columns)) }}
-{%- endmacro %}
-
-{% macro default__row_hash(columns) -%}
-    xxhash64({{ columns | join(', ') }})
-{%- endmacro %}
-
-{% macro duckdb__row_hash(columns) -%}
-    hash({{ columns | join(', ') }})
-{%- endmacro %}

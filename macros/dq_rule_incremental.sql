@@ -6,5 +6,5 @@
       {{ config(**yibao.dq_rule_incremental_config("select setl_id from {{ ref('int_scope__settlements') }}")) }}
 -#}
 {% macro dq_rule_incremental_config(scope) -%}
-    {{ return(yibao.incremental_config('entity_key', scope=scope)) }}
+    {{ return(yibao.incremental_config('entity_key', replace_where='entity_key in (' ~ scope ~ ')')) }}
 {%- endmacro %}

@@ -1,48 +1,37 @@
-{#- How an incremental model is kept up to date on each engine, as a config() dict:
-      {{ config(**yibao.incremental_config(unique_key, on_parquet='rebuild')) }}
-    DuckDB replaces changed keys in place (delete+insert on unique_key). Spark's plain Parquet tables
-    have no row-level delete, so on_parquet says what the model does there instead:
+{#- The one incremental idiom (docs/INCREMENTAL.md), as a config() dict:
+
+      {{ config(**yibao.incremental_config('setl_id')) }}
+      {{ config(**yibao.incremental_config('psn_no',
+                replace_where="psn_no in (select psn_no from {{ ref('int_scope__numbers') }})")) }}
+
+    In an incremental run the model selects only what the scope layer (models/intermediate/scope) says this run
+    judges again. On DuckDB its stored rows are then replaced:
+      - by default, delete+insert on unique_key: right when every key judged again comes back (a fact's keys);
+      - with replace_where, a condition on the stored rows (in Jinja, rendered when the model runs): the rows it
+        picks are deleted in a pre-hook, in the model's transaction, and the new rows appended. Right when a judged
+        key can come back with no row (an exception fixed, a month no longer covered). The model must judge every
+        row the condition picks: filter the inputs by the same scope model.
+    Spark's plain Parquet tables have no row-level delete, so on_parquet says what the model does there instead:
       'rebuild'           - rebuilt whole each run (a table); right for facts whose old rows can change;
       'append'            - new rows appended; right when the model selects only keys not yet present;
       'insert_overwrite'  - the partitions in the new rows replace the stored ones, partitioned by unique_key.
-    With Delta or Iceberg tables on a cluster, 'merge' on unique_key would replace 'rebuild'.
-    scope (DuckDB): a select of the unique_key values this run judges again, from the scope layer, e.g.
-      scope="select setl_id from {{ ref('int_scope__settlements') }}": the stored rows with those values are deleted
-      and the model's new rows (which must judge every one of them) appended (docs/INCREMENTAL.md).
-    scope_columns and row_column (DuckDB): replace whole scopes instead of keys, for a model whose rows a delivery can
-    remove (macros/replace_scope.sql); such a model must be rebuilt with --full-refresh when its columns change.
-    watermark_refs and watermark_sources: for a model that reads its inputs from a stored watermark
-    ({{ yibao.loaded_through() }}), the models and raw extracts whose latest load a post-hook records after each run
-    (macros/loaded_through.sql). -#}
-{% macro incremental_config(unique_key, on_parquet='rebuild', scope=none, scope_columns=none, row_column=none,
-                            watermark_refs=none, watermark_sources=[]) -%}
-    {%- set cfg = adapter.dispatch('incremental_config', 'yibao')(unique_key, on_parquet, scope_columns, row_column) -%}
-    {%- if scope is not none and cfg.get('materialized') == 'incremental' -%}
-        {#- the scope's stored rows go first, in the model's transaction; the run's rows are then appended -#}
-        {%- do cfg.update({
-            'incremental_strategy': 'append',
-            'pre_hook': '{% if is_incremental() %}delete from {{ this }} where ' ~ unique_key ~ ' in (' ~ scope ~ '){% endif %}'
-        }) -%}
-    {%- endif -%}
-    {%- if watermark_refs is not none -%}
-        {%- do cfg.update({
-            'post_hook': '{{ yibao.record_loaded_through(' ~ watermark_refs ~ ', ' ~ watermark_sources ~ ') }}'
-        }) -%}
-    {%- endif -%}
-    {{ return(cfg) }}
+    With Delta or Iceberg tables on a cluster, 'merge' on unique_key would replace 'rebuild'. -#}
+{% macro incremental_config(unique_key, replace_where=none, on_parquet='rebuild') -%}
+    {{ return(adapter.dispatch('incremental_config', 'yibao')(unique_key, replace_where, on_parquet)) }}
 {%- endmacro %}
 
-{% macro default__incremental_config(unique_key, on_parquet, scope_columns, row_column) -%}
-    {%- if scope_columns -%}
-        {{ return({'materialized': 'incremental', 'unique_key': unique_key, 'incremental_strategy': 'replace_scope',
-                   'scope_columns': scope_columns, 'row_column': row_column, 'on_schema_change': 'fail'}) }}
+{% macro default__incremental_config(unique_key, replace_where, on_parquet) -%}
+    {#- a column added to the model reaches an existing table; yibao/refresh.py then rebuilds it in full -#}
+    {%- if replace_where is not none -%}
+        {{ return({'materialized': 'incremental', 'incremental_strategy': 'append',
+                   'on_schema_change': 'append_new_columns',
+                   'pre_hook': '{% if is_incremental() %}delete from {{ this }} where ' ~ replace_where ~ '{% endif %}'}) }}
     {%- endif -%}
-    {#- a column added to the model reaches an existing table; its old rows hold null until a --full-refresh -#}
     {{ return({'materialized': 'incremental', 'unique_key': unique_key, 'incremental_strategy': 'delete+insert',
                'on_schema_change': 'append_new_columns'}) }}
 {%- endmacro %}
 
-{% macro spark__incremental_config(unique_key, on_parquet, scope_columns, row_column) -%}
+{% macro spark__incremental_config(unique_key, replace_where, on_parquet) -%}
     {%- if on_parquet == 'rebuild' -%}
         {{ return({'materialized': 'table'}) }}
     {%- elif on_parquet == 'append' -%}

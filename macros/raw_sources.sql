@@ -14,8 +14,8 @@
 {% macro spark__register_raw_sources() -%}
     {%- if execute -%}
     {%- set lake = env_var('YIBAO_LAKE', env_var('YIBAO_DATA', 'data') ~ '/lake') -%}
-    {#- the ops tables are declared as sources only for the exposures: no model reads them, and the lake has none -#}
-    {%- for source in graph.sources.values() if source.source_name != 'ops' -%}
+    {#- of the ops tables the models read two (yibao/lake.py); the others are sources only for the exposures -#}
+    {%- for source in graph.sources.values() if source.source_name != 'ops' or source.name in ('loaded_files', 'build_watermark') -%}
         {%- set table = source.schema ~ '.' ~ source.name -%}
         {%- do run_query('create database if not exists ' ~ source.schema) -%}
         {%- do run_query('drop table if exists ' ~ table) -%}

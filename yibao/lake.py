@@ -19,7 +19,13 @@ from . import paths
 from .contract import EXTRACTS
 from .warehouse import connect
 
-SOURCES = [f"raw.{extract}" for extract in EXTRACTS] + ["dq.quarantine_rows"]  # models/staging/_staging__sources.yml
+# models/staging/_staging__sources.yml: the raw extracts, the quarantine, and the two ops tables the models read
+SOURCES = [f"raw.{extract}" for extract in EXTRACTS] + ["dq.quarantine_rows", "ops.loaded_files", "ops.build_watermark"]
+# dbt creates ops.build_watermark on DuckDB; a warehouse no dbt run has touched yet has none: an empty one, as on Spark
+EMPTY = {
+    "ops.build_watermark": "select null::timestamp as loaded_through, null::date as as_of_date, "
+    "null::timestamp as written_through, null::timestamp as recorded_at where false"
+}
 
 
 def lake_dir() -> Path:
@@ -38,8 +44,12 @@ def write_lake(db: Path, lake: Path) -> dict[str, int]:
             staging = folder.with_name(name + ".new")
             shutil.rmtree(staging, ignore_errors=True)
             staging.mkdir(parents=True)
+            present = con.execute(
+                "select 1 from information_schema.tables where table_schema || '.' || table_name = ?", [table]
+            ).fetchone()
+            query = f"select * from {table}" if present else EMPTY[table]
             rows[table] = con.execute(
-                f"copy (select * from {table}) to '{staging / 'part-0.parquet'}' (format parquet, compression zstd)"
+                f"copy ({query}) to '{staging / 'part-0.parquet'}' (format parquet, compression zstd)"
             ).fetchone()[0]  # COPY returns its row count
             shutil.rmtree(folder, ignore_errors=True)
             staging.rename(folder)

@@ -6,59 +6,17 @@
 -- treatment area (an unknown or closed institution is a setl_unknown_medins exception of its own).
 -- The cap room is the annual cap less the pooled fund already paid to the person (certno) in the scheme and year
 -- before this settlement, in setl_time order, net of reversals: a reversal frees the share it cancels.
--- Incremental (replace_scope on person_id): each settlement needs only its person's earlier rows, so a nightly run
--- judges again every settlement of the persons whose settlement rows were loaded or re-resolved since the last run,
--- or whose institution's record was delivered since; and of the persons those rows, or the originals they reverse,
--- were stored under before (a number re-resolved to another person, a row re-sent under another number). Rows
--- without a person (a number with no person record) share one cap, so each run judges all of them again; their
--- scope is their setl_id. A change to the benefit or region seeds needs `yibao build --full-refresh`.
-{%- set audit_columns = ['setl_id', 'person_id', 'insutype', 'insu_admdvs', 'hosp_tier', 'benefit_band', 'fixmedins_code',
-    'setl_time', 'month_end', 'inscp_scp_amt', 'expected_deductible', 'act_pay_dedc', 'expected_ratio', 'pool_prop_selfpay',
-    'annual_cap', 'cap_used_before', 'cap_room', 'expected_hifp_pay', 'hifp_pay', 'hifp_pay_difference', 'is_mismatch',
-    'mismatch_part'] %}
+-- Incremental: each settlement needs only its person's earlier rows, so a run judges again every settlement of the
+-- persons of int_scope__settlement_persons: those any version of a settlement of int_scope__settlements is or was
+-- under (loaded or re-resolved since the last complete run, or at an institution whose record was delivered since).
+-- Rows without a person (a number with no person record) share one cap, so each run judges all of them again.
 {{ config(**yibao.incremental_config(
-    'setl_id', scope_columns=['person_id', 'setl_id'], row_column='setl_time',
-    watermark_refs=['fct_settlement'], watermark_sources=['medins']
+    'setl_id',
+    replace_where="person_id in (select person_id from {{ ref('int_scope__settlement_persons') }}) or person_id is null"
 )) }}
+-- depends_on: {{ ref('int_scope__settlement_persons') }} (the scope, read by an incremental run only)
 
-with
-{%- if is_incremental() %}
-loaded as (
-    select
-        setl_id,
-        init_setl_id,
-        person_id
-    from {{ ref('fct_settlement') }}
-    where _loaded_at > {{ yibao.loaded_through() }}
-        or fixmedins_code in (
-            select delivered.fixmedins_code from {{ source('raw', 'medins') }} as delivered
-            where delivered._loaded_at > {{ yibao.loaded_through() }}
-        )
-),
-
-persons_to_judge as {{ yibao.materialized() }} (
-    select person_id from loaded
-    where person_id is not null
-    union
-    select stored.person_id
-    from {{ this }} as stored
-    inner join (
-        select setl_id from loaded
-        union
-        select init_setl_id from loaded
-    ) as loaded_or_reversed
-        on stored.setl_id = loaded_or_reversed.setl_id
-    where stored.person_id is not null
-),
-
-stored_without_person as (
-    select setl_id from {{ this }}
-    where person_id is null
-),
-
-{%- endif %}
-
-inpatient_rows as (
+with inpatient_rows as (
     select
         setl_id,
         person_id,
@@ -82,7 +40,7 @@ inpatient_rows as (
         and insutype in ('310', '390')
         and med_group = 'inpatient'
     {%- if is_incremental() %}
-        and (person_id in (select person_id from persons_to_judge) or person_id is null)
+        and (person_id in (select person_id from {{ ref('int_scope__settlement_persons') }}) or person_id is null)
     {%- endif %}
 ),
 
@@ -180,9 +138,3 @@ select
         else 'amount'
     end as {{ dbt.type_string() }}) as mismatch_part
 from judged
-{%- if is_incremental() %}
-union all
-{{ yibao.replace_scope_rows(audit_columns, 'person_id', 'persons_to_judge') }}
-union all
-{{ yibao.replace_scope_rows(audit_columns, 'setl_id', 'stored_without_person') }}
-{%- endif %}

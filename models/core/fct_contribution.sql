@@ -1,24 +1,14 @@
 -- grain: one contribution line (clct_id), in its latest version; reversals are their own rows with negated amounts
 -- money is booked in the month of arvl_date, cash basis (DESIGN §4 booking rules)
+-- Incremental (delete+insert on clct_id): a run takes again the lines of int_scope__contributions.
 {{ config(**yibao.incremental_config('clct_id')) }}
+-- depends_on: {{ ref('int_scope__contributions') }} (the scope, read by an incremental run only)
 
--- depends_on: {{ source('raw', 'clct') }}
 with contributions as (
-    {% if is_incremental() %}
-    -- the lines a version of which was loaded since the last run, and the stored lines of person records loaded since
-    -- (they can change their person_id): read straight from raw.clct, ranked as stg_clct ranks them
-    -- (macros/latest_version.sql), but for these keys only; stg_clct is a view that ranks every key
-    {{ yibao.latest_of_keys(source('raw', 'clct'), ['clct_id'], yibao.latest_first(),
-        yibao.touched_keys(source('raw', 'clct'), ['clct_id']) ~ "
-        union
-        select stored.clct_id from " ~ this ~ " as stored
-        where stored.psn_no in (
-            select info.psn_no from " ~ ref('stg_psn_info') ~ " as info
-            where info._loaded_at > (select max(stored._loaded_at) from " ~ this ~ " as stored)
-        )") }}
-    {% else %}
     select * from {{ ref('stg_clct') }}
-    {% endif %}
+    {%- if is_incremental() %}
+    where clct_id in (select clct_id from {{ ref('int_scope__contributions') }})
+    {%- endif %}
 ),
 
 persons as (

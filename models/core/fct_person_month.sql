@@ -4,16 +4,17 @@
 -- Only a span that shares a day with another of the person's 310/390 spans can meet a rival in a month, so only
 -- those go through the ranking window; every other span is the sole candidate of each month it covers. A window
 -- over every person-month cost 10 s of CPU in the full build at 2 M persons, this split 1 s (docs/PERFORMANCE.md).
--- Incremental (replace_scope): a nightly run judges a month new to the calendar for everyone, and every month of the
--- persons whose enrollments or person record the run's deliveries touched. When a stored month's judging day moves
--- (the current month, each day), only a person with a span that starts or ends between the old day and the new one
--- can change in it: those persons are judged again, and the post-hook moves the other rows' period_end to the new
--- day. A back-dated stop can take months away from a person; the scope rows remove them.
+-- Incremental: a run judges again every month of the persons of int_scope__persons (whose enrollments or person
+-- record were loaded since the last complete run, now or before a record or number moved), and, for everyone, the
+-- months of int_scope__months (whose judging day can have moved, and months new to the calendar). Their stored rows
+-- are replaced, so a back-dated stop takes months away.
 {{ config(**yibao.incremental_config(
-    ['person_id', 'month_end'], scope_columns=['person_id', 'month_end'], row_column='psn_insu_rlts_id'
+    ['person_id', 'month_end'],
+    replace_where="person_id in (select person_id from {{ ref('int_scope__persons') }})
+        or month_end in (select month_end from {{ ref('int_scope__months') }})
+        or month_end not in (select month_end from {{ ref('int_calendar__months') }})"
 )) }}
-{{ config(post_hook="{{ yibao.restamp_period_end(this) }}") }}
--- depends_on: {{ ref('stg_psn_insu') }}, {{ ref('stg_psn_info') }} (read by an incremental run only)
+-- depends_on: {{ ref('int_scope__persons') }}, {{ ref('int_scope__months') }} (the scope, read by an incremental run only)
 
 with months as (
     select
@@ -42,99 +43,23 @@ spans as (
 ),
 
 {% if is_incremental() %}
-stored_months as (
-    select
-        month_end,
-        min(period_end) as first_period_end,
-        max(period_end) as last_period_end
-    from {{ this }}
-    group by month_end
-),
-
--- months new to the calendar, months gone from it, and (never after a good run) a month stored with two judging days
-months_to_judge as (
-    select months.month_end
-    from months
-    left join stored_months
-        on months.month_end = stored_months.month_end
-    where stored_months.month_end is null
-        or stored_months.first_period_end <> stored_months.last_period_end
-    union
-    select stored_months.month_end
-    from stored_months
-    left join months
-        on stored_months.month_end = months.month_end
-    where months.month_end is null
-),
-
--- stored months whose judging day moved, with the days between the old one (excluded) and the new one (included)
-moved_months as (
-    select
-        months.month_end,
-        least(stored_months.first_period_end, months.period_end) as moved_after,
-        greatest(stored_months.first_period_end, months.period_end) as moved_through
-    from months
-    inner join stored_months
-        on months.month_end = stored_months.month_end
-    where stored_months.first_period_end = stored_months.last_period_end
-        and stored_months.first_period_end <> months.period_end
-),
-
--- enrollment records loaded since the last run, or whose person record was (it can change their person_id)
-touched_enrollments as (
-    select psn_insu_rlts_id from {{ ref('stg_psn_insu') }}
-    where _loaded_at > (select max(stored._loaded_at) from {{ this }} as stored)
-    union
-    select insu.psn_insu_rlts_id
-    from {{ ref('stg_psn_insu') }} as insu
-    inner join {{ ref('stg_psn_info') }} as info
-        on insu.psn_no = info.psn_no
-    where info._loaded_at > (select max(stored._loaded_at) from {{ this }} as stored)
-),
-
--- their persons now, and the persons they were assigned to before (a record can move, stop or lose its person);
--- and the persons with a span that starts or ends within the days a moved month's judging day passed over (whether a
--- span covers the judging day changes only then; span_end is the first day not covered)
-persons_to_judge as (
-    select spans.person_id
-    from spans
-    inner join touched_enrollments
-        on spans.psn_insu_rlts_id = touched_enrollments.psn_insu_rlts_id
-    union
-    select stored.person_id
-    from {{ this }} as stored
-    inner join touched_enrollments
-        on stored.psn_insu_rlts_id = touched_enrollments.psn_insu_rlts_id
-    union
-    select bounded.person_id
-    from {{ ref('fct_enrollment_span') }} as bounded
-    inner join moved_months
-        on (bounded.span_start > moved_months.moved_after and bounded.span_start <= moved_months.moved_through)
-            or (bounded.span_end > moved_months.moved_after and bounded.span_end <= moved_months.moved_through)
-    where bounded.insutype in ('310', '390')
-),
-
 judged_months as (
     select months.*
     from months
-    inner join months_to_judge
-        on months.month_end = months_to_judge.month_end
+    where month_end in (select month_end from {{ ref('int_scope__months') }})
 ),
 
 other_months as (
     select months.*
     from months
-    left join months_to_judge
-        on months.month_end = months_to_judge.month_end
-    where months_to_judge.month_end is null
+    where month_end not in (select month_end from {{ ref('int_scope__months') }})
 ),
 
 -- filtered before the range join (DuckDB would otherwise join every span first)
-touched_spans as {{ yibao.materialized() }} (
+touched_spans as (
     select spans.*
     from spans
-    inner join persons_to_judge
-        on spans.person_id = persons_to_judge.person_id
+    where person_id in (select person_id from {{ ref('int_scope__persons') }})
 ),
 {% endif %}
 
@@ -183,19 +108,16 @@ ranked as (
     where shares_a_day
 )
 
-{%- set columns = ['month_end', 'person_id', 'psn_insu_rlts_id', 'insutype', 'psn_type', 'psn_class', 'insu_admdvs',
-                   'period_end', '_loaded_at', '_written_at'] %}
-
 select
-{%- for column in columns %}
-    {{ column }}{% if not loop.last %},{% endif %}
-{%- endfor %}
+    month_end,
+    person_id,
+    psn_insu_rlts_id,
+    insutype,
+    psn_type,
+    psn_class,
+    insu_admdvs,
+    period_end,
+    _loaded_at,
+    _written_at
 from ranked
 where assignment_rank = 1
-{%- if is_incremental() %}
--- the scopes this run replaces (macros/replace_scope.sql)
-union all
-{{ yibao.replace_scope_rows(columns, 'person_id', 'persons_to_judge') }}
-union all
-{{ yibao.replace_scope_rows(columns, 'month_end', 'months_to_judge') }}
-{%- endif %}

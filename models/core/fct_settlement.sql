@@ -2,64 +2,26 @@
 -- money is booked in the month of each row's own setl_time, so summing money nets a reversal in its own month;
 -- counts use is_counted, which excludes both a reversed original and its reversal (DESIGN §4)
 -- med_group rolls the raw med_type up by its first two digits, so 26 or a local 2101 is inpatient (DESIGN §2)
+-- Incremental (delete+insert on setl_id): a run takes again the settlements of int_scope__settlements.
 {{ config(**yibao.incremental_config('setl_id')) }}
+-- depends_on: {{ ref('int_scope__settlements') }} (the scope, read by an incremental run only)
 
--- depends_on: {{ source('raw', 'setl') }}
-{% if is_incremental() %}
--- A nightly reads its rows straight from raw.setl, ranked as stg_setl ranks them (macros/latest_version.sql), but for
--- the touched keys only: stg_setl is a view that ranks every version of every key.
-with loaded as (  -- the keys a version of which was loaded since the last run
-    {{ yibao.touched_keys(source('raw', 'setl'), ['setl_id']) }}
-),
-
--- person records loaded since the last run: they can change their settlements' person_id
-new_persons as (
-    select psn_no from {{ ref('stg_psn_info') }}
-    where _loaded_at > (select max(stored._loaded_at) from {{ this }} as stored)
-),
-
--- the keys judged again: those loaded; the originals that any version of a loaded reversal names, now or before (their
--- is_reversed can change either way); the stored rows of re-delivered persons
-scope as (
-    select setl_id from loaded
-    union
-    select versions.init_setl_id
-    from {{ source('raw', 'setl') }} as versions
-    where versions.setl_id in (select setl_id from loaded)
-        and versions.refd_setl_flag = '1'
-        and versions.init_setl_id is not null
-    union
-    select stored.setl_id
-    from {{ this }} as stored
-    where stored.psn_no in (select psn_no from new_persons)
-),
-
-settlements as (
-    {{ yibao.latest_of_keys(source('raw', 'setl'), ['setl_id'], yibao.latest_first(), 'select setl_id from scope') }}
-),
-
--- originals reversed by a valid reversal: among the keys judged again, as delivered; elsewhere, as stored
-reversed as (
-    select init_setl_id as setl_id
-    from settlements
-    where refd_setl_flag = '1' and vali_flag = '1' and init_setl_id is not null
-    union
-    select stored.init_setl_id
-    from {{ this }} as stored
-    where stored.is_reversal and stored.is_valid and stored.init_setl_id is not null
-        and not exists (select 1 from scope where scope.setl_id = stored.setl_id)
-),
-{% else %}
 with settlements as (
     select * from {{ ref('stg_setl') }}
+    {%- if is_incremental() %}
+    where setl_id in (select setl_id from {{ ref('int_scope__settlements') }})
+    {%- endif %}
 ),
 
+-- originals reversed by a valid reversal (in an incremental run, of the originals judged again)
 reversed as (
     select distinct init_setl_id as setl_id
     from {{ ref('stg_setl') }}
     where refd_setl_flag = '1' and vali_flag = '1' and init_setl_id is not null
+    {%- if is_incremental() %}
+        and init_setl_id in (select setl_id from {{ ref('int_scope__settlements') }})
+    {%- endif %}
 ),
-{% endif %}
 
 persons as (
     select

@@ -3,15 +3,11 @@
 -- (the latest delivery of any extract) for the unfinished current month.
 -- is_complete: the as-of date is on or after the month's last day (DESIGN §4 Periods). A month that is not
 -- complete has only part of its data, and no figure that needs the whole month is computed for it.
--- The delivery dates and the first activity are read from the raw extracts: the latest delivery loaded, and the
--- earliest settlement or contribution delivered in any version. stg_setl and stg_clct are views that rank every
--- version of the city's biggest extracts; a min or max through them cost about 2 s each a night at 2 M persons.
+-- The as-of date is the latest delivery of which ingest loaded rows (ops.loaded_files); the first month is that of the
+-- earliest settlement or contribution delivered in any version (the versions views read no more than those columns).
 with deliveries as (
-    {% for extract in ['psn_info', 'psn_card', 'psn_insu', 'clct', 'setl', 'medins', 'kpop_roster', 'fund_txn',
-                       'pop_stat', 'fund_plan'] %}
-    select max(_delivery_date) as delivery_date from {{ source('raw', extract) }}
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    select max(delivery_date) as delivery_date from {{ ref('stg_loaded_files') }}
+    where status = 'loaded' and rows_loaded > 0
 ),
 
 -- Never after today: ingest holds a delivery dated in the future, and this keeps the calendar honest even so.
@@ -21,9 +17,9 @@ as_of as (
 ),
 
 activity as (
-    select min(cast(setl_time as date)) as first_day from {{ source('raw', 'setl') }}
+    select min(cast(setl_time as date)) as first_day from {{ ref('stg_setl__versions') }}
     union all
-    select min(arvl_date) from {{ source('raw', 'clct') }}
+    select min(arvl_date) from {{ ref('stg_clct__versions') }}
     union all
     select min(txn_date) from {{ ref('stg_fund_txn') }}
 ),

@@ -8,20 +8,17 @@
 -- (tests/python/test_snapshot_scope.py compares the two). A table, though small in a nightly: its key test and the
 -- snapshot would each compute int_person__current's view again.
 -- Only a load can move a person's updated_at later, or an as-of day that brings a key-group roster line into force.
--- So the view is read for the persons whose person record or enrollment spans were loaded since the snapshot's
--- recorded watermark (macros/loaded_through.sql), and every person on the roster: macros/person_current.sql, the
--- view's select with that scope applied to its inputs.
+-- So the view is read for the persons of int_scope__persons (whose person record or enrollment records were loaded
+-- since the last complete run) and every person on the roster: macros/person_current.sql, the view's select with that
+-- scope applied to its inputs.
 {{ config(materialized='table') }}
 -- depends_on: {{ ref('stg_psn_info') }}, {{ ref('stg_psn_insu') }}, {{ ref('fct_enrollment_span') }}, {{ ref('fct_person_month') }}
 -- depends_on: {{ ref('int_calendar__months') }}, {{ ref('int_kpop__roster_lines') }} (read through macros/person_current.sql)
+-- depends_on: {{ ref('int_scope__persons') }} (the scope, read once the snapshot exists)
 {%- set stored = adapter.get_relation(database=target.database, schema='core', identifier='snp_person') if execute else none %}
 {%- if stored is not none and not var('snapshot_every_person', false) %}
 {%- set scope %}
-    select person_id from {{ ref('stg_psn_info') }}
-    where _loaded_at > {{ yibao.loaded_through('snp_person') }}
-    union
-    select person_id from {{ ref('fct_enrollment_span') }}
-    where _loaded_at > {{ yibao.loaded_through('snp_person') }}
+    select person_id from {{ ref('int_scope__persons') }}
     union
     select person_id from {{ ref('int_kpop__roster_lines') }}
 {%- endset %}

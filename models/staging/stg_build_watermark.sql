@@ -3,5 +3,7 @@
 
 select
     loaded_through,
+    as_of_date,
+    written_through,
     recorded_at
 from {{ source('ops', 'build_watermark') }}

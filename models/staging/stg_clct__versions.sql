@@ -5,5 +5,7 @@
 select
     clct_id,
     psn_no,
+    arvl_date,
+    _delivery_date,
     _loaded_at
 from {{ source('raw', 'clct') }}

@@ -5,5 +5,6 @@
 select
     psn_insu_rlts_id,
     psn_no,
+    _delivery_date,
     _loaded_at
 from {{ source('raw', 'psn_insu') }}

@@ -1,5 +1,5 @@
--- 结算信息（各版本）: every delivered version of each settlement: its key, person, institution and the original it
--- reverses. The scope layer reads it for the settlements a delivery touches (int_scope__settlements).
+-- 结算信息（各版本）: every delivered version of each settlement: its key, person, institution, time and the
+-- original it reverses. The scope layer reads it for the settlements a delivery touches (int_scope__settlements).
 {{ config(materialized='view') }}
 
 select
@@ -8,5 +8,7 @@ select
     refd_setl_flag,
     init_setl_id,
     fixmedins_code,
+    setl_time,
+    _delivery_date,
     _loaded_at
 from {{ source('raw', 'setl') }}

@@ -1,19 +1,12 @@
 {#- Completeness test for the two big facts: every key that a delivered row of `delivered` (a raw extract) names is in
     the model. One row per missing key.
-    After it has passed once, it checks only the keys of raw rows loaded since that pass (their _loaded_at against the
-    pass's run start; ingest loads before dbt runs, under the nightly's lock). Why that misses nothing: the facts are
+    It checks the keys of the raw rows loaded since the last complete run (int_scope__run.loaded_since): the facts are
     incremental by delete+insert on the key, and such a run deletes only keys that its new rows carry again, so a key
-    that was in the model at the last pass stays; a key can be lost only by a run that leaves out a key delivered
-    since, which this test sees. When the run wrote a quarter of the model or more (a --full-refresh), every key is
-    checked. With nothing recorded (a new warehouse, another engine), every key is checked.
-    It reads raw, not the staging views (stg_setl, stg_clct), whose full ranking would cost seconds a night. -#}
-{#- Every key (no pass recorded, or a --full-refresh): one anti join of the delivered rows on the model's keys, about
-    1 s for 11 M settlements. Since a pass: the few keys delivered since come first, and the model is read only for them
-    (0.17 s at 2 M persons, where the anti join hashed every key of the model each night). -#}
+    that was in the model after a complete run stays; a key can be lost only by a run that leaves out a key delivered
+    since, which this test sees (and a run whose test fails does not advance the clock). A --full-refresh run checks
+    every key, with one anti join (about 1 s for 11 M settlements). -#}
 {% test holds_every_delivered_key(model, column, delivered) %}
-{%- set since = yibao.checked_through_unless_most_written(
-    model, yibao.checked_columns('holds_every_delivered_key', {'column': column})) %}
-{%- if since is none %}
+{%- if flags.FULL_REFRESH %}
 select distinct
     rows_delivered.{{ column }} as missing_key
 from {{ delivered }} as rows_delivered
@@ -22,11 +15,10 @@ where not exists (
     where stored.{{ column }} = rows_delivered.{{ column }}
 )
 {%- else %}
--- the keys of the rows loaded since the last pass, at {{ since }}
 with delivered_keys as (
     select distinct rows_delivered.{{ column }}
     from {{ delivered }} as rows_delivered
-    where rows_delivered._loaded_at > {{ yibao.timestamp_literal(since) }}
+    where rows_delivered._loaded_at > (select loaded_since from {{ ref('int_scope__run') }})
 ),
 
 stored as (

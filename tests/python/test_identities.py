@@ -145,22 +145,22 @@ def test_fact_reconciliations_fail_on_a_corrupted_cell(city_copy, test, corrupti
 
 
 def test_facts_hold_every_delivered_key_and_fail_on_a_lost_one(city_copy):
-    """holds_every_delivered_key: after a pass, a key delivered since that the fact lacks fails it; with no pass
-    recorded, every key is judged, so a line lost from the fact long after its delivery fails it too."""
+    """holds_every_delivered_key: a key delivered since the last complete run that the fact lacks fails it; with no
+    complete run recorded, every key is judged, so a line lost from the fact long after its delivery fails it too."""
     selected = "test_name:holds_every_delivered_key"
-    assert not reconcile_fails(city_copy, selected)  # passes, and records its pass
-    # a settlement loaded after that pass that never reached fct_settlement
+    assert not reconcile_fails(city_copy, selected)
+    # a settlement loaded after the last complete run that never reached fct_settlement
     corrupt(
         city_copy,
         "insert into raw.setl select * replace ('LATE-SETL-1' as setl_id, "
         "timestamp '2100-01-01 00:00:00' as _loaded_at) from raw.setl limit 1",
     )
     assert reconcile_fails(city_copy, selected)
-    # a contribution line of the first delivery lost from fct_contribution, its test's pass record gone
+    # a contribution line of the first delivery lost from fct_contribution, with the clock as before any complete run
     corrupt(
         city_copy,
         "delete from raw.setl where setl_id = 'LATE-SETL-1'",
         "delete from core.fct_contribution where clct_id = (select min(clct_id) from core.fct_contribution)",
-        "delete from ops.checked_through where checked_key = 'fct_contribution(clct_id,delivered)'",
+        "update core.int_scope__run set loaded_since = timestamp '1900-01-01'",
     )
     assert reconcile_fails(city_copy, selected)
