@@ -44,15 +44,16 @@
     nullif(nullif({{ column }}, ''), 'None')
 {%- endmacro %}
 
-{#- A CTE the database must compute once, before the query that uses it: `touched as {{ yibao.materialized() }} (...)`.
-    DuckDB otherwise moves a small CTE's filter above a large range join; Spark has no such keyword. -#}
-{% macro materialized() -%}
-    {{ return(adapter.dispatch('materialized', 'yibao')()) }}
+{#- A CTE the database must compute once, before the query that uses it: `touched as {{ yibao.cte_computed_once() }} (...)`
+    (DuckDB's `as materialized` hint; nothing to do with dbt's materializations). DuckDB otherwise moves a small CTE's
+    filter above a large range join; Spark has no such keyword. -#}
+{% macro cte_computed_once() -%}
+    {{ return(adapter.dispatch('cte_computed_once', 'yibao')()) }}
 {%- endmacro %}
 
-{% macro default__materialized() -%}
+{% macro default__cte_computed_once() -%}
 {%- endmacro %}
 
-{% macro duckdb__materialized() -%}
+{% macro duckdb__cte_computed_once() -%}
     materialized
 {%- endmacro %}

@@ -5,7 +5,7 @@
 {% macro person_current(scope=none) -%}
 with
 {%- if scope %}
-scope_persons as {{ yibao.materialized() }} (
+scope_persons as {{ yibao.cte_computed_once() }} (
     {{ scope }}
 ),
 {%- endif %}

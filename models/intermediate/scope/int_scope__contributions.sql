@@ -12,6 +12,6 @@ union
 select versions.clct_id
 from {{ ref('stg_clct__versions') }} as versions
 where versions.psn_no in (
-    select persons.psn_no from {{ ref('stg_psn_info') }} as persons
-    where persons._loaded_at > (select loaded_since from run)
-)
+        select persons.psn_no from {{ ref('stg_psn_info') }} as persons
+        where persons._loaded_at > (select loaded_since from run)
+    )

@@ -16,6 +16,6 @@ union
 select versions.psn_no
 from {{ ref('stg_psn_insu__versions') }} as versions
 where versions.psn_insu_rlts_id in (
-    select loaded.psn_insu_rlts_id from {{ ref('stg_psn_insu__versions') }} as loaded
-    where loaded._loaded_at > (select loaded_since from run)
-)
+        select loaded.psn_insu_rlts_id from {{ ref('stg_psn_insu__versions') }} as loaded
+        where loaded._loaded_at > (select loaded_since from run)
+    )

@@ -16,6 +16,9 @@ select
     coalesce(last_run.loaded_through, cast('1900-01-01' as {{ dbt.type_timestamp() }})) as loaded_since,
     coalesce(last_run.as_of_date, cast('1900-01-01' as date)) as as_of_since,
     coalesce(last_run.written_through, cast('1900-01-01' as {{ dbt.type_timestamp() }})) as written_since,
-    (select max(loaded_at) from {{ ref('stg_loaded_files') }} where status = 'loaded') as loaded_through,
+    (
+        select max(loaded_at) from {{ ref('stg_loaded_files') }}
+        where status = 'loaded'
+    ) as loaded_through,
     (select max(as_of_date) from {{ ref('int_calendar__months') }}) as as_of_date
 from last_run

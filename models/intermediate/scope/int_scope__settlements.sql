@@ -35,6 +35,6 @@ union
 select versions.setl_id
 from {{ ref('stg_setl__versions') }} as versions
 where versions.fixmedins_code in (
-    select medins.fixmedins_code from {{ ref('stg_medins') }} as medins
-    where medins._loaded_at > (select loaded_since from run)
-)
+        select medins.fixmedins_code from {{ ref('stg_medins') }} as medins
+        where medins._loaded_at > (select loaded_since from run)
+    )
