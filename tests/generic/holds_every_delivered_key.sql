@@ -6,6 +6,7 @@
     since, which this test sees (and a run whose test fails does not advance the clock). A --full-refresh run checks
     every key, with one anti join (about 1 s for 11 M settlements). -#}
 {% test holds_every_delivered_key(model, column, delivered) %}
+-- depends_on: {{ ref('int_scope__run') }} (the clock, read unless the run is a --full-refresh)
 {%- if flags.FULL_REFRESH %}
 select distinct
     rows_delivered.{{ column }} as missing_key

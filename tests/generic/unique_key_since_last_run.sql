@@ -5,6 +5,7 @@
     scope. A --full-refresh run checks the whole table: grouping every row is cheaper than joining every key back.
     The model needs the column _written_at. -#}
 {% test unique_key_since_last_run(model, columns) %}
+-- depends_on: {{ ref('int_scope__run') }} (the clock, read unless the run is a --full-refresh)
 {%- if flags.FULL_REFRESH %}
 {{ test_unique_combination_of_columns(model, columns) }}
 {%- else %}
