@@ -2,8 +2,14 @@
 -- cards can gain or lose a second active card), and every card loaded since the last complete run.
 {{ config(materialized='table') }}
 
-select card_no from {{ ref('stg_psn_card') }}
-where psn_no in (select psn_no from {{ ref('int_scope__person_numbers') }})
-union
-select card_no from {{ ref('stg_psn_card') }}
-where _loaded_at > (select loaded_since from {{ ref('int_scope__run') }})
+
+-- a --full-refresh run judges everything, and no model reads the scope: it is left empty
+select *
+from (
+    select card_no from {{ ref('stg_psn_card') }}
+    where psn_no in (select psn_no from {{ ref('int_scope__person_numbers') }})
+    union
+    select card_no from {{ ref('stg_psn_card') }}
+    where _loaded_at > (select loaded_since from {{ ref('int_scope__run') }})
+) as scope
+where {{ 'false' if flags.FULL_REFRESH else 'true' }}

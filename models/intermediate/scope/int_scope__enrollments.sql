@@ -3,6 +3,12 @@
 -- or cards were (a person record can change the records' person_id).
 {{ config(materialized='table') }}
 
-select distinct psn_insu_rlts_id
-from {{ ref('stg_psn_insu__versions') }}
-where psn_no in (select psn_no from {{ ref('int_scope__numbers') }})
+
+-- a --full-refresh run judges everything, and no model reads the scope: it is left empty
+select *
+from (
+    select distinct psn_insu_rlts_id
+    from {{ ref('stg_psn_insu__versions') }}
+    where psn_no in (select psn_no from {{ ref('int_scope__numbers') }})
+) as scope
+where {{ 'false' if flags.FULL_REFRESH else 'true' }}

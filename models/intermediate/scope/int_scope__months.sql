@@ -3,6 +3,12 @@
 -- calendar. Earlier months are closed: their judging day is their last day, whatever is delivered later.
 {{ config(materialized='table') }}
 
-select month_end
-from {{ ref('int_calendar__months') }}
-where month_end >= (select as_of_since from {{ ref('int_scope__run') }})
+
+-- a --full-refresh run judges everything, and no model reads the scope: it is left empty
+select *
+from (
+    select month_end
+    from {{ ref('int_calendar__months') }}
+    where month_end >= (select as_of_since from {{ ref('int_scope__run') }})
+) as scope
+where {{ 'false' if flags.FULL_REFRESH else 'true' }}

@@ -3,19 +3,25 @@
 -- psn_no touches both).
 {{ config(materialized='table') }}
 
-with run as (
-    select loaded_since from {{ ref('int_scope__run') }}
-)
 
-select psn_no from {{ ref('stg_psn_info') }}
-where _loaded_at > (select loaded_since from run)
-union
-select psn_no from {{ ref('stg_psn_card') }}
-where _loaded_at > (select loaded_since from run)
-union
-select versions.psn_no
-from {{ ref('stg_psn_insu__versions') }} as versions
-where versions.psn_insu_rlts_id in (
-        select loaded.psn_insu_rlts_id from {{ ref('stg_psn_insu__versions') }} as loaded
-        where loaded._loaded_at > (select loaded_since from run)
+-- a --full-refresh run judges everything, and no model reads the scope: it is left empty
+select *
+from (
+    with run as (
+        select loaded_since from {{ ref('int_scope__run') }}
     )
+
+    select psn_no from {{ ref('stg_psn_info') }}
+    where _loaded_at > (select loaded_since from run)
+    union
+    select psn_no from {{ ref('stg_psn_card') }}
+    where _loaded_at > (select loaded_since from run)
+    union
+    select versions.psn_no
+    from {{ ref('stg_psn_insu__versions') }} as versions
+    where versions.psn_insu_rlts_id in (
+            select loaded.psn_insu_rlts_id from {{ ref('stg_psn_insu__versions') }} as loaded
+            where loaded._loaded_at > (select loaded_since from run)
+        )
+) as scope
+where {{ 'false' if flags.FULL_REFRESH else 'true' }}

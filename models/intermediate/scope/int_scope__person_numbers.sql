@@ -2,8 +2,14 @@
 -- int_scope__numbers: the entity keys of the person-level DQ rules that can change.
 {{ config(materialized='table') }}
 
-select numbers.psn_no
-from {{ ref('int_person__numbers') }} as numbers
-where numbers.person_id in (select person_id from {{ ref('int_scope__persons') }})
-union
-select psn_no from {{ ref('int_scope__numbers') }}
+
+-- a --full-refresh run judges everything, and no model reads the scope: it is left empty
+select *
+from (
+    select numbers.psn_no
+    from {{ ref('int_person__numbers') }} as numbers
+    where numbers.person_id in (select person_id from {{ ref('int_scope__persons') }})
+    union
+    select psn_no from {{ ref('int_scope__numbers') }}
+) as scope
+where {{ 'false' if flags.FULL_REFRESH else 'true' }}

@@ -3,9 +3,15 @@
 -- it left can lose an exception or a number), and the number itself as a person, for a psn_no without a person record.
 {{ config(materialized='table') }}
 
-select versions.person_id
-from {{ ref('stg_psn_info__versions') }} as versions
-where versions.psn_no in (select psn_no from {{ ref('int_scope__numbers') }})
-union
-select {{ person_id(person_key('null', 'psn_no')) }} as person_id
-from {{ ref('int_scope__numbers') }}
+
+-- a --full-refresh run judges everything, and no model reads the scope: it is left empty
+select *
+from (
+    select versions.person_id
+    from {{ ref('stg_psn_info__versions') }} as versions
+    where versions.psn_no in (select psn_no from {{ ref('int_scope__numbers') }})
+    union
+    select {{ person_id(person_key('null', 'psn_no')) }} as person_id
+    from {{ ref('int_scope__numbers') }}
+) as scope
+where {{ 'false' if flags.FULL_REFRESH else 'true' }}

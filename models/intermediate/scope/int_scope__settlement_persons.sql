@@ -4,15 +4,21 @@
 -- record as its own person.
 {{ config(materialized='table') }}
 
-with numbers as (
-    select distinct versions.psn_no
-    from {{ ref('stg_setl__versions') }} as versions
-    where versions.setl_id in (select setl_id from {{ ref('int_scope__settlements') }})
-)
 
-select versions.person_id
-from {{ ref('stg_psn_info__versions') }} as versions
-where versions.psn_no in (select psn_no from numbers)
-union
-select {{ person_id(person_key('null', 'psn_no')) }} as person_id
-from numbers
+-- a --full-refresh run judges everything, and no model reads the scope: it is left empty
+select *
+from (
+    with numbers as (
+        select distinct versions.psn_no
+        from {{ ref('stg_setl__versions') }} as versions
+        where versions.setl_id in (select setl_id from {{ ref('int_scope__settlements') }})
+    )
+
+    select versions.person_id
+    from {{ ref('stg_psn_info__versions') }} as versions
+    where versions.psn_no in (select psn_no from numbers)
+    union
+    select {{ person_id(person_key('null', 'psn_no')) }} as person_id
+    from numbers
+) as scope
+where {{ 'false' if flags.FULL_REFRESH else 'true' }}
