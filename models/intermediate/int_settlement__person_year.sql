@@ -19,7 +19,7 @@ from {{ ref('fct_settlement') }}
 where is_valid
     and person_id is not null
     and insutype in ('310', '390')
-    {%- if is_incremental() %}
-    and person_id in (select person_id from {{ ref('int_scope__settlement_persons') }})
+{%- if is_incremental() %}
+        and person_id in (select person_id from {{ ref('int_scope__settlement_persons') }})
     {%- endif %}
 group by person_id, insutype, cast(extract(year from setl_time) as integer)
