@@ -7,5 +7,6 @@ select
     psn_no,
     arvl_date,
     _delivery_date,
+    _row_number,
     _loaded_at
 from {{ source('raw', 'clct') }}

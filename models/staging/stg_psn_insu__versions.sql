@@ -6,5 +6,6 @@ select
     psn_insu_rlts_id,
     psn_no,
     _delivery_date,
+    _row_number,
     _loaded_at
 from {{ source('raw', 'psn_insu') }}

@@ -10,5 +10,6 @@ select
     fixmedins_code,
     setl_time,
     _delivery_date,
+    _row_number,
     _loaded_at
 from {{ source('raw', 'setl') }}
