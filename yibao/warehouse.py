@@ -84,7 +84,10 @@ OPS_DDL = [
         recorded_at timestamp not null,
         run_id varchar not null
     )""",
-    "drop table if exists ops.seeds_loaded",  # replaced by ops.build_state
+    # stores of the incremental machinery before issue 33: ops.build_state and ops.build_watermark replace them
+    "drop table if exists ops.seeds_loaded",
+    "drop table if exists ops.model_watermarks",
+    "drop table if exists ops.checked_through",
 ]
 
 
