@@ -26,9 +26,7 @@
         as_of_date date,
         written_through {{ dbt.type_timestamp() }},
         recorded_at {{ dbt.type_timestamp() }} not null
-    );
-    alter table {{ build_watermark_table() }} add column if not exists as_of_date date;
-    alter table {{ build_watermark_table() }} add column if not exists written_through {{ dbt.type_timestamp() }}
+    )
 {%- endmacro %}
 
 

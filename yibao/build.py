@@ -184,9 +184,10 @@ def build_and_publish(extra: list[str] | None = None) -> int:
     if (target_of(extra) or "duckdb").startswith("spark"):
         return build_on_spark(extra)
     run = RunRecord("build")
-    partial = any(arg.split("=")[0] in refresh.SELECTING for arg in extra)
-    if partial or "--full-refresh" in extra:
-        plan = refresh.Plan(everything="--full-refresh asked for") if not partial else None
+    if any(arg.split("=")[0] in refresh.SELECTING for arg in extra):
+        plan = None  # a partial build
+    elif "--full-refresh" in extra:
+        plan = refresh.Plan(everything="--full-refresh asked for")
     else:
         plan = refresh.make_plan(paths.db_path(), state_dir(), ls_in_process, seed_names())
     for line in plan.lines() if plan else ["a partial build (--select/--exclude): built as asked, nothing recorded"]:
@@ -197,7 +198,7 @@ def build_and_publish(extra: list[str] | None = None) -> int:
         counts = read_test_counts(paths.data_dir() / "dbt" / "target" / "run_results.json")
     else:
         base = [arg for arg in extra if arg != "--full-refresh"]
-        rc, counts = run_planned(plan, base, False, lambda args: dbt_build(args))
+        rc, counts = run_planned(plan, base, False, dbt_build)
     run.steps["dbt build"] = round(time.perf_counter() - t0, 1)
     run.tests_passed, run.tests_warned, run.tests_failed = counts
     con = connect(paths.db_path())

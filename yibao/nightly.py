@@ -86,7 +86,6 @@ def pending_files(landing: Path, db: Path) -> list[str]:
 
 def refresh_plan(db: Path):
     """What the build would rebuild in full, for --dry-run: a parse of the project compared with the stored one."""
-    from . import refresh
     from .build import DbtSession, seed_names, state_dir
 
     if not db.exists():

@@ -4,8 +4,8 @@ An incremental table keeps the rows earlier runs made: made by the model's SQL o
 day, by the dbt of that day. Once any of those changes, its stored rows are stale until it is rebuilt in full.
 
 After every build whose full rebuilds all succeeded, the parsed project it ran (dbt's manifest.json) and the dbt
-versions are stored in ops.build_state (warehouse.py creates it). The next build (a nightly or `yibao build`) compares the project with it by
-dbt's own selector `state:modified` (a seed file, a model's SQL, its config, or a macro it calls changed; a model is
+versions are stored in ops.build_state (warehouse.py creates it). The next build (a nightly or `yibao build`)
+compares the project with it by dbt's own selector `state:modified` (a seed file, a model's SQL, its config, or a macro it calls changed; a model is
 new) and rebuilds in full (`--full-refresh`) every changed node and everything downstream of it (`state:modified+`),
 after the ordinary incremental build of everything else. Another dbt, no stored state (a new warehouse, or one built
 before this check) or a missing seed table rebuilds everything. The log and `yibao nightly --dry-run` say which and why.

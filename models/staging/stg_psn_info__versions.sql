@@ -1,8 +1,8 @@
 -- 人员基本信息（各版本）: every delivered version of each person record, pseudonymised: which person (person_id) each
--- psn_no was under in each version. The person-level DQ rules and int_person__numbers read it for a few touched
--- psn_no, to find the person a number was under before a corrected ID number moved it
--- (int_scope__persons). A table, appended to: as a view, the pseudonym of all 2 M versions was computed
--- before the few were picked (1 s of CPU at 2 M persons for each reader).
+-- psn_no was under in each version. The scope layer (int_scope__persons, int_scope__settlement_persons) reads it for a
+-- few touched psn_no, to find the person a number was under before a corrected ID number moved it. A table, appended
+-- to: as a view, the pseudonym of all 2 M versions was computed before the few were picked (1 s of CPU at 2 M persons
+-- for each reader).
 {{ config(**yibao.incremental_config(['_delivery_date', '_row_number'], on_parquet='append')) }}
 
 select
