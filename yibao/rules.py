@@ -85,12 +85,8 @@ RULES: dict[str, Rules] = {
             "insu_admdvs",
             "updt_time",
         ),
-        code_sets=(
-            CodeSet("insutype", "insutype", "insutype"),
-            CodeSet("psn_type", "psn_class", "psn_class", 2),
-            CodeSet("psn_insu_stas", "psn_insu_stas", "psn_insu_stas"),
-            COUNTY,
-        ),
+        # insutype and psn_type are not quarantined for their code: staging maps them (DESIGN §2, code_unmapped)
+        code_sets=(CodeSet("psn_insu_stas", "psn_insu_stas", "psn_insu_stas"), COUNTY),
         flags={"cvlserv_flag": ("0", "1"), "flxempe_flag": ("0", "1")},
         dates={"psn_insu_date": ("1990-01-01", LATEST), "paus_insu_date": ("1990-01-01", LATEST)},
         happened=("updt_time",),
@@ -108,7 +104,8 @@ RULES: dict[str, Rules] = {
             "revs_flag",
             "updt_time",
         ),
-        code_sets=(CodeSet("insutype", "insutype", "insutype"), CodeSet("clct_type", "clct_type", "clct_type"), COUNTY),
+        # no valid money is quarantined for its code: insutype and clct_type are judged by dbt (code_unmapped)
+        code_sets=(COUNTY,),
         flags={"revs_flag": ("0", "1")},
         non_negative={
             "clct_base": None,
@@ -133,14 +130,9 @@ RULES: dict[str, Rules] = {
             "vali_flag",
             "updt_time",
         ),
-        code_sets=(
-            CodeSet("insutype", "insutype", "insutype"),
-            CodeSet("med_type", "med_type", "med_type", 2),
-            CodeSet("psn_type", "psn_class", "psn_class", 2),
-            CodeSet("hosp_lv", "hosp_lv", "hosp_lv"),
-            CodeSet("clr_type", "clr_type", "clr_type"),
-            COUNTY,
-        ),
+        # no valid money is quarantined for its code: insutype, med_type, psn_type, clr_type and hosp_lv load, mapped
+        # by staging where a map knows them, and dbt reports the rest (code_unmapped, DESIGN §2 and §6)
+        code_sets=(COUNTY,),
         flags={"refd_setl_flag": ("0", "1"), "vali_flag": ("0", "1")},
         non_negative={m: ("refd_setl_flag", "0") for m in MONEY_SETL},  # reversals carry negated amounts
         dates={"setl_time": ("2000-01-01", LATEST)},

@@ -105,6 +105,6 @@ left join persons
 left join insutypes
     on settlements.insutype = insutypes.insutype
 left join med_types
-    on substr(settlements.med_type, 1, 2) = med_types.med_type
+    on settlements.med_type = med_types.med_type
 left join levels
     on settlements.hosp_lv = levels.hosp_lv

@@ -9,7 +9,8 @@ select
     clct_id,
     psn_no,
     emp_no,
-    insutype,
+    {{ yibao.mapped_code('insutype') }} as insutype,
+    latest.insutype as insutype_delivered,
     insu_admdvs,
     accrual_ym,
     clct_type,
@@ -26,3 +27,4 @@ select
     _loaded_at,
     {{ yibao.written_at() }} as _written_at
 from latest
+{{ yibao.code_map_joins('insutype', 3) }}

@@ -8,8 +8,10 @@ with latest as (
 select
     psn_insu_rlts_id,
     psn_no,
-    insutype,
-    psn_type,
+    {{ yibao.mapped_code('insutype') }} as insutype,
+    latest.insutype as insutype_delivered,
+    {{ yibao.mapped_code('psn_type') }} as psn_type,
+    latest.psn_type as psn_type_delivered,
     psn_insu_stas,
     psn_insu_date,
     paus_insu_date,
@@ -25,3 +27,5 @@ select
     _loaded_at,
     {{ yibao.written_at() }} as _written_at
 from latest
+{{ yibao.code_map_joins('insutype', 3) }}
+{{ yibao.code_map_joins('psn_type') }}

@@ -35,7 +35,9 @@ def test_bad_deliveries_are_reported_and_nothing_is_lost(tmp_path, capsys):
     raw = (full / "psn_info.csv").read_bytes().split(b"\n")
     raw[5] = raw[5].replace(b",", b",\xff", 1)  # a byte that is not GBK in data row 5
     (full / "psn_info.csv").write_bytes(b"\n".join(raw))
-    setl = edit_rows(full / "setl.csv", {3: {"psn_cash_pay": "999999.99"}, 4: {"insutype": "999"}})
+    setl = edit_rows(
+        full / "setl.csv", {3: {"psn_cash_pay": "999999.99"}, 4: {"vali_flag": "7"}, 5: {"insutype": "999"}}
+    )
     rewrite_manifest(full, rows={"clct.csv": 1})  # the manifest count of clct.csv is off
     shutil.copytree(tmp_path / "landing" / "20250301", tmp_path / "landing" / "20250305")  # sent twice
 
@@ -77,7 +79,7 @@ def test_bad_deliveries_are_reported_and_nothing_is_lost(tmp_path, capsys):
         con.close()
 
     assert "undecodable bytes" in quarantined["20250228/psn_info.csv#5"]
-    assert "insutype=999 is not in code set insutype" in quarantined["20250228/setl.csv#4"]
+    assert "vali_flag=7 is not in code set vali_flag" in quarantined["20250228/setl.csv#4"]
     assert people[5][2] not in masked_line and people[5][2][:6] + "********" in masked_line
     assert people[5][3] not in masked_line
 
@@ -85,6 +87,9 @@ def test_bad_deliveries_are_reported_and_nothing_is_lost(tmp_path, capsys):
     assert ("certno_invalid", people[7][0]) in exceptions
     assert ("setl_arithmetic", setl[3][header.index("setl_id")]) in exceptions
     assert ("quarantined", "20250228/setl.csv#4") in exceptions
+    # an unknown code is not a reason to quarantine money: the row loads, under 'other', and is reported
+    assert ("code_unmapped", setl[5][header.index("setl_id")]) in exceptions
+    assert "20250228/setl.csv#5" not in quarantined
     assert ("quarantined", "20250228/psn_info.csv#5") in exceptions
 
     for delivery, file, _extract, status, manifest_rows, loaded, quarantined_rows in files:
@@ -102,7 +107,7 @@ def test_row_numbers_after_a_malformed_line_are_the_files_own(tmp_path):
     number, in raw (_row_number), in the quarantine, and when an undecodable line is matched by number."""
     generate(**TINY, out=tmp_path)
     full = tmp_path / "landing" / "20250228"
-    setl = edit_rows(full / "setl.csv", {6: {"insutype": "999"}}, encoding="gbk")
+    setl = edit_rows(full / "setl.csv", {6: {"vali_flag": "7"}}, encoding="gbk")
     lines = (full / "setl.csv").read_bytes().split(b"\n")
     lines[2] += b",one field too many"  # data row 2 is malformed
     lines[4] = lines[4].replace(b",", b",\xff", 1)  # data row 4: a byte that is not GBK
@@ -125,6 +130,6 @@ def test_row_numbers_after_a_malformed_line_are_the_files_own(tmp_path):
     assert sorted(quarantined) == [2, 4, 6], quarantined
     assert quarantined[2].startswith("malformed line")
     assert "undecodable bytes" in quarantined[4]
-    assert "insutype=999 is not in code set insutype" in quarantined[6]
+    assert "vali_flag=7 is not in code set vali_flag" in quarantined[6]
     assert len(loaded) == len(setl) - 1 - 3
     assert all(loaded[n] == setl[n][setl_id] for n in (1, 3, 5, 7, len(setl) - 1)), header

@@ -113,7 +113,7 @@ def test_clean_data_has_no_exceptions_and_no_warnings(clean_city):
 
 def test_county_correction_lists(defect_city):
     written = export_dq(defect_city / "warehouse" / "yibao.duckdb", defect_city / "exports")
-    assert len(written) == 11
+    assert len(written) == 12  # 10 counties, the city level (230899) and the unattributed list
     exceptions = found(defect_city)
     con = duck(defect_city)
     try:

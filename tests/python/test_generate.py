@@ -75,6 +75,7 @@ def test_injected_defects_track_the_rate(tmp_path):
         "setl_orphan_reversal": g.rows["setl"],
         "kpop_not_enrolled": g.rows["kpop_roster"],
         "clct_unknown_person": g.rows["clct"],
+        "code_unmapped": g.rows["setl"],
         "ledger_outside_pool": g.rows["setl"] + g.rows["clct"],
     }
     # Keys per unit of rate x domain. one_person_one_number names both numbers of its own cases, and of the half of

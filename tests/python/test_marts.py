@@ -27,7 +27,7 @@ def test_closing_balance_of_every_sub_account_and_month(clean_city):
     expected = closing_balances(clean_city, sorted(got["month_end"].unique()))
     merged = got.merge(expected, on=["admdvs", "fund_type", "month_end"], how="left", suffixes=("", "_expected"))
     merged["closing_balance_expected"] = merged["closing_balance_expected"].fillna(0.0)
-    assert len(merged) == 11 * 8 * 13  # ten counties and the city, eight funds, thirteen months
+    assert len(merged) == 12 * 8 * 13  # ten counties, the city level (230899) and the city; eight funds; 13 months
     gap = (merged["closing_balance"].astype(float) - merged["closing_balance_expected"]).abs()
     assert gap.max() < 0.01, merged[gap >= 0.01].head()
     assert merged["closing_balance_expected"].abs().sum() > 1e6  # the comparison is about real money
@@ -70,8 +70,8 @@ def test_every_mart_has_the_city_and_ten_counties_every_month(clean_city):
             clean_city,
             f"select month_end, count(*) as n, count(distinct admdvs) as regions from marts.{table} group by month_end",
         )
-        assert (counts["regions"] == 11).all(), table
-        assert (counts["n"] == 11 * per_county).all(), table
+        assert (counts["regions"] == 12).all(), table  # with the city level 230899
+        assert (counts["n"] == 12 * per_county).all(), table
 
 
 def test_no_key_group_person_is_missed_in_clean_data(clean_city):
@@ -124,7 +124,7 @@ def test_months_payable_follows_the_policy_on_every_outflow(demo_city):
     )
     expected = independent.months_payable(demo_city, _counties(), "230800")
     merged = got.merge(expected, on=["admdvs", "fund_type", "month_end"], how="inner", suffixes=("", "_expected"))
-    assert len(merged) >= 11 * 8 * 24
+    assert len(merged) >= 11 * 8 * 24  # the units with money: ten counties and the city (230899 has none)
     both = merged.dropna(subset=["months_payable", "months_payable_expected"])
     assert len(both) > 11 * 4 * 20
     assert (

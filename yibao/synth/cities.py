@@ -148,7 +148,13 @@ def load_cities(codes: list[str]) -> list[City]:
             known = ", ".join(f"{c} {r['admdvs_name_zh']}" for c, r in sorted(cities.items()))
             raise UserError(f"--cities: {code} is not a city in seeds/region.csv", f"choose from {known}")
         counties = sorted(
-            (r for r in rows if r["parent_admdvs"] == code and r["region_level"] == "county"), key=lambda r: r["admdvs"]
+            (
+                r
+                for r in rows
+                # the city-level code (xx99, 市本级) is a code of the pool, not a place people live in
+                if r["parent_admdvs"] == code and r["region_level"] == "county" and r["county_kind"] != "city_level"
+            ),
+            key=lambda r: r["admdvs"],
         )
         shares = np.array([float(r["population_share"]) for r in counties])
         out.append(

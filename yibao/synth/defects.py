@@ -31,6 +31,7 @@ RULES = (
     "clct_unknown_person",
     "ledger_outside_pool",
     "plan_missing",
+    "code_unmapped",
 )
 # plan_missing and the fund-transaction part of ledger_outside_pool are injected at city level (city_defects).
 
@@ -141,6 +142,7 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
     inject_benefit_defects(rng, w, w.setl, d.audited, d.settlements, d.candidates, d.free, rate)
     ledger_outside_pool_settlements(d)
     setl_orphan_reversal(d)
+    code_unmapped(d)
     kpop_not_enrolled(d)
     unknown = clct_unknown_person(d)
     ledger_outside_pool_contributions(d, unknown)
@@ -307,6 +309,17 @@ def ledger_outside_pool_settlements(d: Draws) -> None:
     if w.outside_codes:
         s["insu_admdvs"][rows] = np.array(w.outside_codes, dtype=np.int64)[np.arange(len(rows)) % len(w.outside_codes)]
         w.record("ledger_outside_pool", "setl_id", s["id"][rows])
+
+
+def code_unmapped(d: Draws) -> None:
+    """A code no map knows: an outpatient or pharmacy settlement with a medical type or clearing type the province's
+    code map does not list. The row must still load, under other, with its money."""
+    s = d.w.setl
+    rows = d.settlements(d.not_audited)
+    half = np.arange(len(rows)) % 2 == 0
+    s["med_type"][rows[half]] = "9999"
+    s["clr_type"][rows[~half]] = "9998"
+    d.w.record("code_unmapped", "setl_id", s["id"][rows])
 
 
 def setl_orphan_reversal(d: Draws) -> None:

@@ -149,7 +149,7 @@ def make_people(rng: np.random.Generator, n: int, tl: Timeline, city: City) -> P
 
 
 def resident_psn_type(age: np.ndarray) -> np.ndarray:
-    return np.select([age < 18, age < 60], ["1401", "15"], "16")
+    return np.select([age < 18, age < 60], ["1403", "15"], "16")
 
 
 def employee_psn_type(age: np.ndarray) -> np.ndarray:

@@ -227,7 +227,7 @@ def make_settlements(
     base = np.zeros(n)
     sigma = np.zeros(n)
     ratio = np.zeros(n)
-    clr = np.empty(n, dtype="<U2")
+    clr = np.empty(n, dtype="<U4")
     dise = np.empty(n, dtype="<U7")
     for ci, (c, spec) in enumerate(CATEGORIES.items()):
         m = cat == ci
