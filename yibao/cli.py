@@ -32,6 +32,7 @@ def _generate(args) -> int:
         args.force,
         progress=Steps(),
         cities=cities,
+        layout=args.layout,
     )
     print(f"generated {len(g.deliveries)} deliveries under {g.landing} in {g.seconds:.1f} s")
     for name, n in g.rows.items():
@@ -158,6 +159,13 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--defect-rate", type=float, default=0.0)
     g.add_argument("--out", help="data folder (default $YIBAO_DATA); deliveries go to OUT/landing")
     g.add_argument("--force", action="store_true", help="replace deliveries already in OUT/landing")
+    g.add_argument(
+        "--layout",
+        choices=("message", "backend"),
+        default="message",
+        help="message: the interface's extracts (setl.csv ...); backend: the platform's back-end tables "
+        "(setl_d.csv, psn_insu_d.csv, staf_/rsdt_psn_clct_detl_d.csv)",
+    )
     g.set_defaults(func=_generate)
 
     i = sub.add_parser("ingest", help="load every new delivery into the raw schema")

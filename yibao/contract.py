@@ -24,10 +24,18 @@ class Extract:
     label: str
     key: tuple[str, ...]
     columns: tuple[tuple[str, str], ...]
+    # Columns a file may leave out (null when absent): the back-end's facts where the interface had a gap
+    # (DESIGN §2). They come last in `columns`.
+    optional: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
         return [c for c, _ in self.columns]
+
+    @property
+    def required_columns(self) -> list[str]:
+        """The columns every file of this extract must name in its header."""
+        return [c for c, _ in self.columns if c not in self.optional]
 
 
 def _cols(spec: str, types: dict[str, str]) -> tuple[tuple[str, str], ...]:
@@ -58,9 +66,12 @@ EXTRACTS: dict[str, Extract] = {
             ("psn_insu_rlts_id",),
             _cols(
                 "psn_insu_rlts_id psn_no insutype psn_type psn_insu_stas psn_insu_date paus_insu_date "
-                "insu_admdvs poolarea_no emp_no cvlserv_flag flxempe_flag updt_time",
-                {"psn_insu_date": DATE, "paus_insu_date": DATE, "updt_time": TS},
+                "insu_admdvs poolarea_no emp_no cvlserv_flag flxempe_flag updt_time first_insu_date",
+                {"psn_insu_date": DATE, "paus_insu_date": DATE, "updt_time": TS, "first_insu_date": DATE},
             ),
+            # the first enrollment in the system (the back-end's PSN_INSU_DATE); psn_insu_date is always the start of
+            # the spell, which the back-end calls CRT_INSU_DATE (DESIGN §4, seeds/layout_column.csv)
+            optional=("first_insu_date",),
         ),
         Extract(
             "clct",
@@ -68,7 +79,7 @@ EXTRACTS: dict[str, Extract] = {
             ("clct_id",),
             _cols(
                 "clct_id psn_no emp_no insutype insu_admdvs accrual_ym clct_type clct_base clct_rate "
-                "clct_amt acct_crdt_amt arvl_date revs_flag updt_time",
+                "clct_amt acct_crdt_amt arvl_date revs_flag updt_time accrual_ym_end clct_flag psn_insu_rlts_id",
                 {
                     "clct_base": MONEY,
                     "clct_rate": RATE,
@@ -78,6 +89,9 @@ EXTRACTS: dict[str, Extract] = {
                     "updt_time": TS,
                 },
             ),
+            # a range of months paid for (accrual_ym to accrual_ym_end), whether the money arrived (1 到账), and the
+            # enrollment record it pays for: the back-end detail tables carry them (DESIGN §2)
+            optional=("accrual_ym_end", "clct_flag", "psn_insu_rlts_id"),
         ),
         Extract(
             "setl",
@@ -88,10 +102,13 @@ EXTRACTS: dict[str, Extract] = {
                 "insu_admdvs mdtrtarea_admvs dise_codg medfee_sumamt fulamt_ownpay_amt overlmt_selfpay "
                 "preselfpay_amt inscp_scp_amt act_pay_dedc hifp_pay pool_prop_selfpay cvlserv_pay hifes_pay "
                 "hifmi_pay hifob_pay maf_pay oth_pay fund_pay_sumamt psn_part_amt acct_pay psn_cash_pay "
-                "hosp_part_amt refd_setl_flag init_setl_id clr_type vali_flag updt_time",
+                "hosp_part_amt refd_setl_flag init_setl_id clr_type vali_flag updt_time "
+                "fix_blng_admdvs out_flag begndate enddate cal_ipt_cnt",
                 {
                     "setl_time": TS,
                     "updt_time": TS,
+                    "begndate": DATE,
+                    "enddate": DATE,
                     "pool_prop_selfpay": RATE,
                     **{
                         m: MONEY
@@ -103,6 +120,10 @@ EXTRACTS: dict[str, Extract] = {
                     },
                 },
             ),
+            # the back-end's facts where the interface had a gap (setl_d, DESIGN §2): the institution's area and the
+            # out-of-area flag (where care took place), admission and discharge dates, and whether it counts as an
+            # admission
+            optional=("fix_blng_admdvs", "out_flag", "begndate", "enddate", "cal_ipt_cnt"),
         ),
         Extract(
             "medins",
@@ -150,6 +171,28 @@ EXTRACTS: dict[str, Extract] = {
         ),
     ]
 }
+
+# The row of the back-end contribution detail tables (staf_psn_clct_detl_d, rsdt_psn_clct_detl_d): one person x
+# collection with the employer and personal parts on one row and a range of months. Ingest parses a file into this
+# shape, then turns each row into the contract's clct lines (typed_load.DETAIL_LINES). Not an extract of its own.
+CLCT_DETAIL = Extract(
+    "clct_detl",
+    "征缴明细（后台）",
+    ("rid",),
+    _cols(
+        "rid psn_no psn_insu_rlts_id emp_no insutype insu_admdvs accrym_begn accrym_end clct_time clct_flag revs_flag "
+        "emp_clctstd psn_clctstd emp_clct_amt psn_clct_amt emp_clct_into_acct_amt clct_sumamt updt_time",
+        {
+            "clct_time": TS,
+            "updt_time": TS,
+            **{
+                m: MONEY
+                for m in "emp_clctstd psn_clctstd emp_clct_amt psn_clct_amt emp_clct_into_acct_amt clct_sumamt".split()
+            },
+        },
+    ),
+    optional=("emp_no", "emp_clctstd", "psn_clctstd", "emp_clct_into_acct_amt", "clct_sumamt", "psn_insu_rlts_id"),
+)
 
 # Lineage columns every raw row carries, after the contract columns.
 LINEAGE = (("_file", TEXT), ("_delivery_date", DATE), ("_row_number", INT), ("_loaded_at", TS))

@@ -35,6 +35,7 @@ from . import typed_load
 from .contract import EXTRACTS
 from .files import file_sha256
 from .landing_files import BadManifest, Notice, Rejected, decode, read_manifest, scan_landing
+from .layouts import BACKEND, Layout, extra_columns, layouts, recognise
 from .warehouse import connect, ensure_tables
 
 RESEND_HINT = "ask the sender for a corrected extract and deliver it in a new folder under landing/"
@@ -57,6 +58,9 @@ class FileResult:
     moved_to: Path | None = None
     warnings: list[str] = field(default_factory=list)
     extra_columns: list[str] = field(default_factory=list)
+    layout: str = ""  # message | backend (yibao/layouts.py)
+    mapping_version: str = ""
+    rows_derived: int = 0  # rows with a value the layout's mapping derived (a sum of columns)
 
     def line(self) -> str:
         where = f"{self.delivery}/{self.file}"
@@ -68,10 +72,16 @@ class FileResult:
         q = f", {self.rows_quarantined:,} quarantined (see dq.quarantine_rows)" if self.rows_quarantined else ""
         w = "".join(f"\n    warning: {x}" for x in self.warnings)
         if self.extra_columns:
-            w += (
-                f"\n    note: column(s) {', '.join(self.extra_columns)} are not in the contract (DESIGN §2) and "
-                "were not loaded; recorded in ops.loaded_files.extra_columns"
+            shown = ", ".join(self.extra_columns[:8]) + (
+                f" and {len(self.extra_columns) - 8} more" if len(self.extra_columns) > 8 else ""
             )
+            w += (
+                f"\n    note: column(s) {shown} are not in the contract (DESIGN §2); kept in raw.extra_values and "
+                "named in ops.loaded_files.extra_columns"
+            )
+        if self.layout and self.layout != "message":
+            d = f", {self.rows_derived:,} with a derived value" if self.rows_derived else ""
+            w += f"\n    layout: {self.layout} (mapping {self.mapping_version}, seeds/layout_column.csv){d}"
         return f"loaded   {where}: {self.rows_loaded:,} rows{q}{w}"
 
 
@@ -177,8 +187,8 @@ class Loader:
         stat = path.stat()
         self.con.execute(
             "insert into ops.loaded_files (delivery_date, file, extract, sha256, status, manifest_rows, "
-            "rows_loaded, rows_quarantined, reason, loaded_at, encoding, extra_columns, file_bytes, file_mtime_ns) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "rows_loaded, rows_quarantined, reason, loaded_at, encoding, extra_columns, file_bytes, file_mtime_ns, "
+            "layout, mapping_version, rows_derived) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 delivery_date,
                 res.file,
@@ -194,6 +204,9 @@ class Loader:
                 ", ".join(res.extra_columns) or None,
                 stat.st_size,
                 stat.st_mtime_ns,
+                res.layout or None,
+                res.mapping_version or None,
+                res.rows_derived if res.layout else None,
             ],
         )
 
@@ -213,8 +226,8 @@ class Loader:
         if any(d == delivery_date for (d,) in seen):  # this very file of this delivery was loaded before
             result.status = "skipped"
             return result
-        extract = path.name.removesuffix(".gz").removesuffix(".csv")
-        extract = extract if extract in EXTRACTS else None
+        stem = path.name.removesuffix(".gz").removesuffix(".csv")
+        extract = layouts()[stem].extract if stem in layouts() else None
         now = dt.datetime.now().replace(microsecond=0)
         if twin:
             result.status = "rejected"
@@ -243,7 +256,10 @@ class Loader:
         try:
             if extract is None or not path.name.endswith((".csv", ".csv.gz")):
                 raise Rejected(
-                    f"unknown extract '{path.name}'; expected one of " + ", ".join(f"{e}.csv" for e in EXTRACTS)
+                    f"unknown extract '{path.name}'; expected one of "
+                    + ", ".join(f"{e}.csv" for e in EXTRACTS)
+                    + ", or a back-end table: "
+                    + ", ".join(f"{f}.csv" for f, lay in layouts().items() if lay.name == BACKEND)
                 )
             if path.name not in manifest:
                 raise Rejected("not listed in manifest.csv")
@@ -257,11 +273,20 @@ class Loader:
                     raise Rejected(f"the header names column(s) {', '.join(twice)} more than once")
                 if "" in header:
                     raise Rejected(f"the header has an unnamed column (column {header.index('') + 1})")
-                missing = [c for c in EXTRACTS[extract].column_names if c not in header]
+                layout = recognise(stem, header)
+                missing = layout.missing(header)
                 if missing:
-                    raise Rejected(f"required column(s) missing: {', '.join(missing)}")
-                result.extra_columns = [c for c in header if c not in EXTRACTS[extract].column_names]
-                self._load_decoded(result, path, extract, decoded, delivery_date, now, digest, manifest_sha)
+                    raise Rejected(
+                        f"required column(s) missing: {', '.join(missing)}"
+                        + (
+                            f" (the {layout.name} layout of {stem}, seeds/layout_column.csv)"
+                            if layout.name == BACKEND
+                            else ""
+                        )
+                    )
+                result.extra_columns = extra_columns(layout, header)
+                result.layout, result.mapping_version = layout.name, layout.version
+                self._load_decoded(result, path, layout, decoded, delivery_date, now, digest, manifest_sha)
             finally:
                 decoded.cleanup()
         except Rejected as e:
@@ -274,7 +299,7 @@ class Loader:
         self,
         result: FileResult,
         path: Path,
-        extract: str,
+        layout: Layout,
         decoded,
         delivery_date: dt.date,
         now: dt.datetime,
@@ -284,7 +309,9 @@ class Loader:
         con = self.con
         label = f"{result.delivery}/{result.file}"
         # temporary tables, dropped when the block ends; staged outside the transaction (typed_load.stage says why)
-        with typed_load.staged(con, extract, decoded, delivery_date) as staged:
+        extract = layout.extract
+        with typed_load.staged(con, layout, decoded, delivery_date) as staged:
+            result.rows_derived = staged.derived
             con.begin()
             try:
                 if staged.rows != result.manifest_rows:

@@ -116,6 +116,24 @@ RULES: dict[str, Rules] = {
         dates={"arvl_date": ("2000-01-01", LATEST)},
         happened=("arvl_date", "updt_time"),
     ),
+    # a back-end contribution detail row (contract.CLCT_DETAIL), before it becomes clct lines
+    "clct_detl": Rules(
+        required=(
+            "rid",
+            "psn_no",
+            "insutype",
+            "insu_admdvs",
+            "accrym_begn",
+            "accrym_end",
+            "clct_time",
+            "clct_flag",
+            "revs_flag",
+            "updt_time",
+        ),
+        code_sets=(COUNTY,),
+        flags={"clct_flag": ("0", "1")},
+        happened=("clct_time", "updt_time"),
+    ),
     "setl": Rules(
         required=(
             "setl_id",

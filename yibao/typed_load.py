@@ -22,11 +22,13 @@ import pandas as pd
 
 from .contract import DATE, EXTRACTS, LINEAGE, TEXT, TS
 from .landing_files import Decoded, original_lines
+from .layouts import Layout, extra_columns, projection, quote
 from .regions import regions
 from .rules import CERTNO_COLUMNS, CERTNO_PATTERN, DELIVERY_TOLERANCE_DAYS, RULES, code_set_sql
 from .validate import PII, TYPE_ERRORS, WELL_FORMED
 
 TEMP_TABLES = ("_bad", "_undecodable", "_parsed")
+TEMP_VIEWS = ("_checked", "_rows")
 
 
 def sql_str(s: str) -> str:
@@ -35,25 +37,36 @@ def sql_str(s: str) -> str:
 
 @dataclass
 class Staged:
-    """A file parsed into the temporary table _parsed (read through the view _checked), not yet inserted."""
+    """A file parsed into the temporary table _parsed, not yet inserted. The view _rows reads it with each file
+    row's number; the view _checked gives the contract's rows (the same rows, or the clct lines of a back-end
+    contribution detail row)."""
 
     extract: str
     rows: int
     quarantined: int
+    derived: int = 0  # rows with a value the layout derived (a sum of columns)
+    extra_columns: tuple[str, ...] = ()
 
 
-def stage(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded, delivery_date: dt.date) -> Staged:
-    """Parse the file into _parsed, read through the view _checked: typed columns, _row_number, and _reason
-    ('' when the row loads).
+def stage(con: duckdb.DuckDBPyConnection, layout: Layout, decoded: Decoded, delivery_date: dt.date) -> Staged:
+    """Parse the file into _parsed, read through the view _rows: the layout's typed columns, _row_number, _reason
+    ('' when the row loads) and _extra (the columns the contract does not use, as JSON).
 
     One pass over the file types every column and judges every row. Data-row numbers come from
     the file order; only when a line is malformed (and so missing from the scan) are the numbers
     after it shifted, and only then are undecodable lines matched by number afterwards.
     """
-    spec = EXTRACTS[extract]
+    spec = layout.shape
     rej = f"rej_{uuid.uuid4().hex[:8]}"
     columns = "{" + ", ".join(f"{sql_str(c)}: 'VARCHAR'" for c in decoded.header) + "}"
-    rules = RULES[extract]
+    rules = RULES[spec.name]
+    mapped, derived_columns = projection(layout, decoded.header)
+    extras = extra_columns(layout, decoded.header)
+    extra_json = (
+        "json_object(" + ", ".join(f"{sql_str(c)}, nullif(trim({quote(c)}), '')" for c in extras) + ")::varchar"
+        if extras
+        else "cast(null as varchar)"
+    )
     typed, problems = [], []
     for col, typ in spec.columns:
         val = f"nullif(trim({col}), '')"
@@ -79,7 +92,7 @@ def stage(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded, delive
             f"then '{col} is dated after the delivery date {delivery_date} (by more than "
             f"{DELIVERY_TOLERANCE_DAYS} day)' end"
         )
-    problems += code_set_sql(extract, lambda col: f"nullif(trim({col}), '')")
+    problems += code_set_sql(spec.name, lambda col: f"nullif(trim({col}), '')")
     # A row's data-row number is its rowid in _parsed + 1: the file is read by one thread (parallel = false), so
     # rows reach _parsed in file order. DuckDB's parallel reader does not keep that order in the rowids, even
     # with preserve_insertion_order: a 10,000-person city's settlement file came out with 57,146 of its 84,233
@@ -91,10 +104,14 @@ def stage(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded, delive
         create or replace temp table _parsed as
         select {", ".join(typed)},
                concat_ws('; ', {", ".join(problems)}) as _reason,
-               {type_errors} as {TYPE_ERRORS}
-        from read_csv({sql_str(str(decoded.source))}, columns = {columns}, header = true, auto_detect = false,
-                      delim = ',', quote = '"', escape = '"', store_rejects = true, parallel = false,
-                      rejects_table = '{rej}', rejects_scan = '{rej}_scan')
+               {type_errors} as {TYPE_ERRORS},
+               _extra
+        from (
+            select {", ".join(mapped)}, {extra_json} as _extra
+            from read_csv({sql_str(str(decoded.source))}, columns = {columns}, header = true, auto_detect = false,
+                          delim = ',', quote = '"', escape = '"', store_rejects = true, parallel = false,
+                          rejects_table = '{rej}', rejects_scan = '{rej}_scan')
+        )
     """)
     # Data-row numbers of malformed lines (wrong field count, broken quoting), with the line itself.
     con.execute(f"""
@@ -116,7 +133,8 @@ def stage(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded, delive
             select count(*) from (
                 select row_number - row_number() over (order by row_number) as good_before from _bad) b
             where b.good_before < _parsed.rowid + 1), 0)"""
-    con.execute(f"create or replace temp view _checked as select {row_number} as _row_number, * from _parsed")
+    con.execute(f"create or replace temp view _rows as select {row_number} as _row_number, * from _parsed")
+    con.execute(f"create or replace temp view _checked as {DETAIL_LINES if spec.name == 'clct_detl' else ROWS}")
     if decoded.undecodable:
         con.execute("create or replace temp table _undecodable (row_number bigint)")
         con.executemany("insert into _undecodable values (?)", [(r,) for r in decoded.undecodable])
@@ -124,15 +142,60 @@ def stage(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded, delive
             update _parsed set _reason = concat_ws('; ', nullif(_reason, ''), 'undecodable bytes')
             where {row_number} in (select row_number from _undecodable)
         """)
-    rows, quarantined = con.execute("select count(*), count(*) filter (where _reason <> '') from _checked").fetchone()
-    return Staged(extract, rows + malformed, quarantined + malformed)
+    rows, quarantined, derived = con.execute(
+        "select count(*), count(*) filter (where _reason <> ''), "
+        + (
+            " + ".join(f"count(*) filter (where {c} is not null and _reason = '')" for c in derived_columns)
+            if derived_columns
+            else "0"
+        )
+        + " from _rows"
+    ).fetchone()
+    return Staged(layout.extract, rows + malformed, quarantined + malformed, derived, tuple(extras))
+
+
+ROWS = "select * from _rows"
+
+# A back-end contribution detail row (DESIGN §2) as the contract's clct lines, each with the row's number and the
+# id RID || kind: the
+# employer's part (10; for a resident, a part paid on the person's behalf, 40 医疗救助资助参保) with the employer part
+# credited to the account, and the personal part (20), credited to the account in full for the employee scheme (310).
+# A row makes at least one line, so nothing is lost. Its months stay a range (accrual_ym to accrual_ym_end); money is
+# booked by arrival (CLCT_TIME), normal when REVS_FLAG is Z, and only where CLCT_FLAG is 1 (the models' filter).
+DETAIL_LINES = """
+    with parts as (
+        select *, case when insutype like '39%' then '40' else '10' end as emp_kind
+        from _rows
+    )
+    select _row_number, _reason, _type_errors, _extra,
+           rid || emp_kind as clct_id, psn_no, emp_no, insutype, insu_admdvs, accrym_begn as accrual_ym,
+           emp_kind as clct_type, emp_clctstd as clct_base,
+           cast(case when emp_clctstd > 0 then round(emp_clct_amt / emp_clctstd, 6) end as decimal(9,6)) as clct_rate,
+           coalesce(emp_clct_amt, 0) as clct_amt, coalesce(emp_clct_into_acct_amt, 0) as acct_crdt_amt,
+           cast(clct_time as date) as arvl_date, case when revs_flag = 'Z' then '0' else '1' end as revs_flag,
+           updt_time, accrym_end as accrual_ym_end, clct_flag, psn_insu_rlts_id
+    from parts
+    where coalesce(emp_clct_amt, 0) <> 0 or coalesce(psn_clct_amt, 0) = 0
+    union all
+    select _row_number, _reason, _type_errors, _extra,
+           rid || '20', psn_no, emp_no, insutype, insu_admdvs, accrym_begn,
+           '20', psn_clctstd,
+           cast(case when psn_clctstd > 0 then round(psn_clct_amt / psn_clctstd, 6) end as decimal(9,6)),
+           psn_clct_amt, case when insutype = '310' then psn_clct_amt else 0 end,
+           cast(clct_time as date), case when revs_flag = 'Z' then '0' else '1' end,
+           updt_time, accrym_end, clct_flag, psn_insu_rlts_id
+    from parts
+    where coalesce(psn_clct_amt, 0) <> 0
+"""
 
 
 @contextmanager
-def staged(con: duckdb.DuckDBPyConnection, extract: str, decoded: Decoded, delivery_date: dt.date) -> Iterator[Staged]:
+def staged(
+    con: duckdb.DuckDBPyConnection, layout: Layout, decoded: Decoded, delivery_date: dt.date
+) -> Iterator[Staged]:
     """stage() the file for the block, and drop its temporary tables when the block ends, however it ends."""
     try:
-        yield stage(con, extract, decoded, delivery_date)
+        yield stage(con, layout, decoded, delivery_date)
     finally:
         drop_temp(con)
 
@@ -194,11 +257,15 @@ def insert(
         f"insert into raw.{extract} ({names}) select {values}, {sql_str(file_label)}, "
         f"date '{delivery_date}', _row_number, timestamp '{now}' from _checked where _reason = ''"
     )
-    loaded = con.execute("select count(*) from _checked where _reason = ''").fetchone()[0]
+    con.execute(
+        f"insert into raw.extra_values select {sql_str(file_label)}, _row_number, _extra from _rows "
+        "where _reason = '' and _extra is not null"
+    )
+    loaded = con.execute("select count(*) from _rows where _reason = ''").fetchone()[0]
 
     region = next((c for c in REGION_COLUMNS if c in dict(EXTRACTS[extract].columns)), None)
     failed = con.execute(
-        f"select _row_number, _reason, {region or 'null'} from _checked where _reason <> '' order by 1"
+        f"select _row_number, _reason, {region or 'null'} from _rows where _reason <> '' order by 1"
     ).fetchall()
     lines = original_lines(decoded.source, {r for r, _, _ in failed})
     lines.update(decoded.undecodable)
@@ -261,6 +328,7 @@ def mask_line(extract: str, line: str | None, header: list[str] | None = None) -
 
 
 def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("drop view if exists _checked")
+    for v in TEMP_VIEWS:
+        con.execute(f"drop view if exists {v}")
     for t in TEMP_TABLES:
         con.execute(f"drop table if exists {t}")

@@ -31,6 +31,17 @@ OPS_DDL = [
         extra_columns varchar             -- header columns not in the contract, not loaded
     )""",
     "alter table ops.loaded_files add column if not exists extra_columns varchar",
+    # the layout a file came in (message | backend, yibao/layouts.py), the version of its mapping (the first 12 hex
+    # digits of the sha256 of its rows of seeds/layout_column.csv) and the rows with a value the mapping derived
+    "alter table ops.loaded_files add column if not exists layout varchar",
+    "alter table ops.loaded_files add column if not exists mapping_version varchar",
+    "alter table ops.loaded_files add column if not exists rows_derived bigint",
+    # the columns of a delivered row that the contract does not use, as JSON: kept, not dropped (DESIGN §2)
+    """create table if not exists raw.extra_values (
+        _file varchar not null,
+        _row_number integer not null,
+        extra_values varchar not null
+    )""",
     # size and modification time of the file as loaded: an unchanged file is not hashed again (ingest.unchanged_since_loaded)
     "alter table ops.loaded_files add column if not exists file_bytes bigint",
     "alter table ops.loaded_files add column if not exists file_mtime_ns bigint",
@@ -119,5 +130,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"create schema if not exists {schema}")
     for extract in EXTRACTS:
         con.execute(raw_ddl(extract))
+        for column, typ in EXTRACTS[extract].columns:  # a column the contract gained since the table was made
+            if column in EXTRACTS[extract].optional:
+                con.execute(f"alter table raw.{extract} add column if not exists {column} {typ}")
     for ddl in OPS_DDL:
         con.execute(ddl)

@@ -1,13 +1,19 @@
 -- grain: one contribution line (clct_id), in its latest version; reversals are their own rows with negated amounts
 -- money is booked in the month of arvl_date, cash basis (DESIGN §4 booking rules)
--- Incremental (delete+insert on clct_id): a run takes again the lines of int_scope__contributions.
-{{ config(**yibao.incremental_config('clct_id')) }}
+-- only money that arrived is booked: a back-end row with clct_flag 0 (not yet 到账) is loaded and left out (DESIGN §2)
+-- Incremental: a run takes again the lines of int_scope__contributions; their stored rows are replaced, so a line whose
+-- new version has not arrived leaves the table.
+{{ config(**yibao.incremental_config(
+    'clct_id',
+    replace_where="clct_id in (select clct_id from {{ ref('int_scope__contributions') }})"
+)) }}
 -- depends_on: {{ ref('int_scope__contributions') }} (the scope, read by an incremental run only)
 
 with contributions as (
     select * from {{ ref('stg_clct') }}
+    where coalesce(clct_flag, '1') = '1'
     {%- if is_incremental() %}
-    where clct_id in (select clct_id from {{ ref('int_scope__contributions') }})
+        and clct_id in (select clct_id from {{ ref('int_scope__contributions') }})
     {%- endif %}
 ),
 
@@ -34,6 +40,7 @@ select
     contributions.insutype,
     contributions.insu_admdvs,
     contributions.accrual_ym,
+    coalesce(contributions.accrual_ym_end, contributions.accrual_ym) as accrual_ym_end,
     contributions.clct_type,
     contributions.clct_base,
     contributions.clct_rate,

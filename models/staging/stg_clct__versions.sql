@@ -6,6 +6,7 @@ select
     clct_id,
     psn_no,
     arvl_date,
+    _file,
     _delivery_date,
     _row_number,
     _loaded_at

@@ -21,6 +21,7 @@ select
     cvlserv_flag,
     flxempe_flag,
     updt_time,
+    first_insu_date,
     _file,
     _delivery_date,
     _row_number,

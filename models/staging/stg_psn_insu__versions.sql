@@ -5,6 +5,7 @@
 select
     psn_insu_rlts_id,
     psn_no,
+    _file,
     _delivery_date,
     _row_number,
     _loaded_at

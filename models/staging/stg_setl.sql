@@ -48,6 +48,11 @@ select
     latest.clr_type as clr_type_delivered,
     vali_flag,
     updt_time,
+    fix_blng_admdvs,
+    out_flag,
+    begndate,
+    enddate,
+    cal_ipt_cnt,
     nullif({{ dbt.concat([
         "case when psn_part_amt is null then 'psn_part_amt=acct_pay+psn_cash_pay ' else '' end",
         "case when hosp_part_amt is null then 'hosp_part_amt=0' else '' end"

@@ -9,6 +9,7 @@ select
     init_setl_id,
     fixmedins_code,
     setl_time,
+    _file,
     _delivery_date,
     _row_number,
     _loaded_at

@@ -4,14 +4,15 @@
     incremental by delete+insert on the key, and such a run deletes only keys that its new rows carry again, so a key
     that was in the model after a complete run stays; a key can be lost only by a run that leaves out a key delivered
     since, which this test sees (and a run whose test fails does not advance the clock). A --full-refresh run checks
-    every key, with one anti join (about 1 s for 11 M settlements). -#}
-{% test holds_every_delivered_key(model, column, delivered) %}
+    every key, with one anti join (about 1 s for 11 M settlements). `booked_when` limits the keys expected to the delivered
+    rows the model books, by `booked_when` (contributions: money that arrived). -#}
+{% test holds_every_delivered_key(model, column, delivered, booked_when='true') %}
 -- depends_on: {{ ref('int_scope__run') }} (the clock, read unless the run is a --full-refresh)
 {%- if flags.FULL_REFRESH %}
 select distinct
     rows_delivered.{{ column }} as missing_key
 from {{ delivered }} as rows_delivered
-where not exists (
+where ({{ booked_when }}) and not exists (
     select 1 from {{ model }} as stored
     where stored.{{ column }} = rows_delivered.{{ column }}
 )
@@ -20,6 +21,7 @@ with delivered_keys as (
     select distinct rows_delivered.{{ column }}
     from {{ delivered }} as rows_delivered
     where rows_delivered._loaded_at > (select loaded_since from {{ ref('int_scope__run') }})
+        and ({{ booked_when }})
 ),
 
 stored as (

@@ -29,6 +29,7 @@ import pyarrow as pa
 
 from ..contract import EXTRACTS
 from ..errors import UserError
+from .backend import to_backend
 from .cities import City, all_city_codes, load_cities
 from .contributions import make_contributions
 from .defects import World, city_defects, inject
@@ -104,8 +105,12 @@ def generate(
     force: bool = False,
     progress=None,
     cities: tuple[str, ...] = DEFAULT_CITIES,
+    layout: str = "message",
 ) -> Generated:
-    """persons is per city. progress, if given, is called as progress(label, count) after each step."""
+    """persons is per city. progress, if given, is called as progress(label, count) after each step. layout
+    backend writes settlements, enrollments and contributions as the platform's back-end tables (synth/backend.py)."""
+    if layout not in ("message", "backend"):
+        raise UserError(f"--layout {layout} is not a layout", "use message (the default) or backend")
     t0 = time.perf_counter()
     if persons < 100:
         raise UserError(f"--persons {persons} is too small", "use at least 100 persons")
@@ -199,6 +204,9 @@ def generate(
         writer.writerow(["rule_id", "entity_key"])
         writer.writerows(truth)
     totals = {e: sum(n for (_, x), n in assembler.rows.items() if x == e) for e in EXTRACTS}
+    if layout == "backend":
+        to_backend(landing)
+        step("rewritten as back-end tables", len(folders))
     return Generated(landing, folders, totals, len(truth), time.perf_counter() - t0)
 
 
@@ -322,8 +330,9 @@ def make_chunk(job: Chunk) -> ChunkResult:
     clct = make_contributions(rng, p, enr, tl, key_group)
     clct["psn_no"] = job.psn_no[clct["person"]]
     roster = make_roster(rng, p, key_group, tl)
-    for table in (enr, cards, setl, clct, roster):
+    for table in (enr, cards, setl, roster):
         table["id"] += base
+    clct["id"] += base * 100  # a contribution line's id is its collection's id x 100 + its kind (contributions.py)
     setl["init_setl_id"] = np.where(setl["init_setl_id"] >= 0, setl["init_setl_id"] + base, -1)
     fund_inputs = FundInputs.of(setl, enr, clct, p, tl, job.city.counties)
 

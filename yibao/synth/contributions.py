@@ -114,8 +114,18 @@ def make_contributions(
     c = {k: v[order] for k, v in c.items()}
     n = len(order)
     c["revs_flag"] = np.full(n, "0")
-    c["id"] = np.arange(1, n + 1, dtype=np.int64)
-    c["updt_time"] = c["arvl"] * 86400 + 10 * 3600 + rng.integers(0, 8 * 3600, n)
+    # A line's id is its collection's id and its kind (10, 20 or 40): rid * 100 + kind. The lines of one collection
+    # (an employee's employer and personal parts of a month) share the rid, as the back-end detail tables hold them on
+    # one row whose RID the lines' ids begin with (yibao/synth/backend.py, typed_load.DETAIL_LINES).
+    same = (
+        (c["person"][1:] == c["person"][:-1])
+        & (c["insutype"][1:] == c["insutype"][:-1])
+        & (c["arvl"][1:] == c["arvl"][:-1])
+        & (c["accrual_ym"][1:] == c["accrual_ym"][:-1])
+    )
+    rid = np.concatenate([[1], 1 + np.cumsum(~same)]).astype(np.int64) if n else np.zeros(0, dtype=np.int64)
+    c["id"] = rid * 100 + c["clct_type"].astype(np.int64)
+    c["updt_time"] = (c["arvl"] * 86400 + 10 * 3600 + rng.integers(0, 8 * 3600, n))[np.searchsorted(rid, rid)]
 
     # A few contributions are reversed (refunds, corrections): negated amounts, arriving later.
     chosen = np.flatnonzero(rng.random(n) < 0.003)
@@ -126,6 +136,7 @@ def make_contributions(
     for m in ("amt", "acct"):
         rev[m] = -rev[m]
     rev["revs_flag"] = np.full(len(rev["id"]), "1")
-    rev["id"] = n + 1 + np.arange(len(rev["id"]), dtype=np.int64)
+    last = int(c["id"].max() // 100) if n else 0
+    rev["id"] = (last + 1 + np.arange(len(rev["id"]), dtype=np.int64)) * 100 + rev["clct_type"].astype(np.int64)
     rev["updt_time"] = rev["arvl"] * 86400 + 11 * 3600
     return {k: np.concatenate([c[k], rev[k]]) for k in c}

@@ -366,7 +366,7 @@ def clct_unknown_person(d: Draws) -> np.ndarray:
     src = d.rng.choice(len(c["id"]), size=k, replace=False)
     extra = take(c, src)
     extra["psn_no"] = 19_000_000_000 + w.number_base + np.arange(k, dtype=np.int64)
-    extra["id"] = c["id"].max() + 1 + np.arange(k, dtype=np.int64)
+    extra["id"] = (c["id"].max() // 100 + 1 + np.arange(k, dtype=np.int64)) * 100 + extra["clct_type"].astype(np.int64)
     extra["revs_flag"] = np.full(k, "0")
     extra["amt"] = np.abs(extra["amt"])
     extra["acct"] = np.abs(extra["acct"])
@@ -383,8 +383,12 @@ def ledger_outside_pool_contributions(d: Draws, unknown: np.ndarray) -> None:
     if w.outside_codes and k:
         known = np.flatnonzero((c["revs_flag"] == "0") & ~np.isin(c["id"], unknown))
         rows = d.rng.choice(known, size=min(k, len(known)), replace=False)
-        c["county"][rows] = np.array(w.outside_codes, dtype=np.int64)[np.arange(len(rows)) % len(w.outside_codes)]
-        w.record("ledger_outside_pool", "clct_id", c["id"][rows])
+        codes = np.array(w.outside_codes, dtype=np.int64)[np.arange(len(rows)) % len(w.outside_codes)]
+        # every line of the chosen collections (rid = id // 100), which the back-end holds on one row with one area
+        rid, at = np.unique(c["id"][rows] // 100, return_index=True)
+        lines = np.flatnonzero(np.isin(c["id"] // 100, rid))
+        c["county"][lines] = codes[at][np.searchsorted(rid, c["id"][lines] // 100)]
+        w.record("ledger_outside_pool", "clct_id", c["id"][lines])
 
 
 def city_defects(

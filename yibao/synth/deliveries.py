@@ -28,7 +28,10 @@ def to_arrow(extract: str, columns: dict) -> pa.Table:
     """Contract-typed Arrow table. Money comes as cents, rates as millionths, dates as day
     numbers (NO_DAY = null), timestamps as seconds, text as strings or Arrow arrays."""
     arrays = []
-    for name, typ in EXTRACTS[extract].columns:
+    spec = EXTRACTS[extract]
+    for name, typ in spec.columns:
+        if name in spec.optional:  # the message layout writes the interface's columns only
+            continue
         v = columns[name]
         if isinstance(v, (pa.Array, pa.ChunkedArray)):
             arrays.append(v)
@@ -46,7 +49,7 @@ def to_arrow(extract: str, columns: dict) -> pa.Table:
         else:
             v = np.asarray(v)
             arrays.append(pa.array(v, type=pa.string()) if v.dtype.kind in "UO" else pa.array(v).cast(pa.string()))
-    return pa.table(arrays, names=EXTRACTS[extract].column_names)
+    return pa.table(arrays, names=spec.required_columns)
 
 
 def write_part(part: Path, tl: Timeline, tables: dict[str, tuple[pa.Table, np.ndarray]]) -> dict[tuple[int, str], int]:
@@ -93,7 +96,7 @@ class Assembler:
         for k, folder in enumerate(self.folders):
             folder.mkdir(parents=True, exist_ok=True)
             for extract in EXTRACTS:
-                header = (",".join(f'"{c}"' for c in EXTRACTS[extract].column_names) + "\n").encode()
+                header = (",".join(f'"{c}"' for c in EXTRACTS[extract].required_columns) + "\n").encode()
                 self.files[k, extract] = open(folder / f"{extract}.csv", "wb")
                 self.files[k, extract].write(header)
                 self.digests[k, extract] = hashlib.sha256(header)
