@@ -62,9 +62,10 @@ def stage(con: duckdb.DuckDBPyConnection, layout: Layout, decoded: Decoded, deli
     rules = RULES[spec.name]
     mapped, derived_columns = projection(layout, decoded.header)
     extras = extra_columns(layout, decoded.header)
+    kept = [c for c in extras if c not in PII]  # a back-end row's certno and name are psn_info's to hold, not copied
     extra_json = (
-        "json_object(" + ", ".join(f"{sql_str(c)}, nullif(trim({quote(c)}), '')" for c in extras) + ")::varchar"
-        if extras
+        "json_object(" + ", ".join(f"{sql_str(c)}, nullif(trim({quote(c)}), '')" for c in kept) + ")::varchar"
+        if kept
         else "cast(null as varchar)"
     )
     typed, problems = [], []

@@ -110,7 +110,7 @@ def make_contributions(
     res = _resident(rng, p, enr, tl, key_group, std)
     emp = _employee(rng, p, enr, tl, std)
     c = {k: np.concatenate([res[k], emp[k]]) for k in res}
-    order = np.lexsort((c["insutype"], c["person"], c["arvl"]))
+    order = np.lexsort((c["county"], c["insutype"], c["person"], c["arvl"]))
     c = {k: v[order] for k, v in c.items()}
     n = len(order)
     c["revs_flag"] = np.full(n, "0")
@@ -122,6 +122,8 @@ def make_contributions(
         & (c["insutype"][1:] == c["insutype"][:-1])
         & (c["arvl"][1:] == c["arvl"][:-1])
         & (c["accrual_ym"][1:] == c["accrual_ym"][:-1])
+        & (c["county"][1:] == c["county"][:-1])  # a duplicate enrollment in another county pays its own lines
+        & (c["emp"][1:] == c["emp"][:-1])
     )
     rid = np.concatenate([[1], 1 + np.cumsum(~same)]).astype(np.int64) if n else np.zeros(0, dtype=np.int64)
     c["id"] = rid * 100 + c["clct_type"].astype(np.int64)
