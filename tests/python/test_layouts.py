@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
