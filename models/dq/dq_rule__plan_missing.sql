@@ -9,7 +9,6 @@ select
     cast(null as {{ dbt.type_string() }}) as certno_masked
 from {{ ref('rpt_fund_annual_settlement') }}
 where status = 'plan_missing'
-    and (income <> 0 or expenditure <> 0)  -- a unit with no money in the year (the city-level code 230899) needs no plan
     and admdvs in (
         select admdvs from {{ ref('dim_region') }}
         where region_level = 'county'

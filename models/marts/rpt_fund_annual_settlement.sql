@@ -108,19 +108,34 @@ per_year as (
         grid.is_covered
 ),
 
+-- a unit with no money in the year (the city-level code 230899 where nothing is booked to it) has planned nothing:
+-- its missing plan is a zero plan, not plan_missing
 with_plan as (
     select
         per_year.*,
-        plans.planned_contribution_income,
-        plans.planned_subsidy_income,
-        plans.planned_income,
+        case when plans.admdvs is null and idle.is_idle then 0 else plans.planned_contribution_income end
+            as planned_contribution_income,
+        case when plans.admdvs is null and idle.is_idle then 0 else plans.planned_subsidy_income end
+            as planned_subsidy_income,
+        case when plans.admdvs is null and idle.is_idle then 0 else plans.planned_income end as planned_income,
         case
             when not per_year.is_over then 'year_open'
             when not per_year.is_covered then 'year_partial'
-            when plans.admdvs is null then 'plan_missing'
+            when plans.admdvs is null and not idle.is_idle then 'plan_missing'
             else 'settled'
         end as status
     from per_year
+    inner join (
+        select
+            admdvs,
+            fund_type,
+            year,
+            income = 0 and expenditure = 0 and balance_at_start = 0 as is_idle
+        from per_year
+    ) as idle
+        on per_year.admdvs = idle.admdvs
+            and per_year.fund_type = idle.fund_type
+            and per_year.year = idle.year
     left join {{ ref('fct_fund_plan') }} as plans
         on per_year.admdvs = plans.admdvs
             and per_year.fund_type = plans.fund_type

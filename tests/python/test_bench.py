@@ -70,7 +70,9 @@ def test_baseline_gives_the_marts_headline_figures(bench_run, tmp_path):
         coverage = con.execute(f"""
             select count(*), count(b.admdvs), max(abs(m.insured_persons - b.insured_persons))
             from marts.rpt_coverage_monthly m
-            left join '{base}/baseline_coverage.parquet' b using (admdvs, month_end)""").fetchone()
+            left join '{base}/baseline_coverage.parquet' b using (admdvs, month_end)
+            -- the city level (230899) has rows with no one insured there, which the baseline leaves out
+            where not (b.admdvs is null and m.insured_persons = 0)""").fetchone()
         funds = con.execute(f"""
             select count(*), count(m.admdvs), count(b.admdvs), max(abs(m.closing_balance - b.closing_balance)),
                    sum(abs(m.closing_balance))

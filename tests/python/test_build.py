@@ -67,6 +67,7 @@ def test_schemas_are_exactly_the_designed_ones(clean_city):
         "stg_clct__versions",
         "stg_loaded_files",
         "stg_build_watermark",
+        "stg_code_map",
     }
 
 

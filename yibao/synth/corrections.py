@@ -297,9 +297,9 @@ def _write_delivery(landing: Path, day: dt.date, by_extract: dict[str, list[dict
     for extract, spec in EXTRACTS.items():
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\n")
-        writer.writerow(spec.column_names)
+        writer.writerow(spec.required_columns)  # the message layout: the interface's columns
         for row in by_extract.get(extract, []):
-            writer.writerow(["" if row[c] is None else row[c] for c in spec.column_names])
+            writer.writerow(["" if row[c] is None else row[c] for c in spec.required_columns])
         data = text.getvalue().encode("utf-8")
         (folder / f"{extract}.csv").write_bytes(data)
         manifest.append((f"{extract}.csv", len(by_extract.get(extract, [])), hashlib.sha256(data).hexdigest()))

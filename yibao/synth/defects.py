@@ -382,12 +382,14 @@ def ledger_outside_pool_contributions(d: Draws, unknown: np.ndarray) -> None:
     k = d.rng.binomial(len(c["id"]), d.rate)
     if w.outside_codes and k:
         known = np.flatnonzero((c["revs_flag"] == "0") & ~np.isin(c["id"], unknown))
-        rows = d.rng.choice(known, size=min(k, len(known)), replace=False)
-        codes = np.array(w.outside_codes, dtype=np.int64)[np.arange(len(rows)) % len(w.outside_codes)]
-        # every line of the chosen collections (rid = id // 100), which the back-end holds on one row with one area
-        rid, at = np.unique(c["id"][rows] // 100, return_index=True)
-        lines = np.flatnonzero(np.isin(c["id"] // 100, rid))
-        c["county"][lines] = codes[at][np.searchsorted(rid, c["id"][lines] // 100)]
+        # whole collections (rid = id // 100: the lines the back-end holds on one row, with one area), as many as
+        # make about k lines
+        rids = np.unique(c["id"][known] // 100)
+        n = min(len(rids), max(1, round(k * len(rids) / len(known))))
+        chosen = np.sort(d.rng.choice(rids, size=n, replace=False))
+        lines = np.flatnonzero(np.isin(c["id"] // 100, chosen))
+        codes = np.array(w.outside_codes, dtype=np.int64)
+        c["county"][lines] = codes[np.searchsorted(chosen, c["id"][lines] // 100) % len(codes)]
         w.record("ledger_outside_pool", "clct_id", c["id"][lines])
 
 
