@@ -127,11 +127,11 @@ with_plan as (
     from per_year
     inner join (
         select
-            admdvs,
-            fund_type,
-            year,
-            income = 0 and expenditure = 0 and balance_at_start = 0 as is_idle
-        from per_year
+            unit_year.admdvs,
+            unit_year.fund_type,
+            unit_year.year,
+            unit_year.income = 0 and unit_year.expenditure = 0 and unit_year.balance_at_start = 0 as is_idle
+        from per_year as unit_year
     ) as idle
         on per_year.admdvs = idle.admdvs
             and per_year.fund_type = idle.fund_type
