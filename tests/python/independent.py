@@ -245,8 +245,9 @@ def annual_settlement(data, counties: list[str]) -> pd.DataFrame:
                 start = g.loc[g["year"] < year, "amount"].sum() + this.loc[this["kind"] == "opening", "amount"].sum()
                 deficit = max(spent - income, 0.0)
                 plan = plans.get((area, fund, year))
+                # a unit that received, spent and held nothing (230899 with nothing booked) planned nothing
                 if plan is None and income == 0 and spent == 0 and start == 0:
-                    plan = 0.0  # a unit that received, spent and held nothing (230899 with nothing booked) planned nothing
+                    plan = 0.0
                 if plan is None:
                     rows.append((area, fund, year, "plan_missing", deficit, None, None, None, None))
                     continue
