@@ -160,13 +160,25 @@ EXTRACTS: dict[str, Extract] = {
             "年度基金收支计划",
             ("admdvs", "fund_type", "year"),
             _cols(
-                "admdvs fund_type year planned_contribution_income planned_subsidy_income planned_expenditure",
+                "admdvs fund_type year planned_contribution_income planned_subsidy_income planned_expenditure "
+                "planned_subsidy_central planned_subsidy_provincial planned_subsidy_city planned_subsidy_county",
                 {
                     "year": INT,
                     "planned_contribution_income": MONEY,
                     "planned_subsidy_income": MONEY,
                     "planned_expenditure": MONEY,
+                    "planned_subsidy_central": MONEY,
+                    "planned_subsidy_provincial": MONEY,
+                    "planned_subsidy_city": MONEY,
+                    "planned_subsidy_county": MONEY,
                 },
+            ),
+            # the subsidy plan by level (DESIGN §2): an older plan file without it still loads; its levels are null
+            optional=(
+                "planned_subsidy_central",
+                "planned_subsidy_provincial",
+                "planned_subsidy_city",
+                "planned_subsidy_county",
             ),
         ),
     ]

@@ -13,7 +13,9 @@ select
     regions.admdvs_name_zh,
     regions.admdvs_name_en,
     regions.parent_admdvs,
-    regions.region_level
+    regions.region_level,
+    regions.county_kind,
+    regions.accounting_unit
 from regions
 where regions.admdvs in (select admdvs from pooling_areas)
     or regions.parent_admdvs in (select admdvs from pooling_areas)

@@ -1,32 +1,22 @@
--- Sub-accounts whose balance identity fails (an error: it must never happen), for every county and city row of
+-- Sub-accounts whose balance identity fails (an error: it must never happen), for every unit and city row of
 -- rpt_fund_balance_monthly. Each figure is checked against a second path that does not read the mart's derived
 -- columns (DESIGN §4):
--- closing_gap:  the mart's closing balance - the sum of every ledger entry of the area's counties up to the month end;
+-- closing_gap:  the mart's closing balance - the sum of every ledger entry of the area's units up to the month end;
 -- opening_gap:  the mart's opening balance - the sum of every ledger entry before the month;
 -- flow_gap:     the mart's income and expenditure - the month's ledger entries in and out;
 -- carry_gap:    the mart's opening balance - the mart's closing balance of the month before;
 -- identity_gap: closing - (opening + income - expenditure), on the mart's own columns.
-with regions as (
-    select
-        admdvs,
-        parent_admdvs,
-        region_level
-    from {{ ref('dim_region') }}
-),
-
--- which counties' ledger entries make up each area: a county its own, a city all of its counties
-area_counties as (
-    select
+-- which units' ledger entries make up each area: a unit its own, a city all of its units
+with area_units as (
+    select distinct
         admdvs as area,
-        admdvs as county
-    from regions
-    where region_level = 'county'
+        admdvs as unit
+    from {{ ref('int_fund__sub_accounts') }}
     union all
-    select
-        parent_admdvs,
+    select distinct
+        city_admdvs,
         admdvs
-    from regions
-    where region_level = 'county'
+    from {{ ref('int_fund__sub_accounts') }}
 ),
 
 balances as (
@@ -47,10 +37,10 @@ ledger_paths as (
                 then ledger.amount
         end), 0) as ledger_expenditure
     from balances
-    inner join area_counties
-        on balances.admdvs = area_counties.area
+    inner join area_units
+        on balances.admdvs = area_units.area
     left join {{ ref('fct_fund_ledger') }} as ledger
-        on area_counties.county = ledger.admdvs
+        on area_units.unit = ledger.admdvs
             and balances.fund_type = ledger.fund_type
             and balances.month_end >= ledger.month_end
     group by balances.admdvs, balances.fund_type, balances.month_end

@@ -1,308 +1,260 @@
--- Annual settlement of responsibility (年度基金决算与责任分担) per county, pooled fund and year, plus city rows.
--- DESIGN §4, for each county, pooled fund (310100, 390100) and complete year:
--- 1. current_result = income - expenditure. Income is contributions, fiscal subsidies, interest and other income;
---    it leaves out the opening transfer, city adjustments and government top-ups (how deficits get covered).
---    Expenditure leaves out city adjustments out.
--- 2. A deficit is covered first by the sub-account's balance at the start of the year, as far as it is positive.
--- 3. The county government owes the part of the remainder its income shortfall explains:
---    min(remainder, planned income - actual income), both counting contributions plus fiscal subsidies (policy 001).
--- 4. The city's pooled balance covers the rest. Where the counties' positive year-end balances cannot,
---    city_balance_shortfall says how much falls to the local government (policy 000), shared pro rata.
--- 5. No plan: status plan_missing, no responsibility. An open year (status year_open) or a year the data does not
---    cover from its January (status year_partial) is not settled either. This mart reports; it posts nothing.
-with months as (
-    select
-        month_end,
-        is_complete,
-        first_month
-    from {{ ref('int_calendar__months') }}
+-- Annual settlement of responsibility (年度基金决算与责任分担) per accounting unit, pooled fund and year, plus city rows
+-- summed from the units (DESIGN §4). The facts come from int_fund__unit_years; the rule is the city's own
+-- (seeds/city_setting.csv responsibility_rule):
+-- 1. current_result = the year's own income - own expenditure (当期结余); deficit = its shortfall, else 0.
+-- 2. Both rules: the deficit is covered first by the unit's accumulated balance at the start of the year, as far as
+--    it is positive (covered_by_own_balance); the remainder is what is left.
+-- 3. own_then_local (policy 000, Jiamusi): 「累计结余不足支付的，由当地政府承担」: the unit's government bears the
+--    whole remainder. There is no city cover.
+--    plan_then_city (policy 001): the unit government bears the part of the remainder its own shortfall explains
+--    (its own level's unpaid subsidy plus premiums below plan); the city's pooled balance covers the rest, and
+--    city_balance_shortfall says how much of that the units' positive year-end balances cannot cover.
+-- 4. Either rule: the unit government owes its own level's unpaid subsidy in full, deficit or not (「凡属财政欠缴或
+--    补助不到位的，按规定补齐」): owed_by_local_government = max(own arrears, its part of the deficit). Other levels'
+--    arrears are reported per level, never billed to the unit.
+-- 5. Paid: government top-ups booked in the following year; the city's adjustments in of the year. Outstanding =
+--    owed - paid (negative: paid more than owed). An adjustment out of a unit in deficit is flagged.
+-- 6. Status: year_open, year_partial (the data does not cover the year from its January), plan_missing (nothing
+--    settled; a unit that received, spent and held nothing has a zero plan), provisional until the city's closing
+--    date (决算, default 31 March of the next year), then closed. This mart reports; it posts nothing.
+with facts as (
+    select * from {{ ref('int_fund__unit_years') }}
 ),
 
-years as (
-    select
-        extract(year from month_end) as year,
-        count(*) as months_reported,
-        -- the year's December is in the calendar and complete
-        max(case when extract(month from month_end) = 12 and is_complete then 1 else 0 end) = 1 as is_over,
-        -- the data covers the year from its January: the first booked month is not later than it
-        min(case when extract(month from first_month) = 1 or extract(year from first_month) < extract(year from month_end)
-                then 1
-            else 0
-        end) = 1 as is_covered
-    from months
-    group by extract(year from month_end)
+plans as (
+    select * from {{ ref('fct_fund_plan') }}
 ),
 
-counties as (
+judged as (
     select
-        admdvs,
-        parent_admdvs
-    from {{ ref('dim_region') }}
-    where region_level = 'county'
-),
-
-pooled_funds as (
-    select fund_type from {{ ref('fund_type') }}
-    where is_pooled
-),
-
-ledger as (
-    select
-        admdvs,
-        fund_type,
-        extract(year from month_end) as year,
-        entry_type,
-        direction,
-        amount
-    from {{ ref('fct_fund_ledger') }}
-),
-
-grid as (
-    select
-        counties.admdvs,
-        counties.parent_admdvs,
-        pooled_funds.fund_type,
-        years.year,
-        years.months_reported,
-        years.is_over,
-        years.is_covered
-    from years
-    cross join counties
-    cross join pooled_funds
-),
-
-per_year as (
-    select
-        grid.admdvs,
-        grid.parent_admdvs,
-        grid.fund_type,
-        grid.year,
-        grid.months_reported,
-        grid.is_over,
-        grid.is_covered,
-        coalesce(sum(case when ledger.year = grid.year and ledger.direction = 'in'
-                and ledger.entry_type not in ('opening_transfer', 'adjustment_in', 'government_topup')
-                then ledger.amount
-        end), 0) as income,
-        coalesce(-sum(case when ledger.year = grid.year and ledger.direction = 'out'
-                and ledger.entry_type <> 'adjustment_out'
-                then ledger.amount
-        end), 0) as expenditure,
-        coalesce(sum(case when ledger.year = grid.year and ledger.entry_type = 'contribution_pooled'
-                then ledger.amount
-        end), 0) as contribution_income,
-        coalesce(sum(case when ledger.year = grid.year and ledger.entry_type like 'subsidy_%'
-                then ledger.amount
-        end), 0) as subsidy_income,
-        coalesce(sum(case when ledger.year < grid.year
-                or (ledger.year = grid.year and ledger.entry_type = 'opening_transfer')
-                then ledger.amount
-        end), 0) as balance_at_start
-    from grid
-    left join ledger
-        on grid.admdvs = ledger.admdvs
-            and grid.fund_type = ledger.fund_type
-            and grid.year >= ledger.year
-    group by
-        grid.admdvs, grid.parent_admdvs, grid.fund_type, grid.year, grid.months_reported, grid.is_over,
-        grid.is_covered
-),
-
--- a unit with no money in the year (the city-level code 230899 where nothing is booked to it) has planned nothing:
--- its missing plan is a zero plan, not plan_missing
-with_plan as (
-    select
-        per_year.*,
-        case when plans.admdvs is null and idle.is_idle then 0 else plans.planned_contribution_income end
-            as planned_contribution_income,
-        case when plans.admdvs is null and idle.is_idle then 0 else plans.planned_subsidy_income end
-            as planned_subsidy_income,
-        case when plans.admdvs is null and idle.is_idle then 0 else plans.planned_income end as planned_income,
+        facts.*,
+        facts.subsidy_central + facts.subsidy_provincial + facts.subsidy_city + facts.subsidy_county as subsidy_income,
+        facts.income - facts.expenditure as current_result,
+        case when facts.expenditure > facts.income then facts.expenditure - facts.income else 0 end as deficit,
+        -- a unit that received, spent and held nothing (230899 where nothing is booked) planned nothing
+        plans.admdvs is null and facts.income = 0 and facts.expenditure = 0 and facts.balance_at_start = 0 as is_idle,
+        plans.admdvs is not null as has_plan,
+        coalesce(plans.planned_contribution_income, 0) as planned_contribution_income,
+        coalesce(plans.planned_subsidy_income, 0) as planned_subsidy_income,
+        coalesce(plans.planned_income, 0) as planned_income,
+        {% for level in ['central', 'provincial', 'city', 'county'] %}
+        case when plans.planned_subsidy_{{ level }} > facts.subsidy_{{ level }}
+                then plans.planned_subsidy_{{ level }} - facts.subsidy_{{ level }}
+            when plans.planned_subsidy_{{ level }} is not null then 0
+        end as subsidy_arrears_{{ level }},
+        {% endfor %}
         case
-            when not per_year.is_over then 'year_open'
-            when not per_year.is_covered then 'year_partial'
-            when plans.admdvs is null and not idle.is_idle then 'plan_missing'
-            else 'settled'
+            when not facts.is_over then 'year_open'
+            when not facts.is_covered then 'year_partial'
+            when plans.admdvs is null
+                and not (facts.income = 0 and facts.expenditure = 0 and facts.balance_at_start = 0) then 'plan_missing'
+            when facts.as_of_date >= facts.closing_date then 'closed'
+            else 'provisional'
         end as status
-    from per_year
-    inner join (
-        select
-            unit_year.admdvs,
-            unit_year.fund_type,
-            unit_year.year,
-            unit_year.income = 0 and unit_year.expenditure = 0 and unit_year.balance_at_start = 0 as is_idle
-        from per_year as unit_year
-    ) as idle
-        on per_year.admdvs = idle.admdvs
-            and per_year.fund_type = idle.fund_type
-            and per_year.year = idle.year
-    left join {{ ref('fct_fund_plan') }} as plans
-        on per_year.admdvs = plans.admdvs
-            and per_year.fund_type = plans.fund_type
-            and per_year.year = plans.year
+    from facts
+    left join plans
+        on facts.admdvs = plans.admdvs
+            and facts.fund_type = plans.fund_type
+            and facts.year = plans.year
 ),
 
-county_steps as (
+own_balance as (
     select
-        with_plan.*,
-        with_plan.income - with_plan.expenditure as current_result,
-        greatest(with_plan.expenditure - with_plan.income, 0) as deficit,
-        -- what the counties hold at year end from their own business, before adjustments and top-ups
-        greatest(with_plan.balance_at_start + with_plan.income - with_plan.expenditure, 0) as balance_available,
-        -- null without a plan; such a row is not settled
-        greatest(with_plan.planned_income - (with_plan.contribution_income + with_plan.subsidy_income), 0) as income_shortfall
-    from with_plan
+        judged.*,
+        case when judged.deficit < greatest(judged.balance_at_start, 0) then judged.deficit
+            else greatest(judged.balance_at_start, 0)
+        end as own_cover,
+        coalesce(case when judged.own_level = 'city' then judged.subsidy_arrears_city else judged.subsidy_arrears_county end, 0)
+            as own_arrears,
+        greatest(judged.planned_contribution_income - judged.contribution_income, 0) as contribution_shortfall
+    from judged
 ),
 
-county_own as (
+government_part as (
     select
-        county_steps.*,
-        least(county_steps.deficit, greatest(county_steps.balance_at_start, 0)) as own_cover
-    from county_steps
+        own_balance.*,
+        own_balance.deficit - own_balance.own_cover as remainder,
+        case
+            when own_balance.responsibility_rule = 'own_then_local' then own_balance.deficit - own_balance.own_cover
+            else least(own_balance.deficit - own_balance.own_cover,
+                own_balance.own_arrears + own_balance.contribution_shortfall)
+        end as government_cover
+    from own_balance
 ),
 
-county_shares as (
+unit_rows as (
     select
-        county_own.*,
-        county_own.deficit - county_own.own_cover as remainder,
-        least(county_own.deficit - county_own.own_cover, county_own.income_shortfall) as county_government_cover
-    from county_own
+        government_part.*,
+        government_part.remainder - government_part.government_cover as city_cover,
+        -- plan_then_city: the units' positive year-end balances are the city's pooled balance
+        sum(case when government_part.status in ('provisional', 'closed')
+                then government_part.remainder - government_part.government_cover else 0 end)
+            over (partition by government_part.city_admdvs, government_part.fund_type, government_part.year)
+            as city_cover_total,
+        sum(case when government_part.status in ('provisional', 'closed')
+                then greatest(government_part.balance_at_start + government_part.current_result, 0) else 0 end)
+            over (partition by government_part.city_admdvs, government_part.fund_type, government_part.year)
+            as city_balance_available
+    from government_part
 ),
 
-county_city as (
-    select
-        county_shares.*,
-        county_shares.remainder - county_shares.county_government_cover as city_cover,
-        -- step 4: the city covers from the counties' positive year-end balances; what they cannot is the shortfall
-        sum(case when county_shares.status = 'settled' then county_shares.remainder - county_shares.county_government_cover else 0 end)
-            over (partition by county_shares.parent_admdvs, county_shares.fund_type, county_shares.year) as city_cover_total,
-        sum(case when county_shares.status = 'settled' then county_shares.balance_available else 0 end)
-            over (partition by county_shares.parent_admdvs, county_shares.fund_type, county_shares.year) as city_balance_available
-    from county_shares
-),
-
-county_final as (
+unit_final as (
     select
         admdvs,
-        parent_admdvs,
+        city_admdvs,
         fund_type,
         year,
+        responsibility_rule,
         status,
+        closing_date,
         months_reported,
         income,
         expenditure,
         current_result,
         balance_at_start,
         deficit,
-        case when status = 'settled' then own_cover end as covered_by_own_balance,
-        case when status = 'settled' then city_cover end as covered_by_city,
-        case when status = 'settled' then county_government_cover end as covered_by_county_government,
-        case when status = 'settled' then
-                case when city_cover_total > city_balance_available and city_cover_total > 0
-                        then round((city_cover_total - city_balance_available) * city_cover / city_cover_total, 2)
-                    else 0
-                end
+        own_cover,
+        government_cover,
+        city_cover,
+        case when city_cover_total > city_balance_available and city_cover_total > 0
+                then round((city_cover_total - city_balance_available) * city_cover / city_cover_total, 2)
+            else 0
         end as city_balance_shortfall,
         contribution_income,
         subsidy_income,
         planned_contribution_income,
         planned_subsidy_income,
-        planned_income
-    from county_city
+        planned_income,
+        subsidy_arrears_central,
+        subsidy_arrears_provincial,
+        subsidy_arrears_city,
+        subsidy_arrears_county,
+        own_arrears,
+        greatest(own_arrears, government_cover) as owed_by_local_government,
+        topup_next_year as paid_by_local_government,
+        city_cover as owed_by_city,
+        adjustment_in as paid_by_city,
+        case when current_result < 0 then adjustment_out else 0 end as taken_while_in_deficit
+    from unit_rows
 ),
 
 city_status as (
     select
-        parent_admdvs,
+        city_admdvs,
         fund_type,
         year,
         case
             when max(case when status = 'year_open' then 1 else 0 end) = 1 then 'year_open'
             when max(case when status = 'year_partial' then 1 else 0 end) = 1 then 'year_partial'
             when max(case when status = 'plan_missing' then 1 else 0 end) = 1 then 'plan_missing'
-            else 'settled'
+            when max(case when status = 'provisional' then 1 else 0 end) = 1 then 'provisional'
+            else 'closed'
         end as status
-    from county_final
-    group by parent_admdvs, fund_type, year
+    from unit_final
+    group by city_admdvs, fund_type, year
 ),
+
+{%- set summed = ['income', 'expenditure', 'current_result', 'balance_at_start', 'deficit', 'own_cover',
+                  'government_cover', 'city_cover', 'city_balance_shortfall', 'contribution_income', 'subsidy_income',
+                  'planned_contribution_income', 'planned_subsidy_income', 'planned_income',
+                  'subsidy_arrears_central', 'subsidy_arrears_provincial', 'subsidy_arrears_city',
+                  'subsidy_arrears_county', 'own_arrears', 'owed_by_local_government', 'paid_by_local_government',
+                  'owed_by_city', 'paid_by_city', 'taken_while_in_deficit'] %}
 
 city_final as (
     select
-        county_final.parent_admdvs as admdvs,
-        county_final.parent_admdvs,
-        county_final.fund_type,
-        county_final.year,
+        unit_final.city_admdvs as admdvs,
+        unit_final.city_admdvs,
+        unit_final.fund_type,
+        unit_final.year,
+        max(unit_final.responsibility_rule) as responsibility_rule,
         city_status.status,
-        max(county_final.months_reported) as months_reported,
-        sum(county_final.income) as income,
-        sum(county_final.expenditure) as expenditure,
-        sum(county_final.current_result) as current_result,
-        sum(county_final.balance_at_start) as balance_at_start,
-        sum(county_final.deficit) as deficit,
-        case when city_status.status = 'settled' then sum(county_final.covered_by_own_balance) end
-            as covered_by_own_balance,
-        case when city_status.status = 'settled' then sum(county_final.covered_by_city) end as covered_by_city,
-        case when city_status.status = 'settled' then sum(county_final.covered_by_county_government) end
-            as covered_by_county_government,
-        case when city_status.status = 'settled' then sum(county_final.city_balance_shortfall) end
-            as city_balance_shortfall,
-        sum(county_final.contribution_income) as contribution_income,
-        sum(county_final.subsidy_income) as subsidy_income,
-        case when city_status.status = 'settled' then sum(county_final.planned_contribution_income) end
-            as planned_contribution_income,
-        case when city_status.status = 'settled' then sum(county_final.planned_subsidy_income) end
-            as planned_subsidy_income,
-        case when city_status.status = 'settled' then sum(county_final.planned_income) end as planned_income
-    from county_final
+        max(unit_final.closing_date) as closing_date,
+        max(unit_final.months_reported) as months_reported,
+        {% for column in summed %}
+        sum(unit_final.{{ column }}) as {{ column }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from unit_final
     inner join city_status
-        on county_final.parent_admdvs = city_status.parent_admdvs
-            and county_final.fund_type = city_status.fund_type
-            and county_final.year = city_status.year
-    group by county_final.parent_admdvs, county_final.fund_type, county_final.year, city_status.status
+        on unit_final.city_admdvs = city_status.city_admdvs
+            and unit_final.fund_type = city_status.fund_type
+            and unit_final.year = city_status.year
+    group by unit_final.city_admdvs, unit_final.fund_type, unit_final.year, city_status.status
 ),
 
 all_rows as (
-    select * from county_final
+    select
+        admdvs,
+        fund_type,
+        year,
+        responsibility_rule,
+        status,
+        closing_date,
+        months_reported,
+        {% for column in summed %}{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
+    from unit_final
     union all
-    select * from city_final
+    select
+        admdvs,
+        fund_type,
+        year,
+        responsibility_rule,
+        status,
+        closing_date,
+        months_reported,
+        {% for column in summed %}{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
+    from city_final
 )
+
+{%- set settled = "status in ('provisional', 'closed')" %}
 
 select
     cast(admdvs as {{ dbt.type_string() }}) as admdvs,
     cast(fund_type as {{ dbt.type_string() }}) as fund_type,
     cast(year as integer) as year,
+    cast(responsibility_rule as {{ dbt.type_string() }}) as rule,
     cast(status as {{ dbt.type_string() }}) as status,
+    closing_date,
     cast(months_reported as integer) as months_reported,
     cast(income as decimal(18, 2)) as income,
     cast(expenditure as decimal(18, 2)) as expenditure,
     cast(current_result as decimal(18, 2)) as current_result,
     cast(balance_at_start as decimal(18, 2)) as balance_at_start,
     cast(deficit as decimal(18, 2)) as deficit,
-    cast(covered_by_own_balance as decimal(18, 2)) as covered_by_own_balance,
-    cast(covered_by_city as decimal(18, 2)) as covered_by_city,
-    cast(covered_by_county_government as decimal(18, 2)) as covered_by_county_government,
-    cast(city_balance_shortfall as decimal(18, 2)) as city_balance_shortfall,
+    {% for column, name in [('own_cover', 'covered_by_own_balance'), ('government_cover', 'covered_by_county_government'),
+                            ('city_cover', 'covered_by_city'), ('city_balance_shortfall', 'city_balance_shortfall')] %}
+    cast(case when {{ settled }} then {{ column }} end as decimal(18, 2)) as {{ name }},
+    {% endfor %}
     cast(contribution_income as decimal(18, 2)) as contribution_income,
     cast(subsidy_income as decimal(18, 2)) as subsidy_income,
-    cast(case when status = 'settled' then planned_contribution_income end as decimal(18, 2))
-        as planned_contribution_income,
-    cast(case when status = 'settled' then planned_subsidy_income end as decimal(18, 2)) as planned_subsidy_income,
-    cast(case when status = 'settled' then planned_income end as decimal(18, 2)) as planned_income,
-    case when status = 'settled' then
+    {% for column in ['planned_contribution_income', 'planned_subsidy_income', 'planned_income',
+                      'subsidy_arrears_central', 'subsidy_arrears_provincial', 'subsidy_arrears_city',
+                      'subsidy_arrears_county'] %}
+    cast(case when {{ settled }} then {{ column }} end as decimal(18, 2)) as {{ column }},
+    {% endfor %}
+    case when {{ settled }} then
             cast(contribution_income + subsidy_income as double) / nullif(cast(planned_income as double), 0)
     end as revenue_plan_completion,
-    case when status = 'settled' then
+    case when {{ settled }} then
             cast(contribution_income as double) / nullif(cast(planned_contribution_income as double), 0)
     end as contribution_plan_completion,
-    case when status = 'settled' then
+    case when {{ settled }} then
             cast(subsidy_income as double) / nullif(cast(planned_subsidy_income as double), 0)
     end as subsidy_plan_completion,
+    cast(case when {{ settled }} then owed_by_local_government end as decimal(18, 2)) as owed_by_local_government,
+    cast(paid_by_local_government as decimal(18, 2)) as paid_by_local_government,
+    cast(case when {{ settled }} then owed_by_local_government - paid_by_local_government end as decimal(18, 2))
+        as outstanding_local_government,
+    cast(case when {{ settled }} then owed_by_city end as decimal(18, 2)) as owed_by_city,
+    cast(paid_by_city as decimal(18, 2)) as paid_by_city,
+    cast(case when {{ settled }} then owed_by_city - paid_by_city end as decimal(18, 2)) as outstanding_city,
+    cast(taken_while_in_deficit as decimal(18, 2)) as taken_while_in_deficit,
     cast(case
-        when status <> 'settled' then null
+        when not {{ settled }} then null
         when deficit = 0 then 'none'
-        when covered_by_county_government > 0 and covered_by_city > 0 then 'county_government_and_city'
-        when covered_by_county_government > 0 then 'county_government'
-        when covered_by_city > 0 then 'city'
+        when government_cover > 0 and city_cover > 0 then 'local_government_and_city'
+        when government_cover > 0 then 'local_government'
+        when city_cover > 0 then 'city'
         else 'own_balance'
     end as {{ dbt.type_string() }}) as responsible_party
 from all_rows

@@ -1,7 +1,8 @@
--- Fund balance per county sub-account, fund and month (基金收支月报), plus city rows summed from the counties.
--- closing_balance is every ledger amount up to the month; opening_balance is the previous month's closing
--- (DESIGN §4). Months of payment divide by every outflow of the fund except city adjustments out, averaged
--- over the trailing 12 complete months, and are null for an incomplete month (DESIGN §4 Periods, §5).
+-- Fund balance per sub-account (accounting unit x fund) and month (基金收支月报), plus city rows summed from the
+-- units. closing_balance is every ledger amount up to the month; opening_balance is the previous month's closing
+-- (DESIGN §4). Months of payment, for pooled funds only, divide by the fund's own expenditure (the statement's
+-- 本年支出小计: benefits, the 大病 premium transfer, maternity allowance, other expenditure; not city adjustments out),
+-- averaged over the trailing 12 complete months, and are null for an incomplete month (DESIGN §4 Periods, §5).
 with months as (
     select
         month_end,
@@ -9,13 +10,8 @@ with months as (
     from {{ ref('int_calendar__months') }}
 ),
 
-counties as (
-    select admdvs from {{ ref('dim_region') }}
-    where region_level = 'county'
-),
-
-funds as (
-    select fund_type from {{ ref('fund_type') }}
+sub_accounts as (
+    select * from {{ ref('int_fund__sub_accounts') }}
 ),
 
 ledger as (
@@ -29,25 +25,28 @@ entries as (
         month_end,
         sum(case when direction = 'in' then amount else 0 end) as income,
         -sum(case when direction = 'out' then amount else 0 end) as expenditure,
-        sum(case when entry_type = 'opening_transfer' then amount else 0 end) as income_opening_transfer,
-        sum(case when entry_type in ('contribution_pooled', 'contribution_account') then amount else 0 end)
-            as income_contribution,
-        sum(case when entry_type like 'subsidy_%' then amount else 0 end) as income_fiscal_subsidy,
-        sum(case when entry_type = 'interest' then amount else 0 end) as income_interest,
-        sum(case when entry_type = 'adjustment_in' then amount else 0 end) as income_adjustment,
-        sum(case when entry_type = 'government_topup' then amount else 0 end) as income_government_topup,
-        sum(case when entry_type = 'other_income' then amount else 0 end) as income_other,
-        -sum(case when entry_type = 'settlement_expenditure' then amount else 0 end) as expenditure_settlement,
-        -sum(case when entry_type = 'adjustment_out' then amount else 0 end) as expenditure_adjustment,
-        -sum(case when entry_type = 'other_expenditure' then amount else 0 end) as expenditure_other
+        sum(case when statement_line = 'opening_transfer' then amount else 0 end) as income_opening_transfer,
+        sum(case when statement_line = 'premium_income' then amount else 0 end) as income_contribution,
+        sum(case when statement_line = 'fiscal_subsidy_income' then amount else 0 end) as income_fiscal_subsidy,
+        sum(case when statement_line = 'interest_income' then amount else 0 end) as income_interest,
+        sum(case when statement_line = 'adjustment_in' then amount else 0 end) as income_adjustment,
+        sum(case when statement_line = 'government_topup' then amount else 0 end) as income_government_topup,
+        sum(case when statement_line in ('other_income', 'account_credit_income') then amount else 0 end)
+            as income_other,
+        -sum(case when statement_line = 'benefit_expenditure' then amount else 0 end) as expenditure_settlement,
+        -sum(case when statement_line = 'adjustment_out' then amount else 0 end) as expenditure_adjustment,
+        -sum(case when statement_line in ('aid_premium_expenditure', 'critical_illness_premium', 'other_expenditure')
+                then amount else 0
+        end) as expenditure_other
     from ledger
     group by admdvs, fund_type, month_end
 ),
 
-county_grid as (
+unit_grid as (
     select
-        counties.admdvs,
-        funds.fund_type,
+        sub_accounts.admdvs,
+        sub_accounts.fund_type,
+        sub_accounts.is_pooled,
         months.month_end,
         {% for col in ['income', 'expenditure', 'income_opening_transfer', 'income_contribution',
                        'income_fiscal_subsidy', 'income_interest', 'income_adjustment', 'income_government_topup',
@@ -55,32 +54,33 @@ county_grid as (
         coalesce(entries.{{ col }}, 0) as {{ col }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from months
-    cross join counties
-    cross join funds
+    cross join sub_accounts
     left join entries
-        on counties.admdvs = entries.admdvs
-            and funds.fund_type = entries.fund_type
+        on sub_accounts.admdvs = entries.admdvs
+            and sub_accounts.fund_type = entries.fund_type
             and months.month_end = entries.month_end
 ),
 
 city_grid as (
     select
-        regions.parent_admdvs as admdvs,
-        fund_type,
-        month_end,
+        sub_accounts.city_admdvs as admdvs,
+        unit_grid.fund_type,
+        unit_grid.is_pooled,
+        unit_grid.month_end,
         {% for col in ['income', 'expenditure', 'income_opening_transfer', 'income_contribution',
                        'income_fiscal_subsidy', 'income_interest', 'income_adjustment', 'income_government_topup',
                        'income_other', 'expenditure_settlement', 'expenditure_adjustment', 'expenditure_other'] %}
-        sum({{ col }}) as {{ col }}{% if not loop.last %},{% endif %}
+        sum(unit_grid.{{ col }}) as {{ col }}{% if not loop.last %},{% endif %}
         {% endfor %}
-    from county_grid
-    inner join {{ ref('dim_region') }} as regions
-        on county_grid.admdvs = regions.admdvs
-    group by regions.parent_admdvs, fund_type, month_end
+    from unit_grid
+    inner join sub_accounts
+        on unit_grid.admdvs = sub_accounts.admdvs
+            and unit_grid.fund_type = sub_accounts.fund_type
+    group by sub_accounts.city_admdvs, unit_grid.fund_type, unit_grid.is_pooled, unit_grid.month_end
 ),
 
 grid as (
-    select * from county_grid
+    select * from unit_grid
     union all
     select * from city_grid
 ),
@@ -92,7 +92,6 @@ balances as (
         sum(income - expenditure) over (
             partition by admdvs, fund_type order by grid.month_end rows between unbounded preceding and current row
         ) as closing_balance,
-        -- the premium transfer to 大病保险, maternity allowance and other expenditure are outflows too;
         -- a city adjustment out is the pooling itself, not the fund's spending
         avg(cast(expenditure_settlement + expenditure_other as double)) over (
             partition by admdvs, fund_type order by grid.month_end rows between 11 preceding and current row
@@ -107,8 +106,9 @@ payable as (
         balances.*,
         coalesce(lag(balances.closing_balance) over (partition by balances.admdvs, balances.fund_type order by balances.month_end), 0) as opening_balance,
         -- only the last reporting month can be incomplete, so a complete month's window holds complete months only
-        case when balances.is_complete then balances.avg_outflow_12m end as avg_monthly_expenditure_12m,
-        case when balances.is_complete and balances.avg_outflow_12m > 0
+        case when balances.is_complete and balances.is_pooled then balances.avg_outflow_12m end
+            as avg_monthly_expenditure_12m,
+        case when balances.is_complete and balances.is_pooled and balances.avg_outflow_12m > 0
                 then cast(balances.closing_balance as double) / cast(balances.avg_outflow_12m as double)
         end as months_payable
     from balances

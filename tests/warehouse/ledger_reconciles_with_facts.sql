@@ -1,9 +1,11 @@
--- Warehouse identity (error): per county (or any booked code), fund and month, the ledger's settlement expenditure
--- and contribution income equal what the settlement and contribution facts hold, with DESIGN §4's fund mapping and
--- booking months written out here, not taken from the ledger's model or the facts' derived columns:
+-- Warehouse identity (error): per accounting unit (or any booked code), fund and month, the ledger's settlement
+-- expenditure and contribution income equal what the settlement and contribution facts hold, with DESIGN §4's fund
+-- mapping and booking months written out here, not taken from the ledger's model or the facts' derived columns:
 --   hifp_pay -> the pooled fund of the settlement's insutype (310100, 390100, 510100); hifob_pay -> 330100;
 --   cvlserv_pay -> 320100; hifmi_pay -> 390200; maf_pay -> 610100; acct_pay -> 310200 (hifes_pay, oth_pay: none);
---   contributions: clct_amt - acct_crdt_amt -> the insutype's pooled fund, acct_crdt_amt -> 310200.
+--   contributions: clct_amt - acct_crdt_amt -> the insutype's pooled fund, acct_crdt_amt -> 310200; a premium paid
+--   by medical aid (clct_type 40) is also an outflow of 610100;
+--   a code books to its accounting unit (seeds/region.csv), and 510100 to 310100 where the city merged maternity.
 -- Settlements are booked by the month of setl_time, contributions by the month of arvl_date; void rows count nowhere.
 -- That the facts hold every delivered settlement and contribution line is holds_every_delivered_key's check (on each
 -- fact); this test read staging before stg_setl and stg_clct became views, whose full ranking cost about 5 s of a
@@ -103,6 +105,17 @@ contribution_money as (
     from contributions
 ),
 
+aid_premiums as (
+    select
+        insu_admdvs as admdvs,
+        '610100' as fund_type,
+        cast({{ dbt.last_day('arvl_date', 'month') }} as date) as month_end,
+        sum(clct_amt) as paid
+    from {{ ref('fct_contribution') }}
+    where clct_type = '40'
+    group by insu_admdvs, cast({{ dbt.last_day('arvl_date', 'month') }} as date)
+),
+
 delivered as (
     select
         admdvs,
@@ -117,6 +130,14 @@ delivered as (
         admdvs,
         fund_type,
         month_end,
+        paid,
+        0
+    from aid_premiums
+    union all
+    select
+        admdvs,
+        fund_type,
+        month_end,
         0,
         sum(received)
     from contribution_money
@@ -125,13 +146,23 @@ delivered as (
 
 delivered_totals as (
     select
-        admdvs,
-        fund_type,
-        month_end,
-        sum(expenditure) as expenditure,
-        sum(income) as income
+        coalesce(regions.accounting_unit, delivered.admdvs) as admdvs,
+        case when delivered.fund_type = '510100' and settings.maternity_merged then '310100' else delivered.fund_type
+        end as fund_type,
+        delivered.month_end,
+        sum(delivered.expenditure) as expenditure,
+        sum(delivered.income) as income
     from delivered
-    group by admdvs, fund_type, month_end
+    left join {{ ref('region') }} as regions
+        on delivered.admdvs = regions.admdvs and regions.accounting_unit is not null
+            and regions.parent_admdvs in (select admdvs from {{ ref('dim_region') }})
+    left join {{ ref('city_setting') }} as settings
+        on regions.parent_admdvs = settings.admdvs
+    group by
+        coalesce(regions.accounting_unit, delivered.admdvs),
+        case when delivered.fund_type = '510100' and settings.maternity_merged then '310100' else delivered.fund_type
+        end,
+        delivered.month_end
 ),
 
 ledger_totals as (
@@ -139,8 +170,9 @@ ledger_totals as (
         admdvs,
         fund_type,
         month_end,
-        -sum(case when entry_type = 'settlement_expenditure' then amount else 0 end) as expenditure,
-        sum(case when entry_type in ('contribution_pooled', 'contribution_account') then amount else 0 end) as income
+        -sum(case when entry_type like 'settlement_%' or entry_type = 'aid_premium' then amount else 0 end)
+            as expenditure,
+        sum(case when entry_type like 'contribution_%' then amount else 0 end) as income
     from {{ ref('fct_fund_ledger') }}
     group by admdvs, fund_type, month_end
 )

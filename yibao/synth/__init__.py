@@ -305,6 +305,10 @@ def city_tables(
                     planned_contribution_income=fund_plan["contribution"],
                     planned_subsidy_income=fund_plan["subsidy"],
                     planned_expenditure=fund_plan["expenditure"],
+                    planned_subsidy_central=fund_plan["subsidy_central"],
+                    planned_subsidy_provincial=fund_plan["subsidy_provincial"],
+                    planned_subsidy_city=fund_plan["subsidy_city"],
+                    planned_subsidy_county=fund_plan["subsidy_county"],
                 ),
             )
         ),

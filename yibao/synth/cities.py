@@ -21,6 +21,8 @@ class City:
     names: dict  # county code (str) -> Chinese name
     shares: np.ndarray  # population share per county, summing to 1
     kinds: np.ndarray  # per county: district, county or county_city (seeds/region.csv county_kind)
+    units: np.ndarray  # per county: the int64 accounting unit its money belongs to (seeds/region.csv accounting_unit)
+    maternity_merged: bool  # maternity merged into the employee scheme (seeds/city_setting.csv)
 
     def profile(self, field: str) -> np.ndarray:
         """One illustrative county profile value per county (PROFILES, cycled in code order)."""
@@ -91,7 +93,7 @@ PROFILES = [
         reserve_resident=1.0,
         reserve_employee=9.0,
         county_subsidy_paid=0.3,
-        plan_factor=1.00,
+        plan_factor=0.95,
     ),
     dict(
         never_enrolled=0.036,
@@ -142,6 +144,8 @@ def load_cities(codes: list[str]) -> list[City]:
     with open(seed_path("region"), encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     cities = {r["admdvs"]: r for r in rows if r["region_level"] == "city"}
+    with open(seed_path("city_setting"), encoding="utf-8") as f:
+        settings = {r["admdvs"]: r for r in csv.DictReader(f)}
     out = []
     for code in codes:
         if code not in cities:
@@ -165,6 +169,8 @@ def load_cities(codes: list[str]) -> list[City]:
                 {r["admdvs"]: r["admdvs_name_zh"] for r in counties},
                 shares / shares.sum(),
                 np.array([r["county_kind"] for r in counties]),
+                np.array([int(r["accounting_unit"]) for r in counties], dtype=np.int64),
+                settings.get(code, {}).get("maternity_merged") == "true",
             )
         )
     return out

@@ -47,7 +47,7 @@ import duckdb
 
 from .. import certno
 from ..contract import EXTRACTS
-from .deliveries import write_manifest
+from .deliveries import write_manifest, written_columns
 
 CASES = (
     "late_enrollment",
@@ -294,12 +294,13 @@ def _write_delivery(landing: Path, day: dt.date, by_extract: dict[str, list[dict
     folder = landing / f"{day:%Y%m%d}"
     folder.mkdir()
     manifest = []
-    for extract, spec in EXTRACTS.items():
+    for extract in EXTRACTS:
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\n")
-        writer.writerow(spec.required_columns)  # the message layout: the interface's columns
+        columns = written_columns(extract)  # the message layout: the interface's columns
+        writer.writerow(columns)
         for row in by_extract.get(extract, []):
-            writer.writerow(["" if row[c] is None else row[c] for c in spec.required_columns])
+            writer.writerow(["" if row.get(c) is None else row[c] for c in columns])
         data = text.getvalue().encode("utf-8")
         (folder / f"{extract}.csv").write_bytes(data)
         manifest.append((f"{extract}.csv", len(by_extract.get(extract, [])), hashlib.sha256(data).hexdigest()))

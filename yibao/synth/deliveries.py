@@ -24,13 +24,30 @@ def _decimal(values: np.ndarray, precision: int, scale: int) -> pa.Array:
     return pa.Array.from_buffers(pa.decimal128(precision, scale), len(v), [None, pa.py_buffer(words.tobytes())])
 
 
+# The message layout writes the interface's columns; of the optional ones, only the plan's subsidy by level.
+OPTIONAL_WRITTEN = {
+    "fund_plan": (
+        "planned_subsidy_central",
+        "planned_subsidy_provincial",
+        "planned_subsidy_city",
+        "planned_subsidy_county",
+    )
+}
+
+
+def written_columns(extract: str) -> list[str]:
+    """The columns the generator writes for an extract, in contract order."""
+    spec = EXTRACTS[extract]
+    return [n for n, _ in spec.columns if n not in spec.optional or n in OPTIONAL_WRITTEN.get(extract, ())]
+
+
 def to_arrow(extract: str, columns: dict) -> pa.Table:
     """Contract-typed Arrow table. Money comes as cents, rates as millionths, dates as day
     numbers (NO_DAY = null), timestamps as seconds, text as strings or Arrow arrays."""
     arrays = []
     spec = EXTRACTS[extract]
     for name, typ in spec.columns:
-        if name in spec.optional:  # the message layout writes the interface's columns only
+        if name not in written_columns(extract):
             continue
         v = columns[name]
         if isinstance(v, (pa.Array, pa.ChunkedArray)):
@@ -49,7 +66,7 @@ def to_arrow(extract: str, columns: dict) -> pa.Table:
         else:
             v = np.asarray(v)
             arrays.append(pa.array(v, type=pa.string()) if v.dtype.kind in "UO" else pa.array(v).cast(pa.string()))
-    return pa.table(arrays, names=spec.required_columns)
+    return pa.table(arrays, names=written_columns(extract))
 
 
 def write_part(part: Path, tl: Timeline, tables: dict[str, tuple[pa.Table, np.ndarray]]) -> dict[tuple[int, str], int]:
@@ -96,7 +113,7 @@ class Assembler:
         for k, folder in enumerate(self.folders):
             folder.mkdir(parents=True, exist_ok=True)
             for extract in EXTRACTS:
-                header = (",".join(f'"{c}"' for c in EXTRACTS[extract].required_columns) + "\n").encode()
+                header = (",".join(f'"{c}"' for c in written_columns(extract)) + "\n").encode()
                 self.files[k, extract] = open(folder / f"{extract}.csv", "wb")
                 self.files[k, extract].write(header)
                 self.digests[k, extract] = hashlib.sha256(header)

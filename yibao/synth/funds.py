@@ -19,6 +19,7 @@ from .timeline import Timeline, date_of, day_of, month_index
 FUNDS = np.array(["310100", "310200", "320100", "330100", "390100", "390200", "510100", "610100"])
 POOLED_BY_INSUTYPE = {"310": "310100", "390": "390100", "510": "510100"}
 SUBSIDY_LEVELS = (("11", 0.50), ("12", 0.25), ("13", 0.15), ("14", 0.10))
+LEVELS = ("central", "provincial", "city", "county")  # the plan's subsidy by level, in SUBSIDY_LEVELS order
 
 
 def _fund_index(code: str) -> int:
@@ -73,17 +74,21 @@ class FundInputs:
     maternity: np.ndarray  # cents of maternity contributions per county
     residents: dict  # year -> insured residents per county on the reference day
     wages: dict  # year -> monthly wage base of working employees per county
+    retirees: dict  # year -> insured retired employees per county on the reference day
 
     @classmethod
     def of(cls, setl, enr, clct, p: People, tl: Timeline, counties: np.ndarray) -> FundInputs:
         ci = np.searchsorted(counties, enr["county"])
-        residents, wages = {}, {}
+        residents, wages, retirees = {}, {}, {}
         for year, ref in reference_days(tl).items():
             live = (enr["status"] != "3") & (enr["start"] <= ref) & (ref < enr["end"])
             residents[year] = np.bincount(ci[live & (enr["insutype"] == "390")], minlength=len(counties))
             working = live & (enr["insutype"] == "310") & (enr["psn_type"] == "11")
             wages[year] = np.bincount(ci[working], weights=p.wage[enr["person"][working]], minlength=len(counties))
-        return cls(settlement_spend(setl, tl, counties), maternity_income(clct, counties), residents, wages)
+            retired = live & (enr["insutype"] == "310") & (enr["psn_type"] == "12")
+            retirees[year] = np.bincount(ci[retired], minlength=len(counties))
+        spend = settlement_spend(setl, tl, counties)
+        return cls(spend, maternity_income(clct, counties), residents, wages, retirees)
 
     def __add__(self, other: FundInputs) -> FundInputs:
         return FundInputs(
@@ -91,6 +96,7 @@ class FundInputs:
             self.maternity + other.maternity,
             {y: v + other.residents[y] for y, v in self.residents.items()},
             {y: v + other.wages[y] for y, v in self.wages.items()},
+            {y: v + other.retirees[y] for y, v in self.retirees.items()},
         )
 
 
@@ -125,6 +131,11 @@ def make_fund_txn(rng: np.random.Generator, inputs: FundInputs, tl: Timeline, ci
     arrears_year = years_complete[-1] if years_complete else None
     county_paid = city.profile("county_subsidy_paid")
     opening = np.maximum(np.round(monthly * months_reserve, -2), 1_000_000).astype(np.int64)
+    # The accounting units (分账核算): adjustments and top-ups are between the city and its units.
+    units, unit_of = np.unique(city.units, return_inverse=True)
+    unit_monthly = np.bincount(unit_of, weights=monthly[:, _fund_index("390100")], minlength=len(units))
+    thin = np.unique(unit_of[months_reserve[:, _fund_index("390100")] < 2])
+    credit = load_standards()
     for ci, county in enumerate(counties):
         for fi, fund in enumerate(FUNDS):
             add(county, fund, "01", opening[ci, fi], tl.hist_start, "县级基金结余上划市级财政专户")
@@ -167,15 +178,22 @@ def make_fund_txn(rng: np.random.Generator, inputs: FundInputs, tl: Timeline, ci
                 )
                 transfer = round(monthly[ci, _fund_index("390200")] * q[2], -2)
                 add(county, "390200", "51", transfer, day, "大病保险筹资划转")
-                add(county, "390100", "52", -transfer, day, "大病保险筹资划转")
+                add(county, "390100", "54", -transfer, day, "大病保险筹资划转")
                 aid = round(monthly[ci, _fund_index("610100")] * q[3], -2)
                 add(county, "610100", "13", round(aid / 2), day, "医疗救助财政补助")
                 add(county, "610100", "14", aid - round(aid / 2), day, "医疗救助财政补助")
-            for month in range(1, 13):  # maternity allowance (生育津贴) is paid from the maternity fund
+            per_retiree = _lookup(credit, np.array([year]), "retiree_acct_credit_monthly")[0]
+            for month in range(1, 13):
+                # retirees' personal-account credit (个人账户划入) leaves the employee pooled fund each month
+                moved = round(inputs.retirees[year][ci] * per_retiree * 100)
+                day = day_of(dt.date(year, month, 5))
+                add(county, "310100", "61", -moved, day, "退休人员个人账户划出")
+                add(county, "310200", "62", moved, day, "退休人员个人账户划入")
+                # maternity allowance (生育津贴), booked to 310100 where the city merged maternity (the warehouse's rule)
                 add(
                     county,
                     "510100",
-                    "52",
+                    "53",
                     -round(maternity_monthly[ci] * rng.uniform(0.7, 0.9), -2),
                     day_of(dt.date(year, month, 25)),
                     "生育津贴支出",
@@ -190,29 +208,30 @@ def make_fund_txn(rng: np.random.Generator, inputs: FundInputs, tl: Timeline, ci
                         day_of(dt.date(year, month, 21)),
                         "专户存款利息",
                     )
-        # City adjustment of the resident fund: two counties receive, the others pay, summing to zero.
-        receivers = rng.choice(len(counties), size=2, replace=False)
-        amounts = [round(monthly[r, _fund_index("390100")] * 0.5, -2) for r in receivers]
-        payers = [c for c in range(len(counties)) if c not in receivers]
+        # City adjustment of the resident fund between accounting units: two receive, the others pay, summing to zero.
+        receivers = rng.choice(len(units), size=min(2, len(units) - 1), replace=False)
+        amounts = [round(unit_monthly[r] * 0.5, -2) for r in receivers]
+        payers = [u for u in range(len(units)) if u not in receivers]
         total = sum(amounts)
         shares = [round(total / len(payers), -2)] * (len(payers) - 1)
         shares.append(total - sum(shares))
         dec20 = day_of(dt.date(year, 12, 20))
         for r, amt in zip(receivers, amounts):
-            add(counties[r], "390100", "31", amt, dec20, "市级调剂金调入")
-        for c, amt in zip(payers, shares):
-            add(counties[c], "390100", "32", -amt, dec20, "市级调剂金调出")
-        # A county government tops up last year's resident-fund deficit.
+            add(units[r], "390100", "31", amt, dec20, "市级调剂金调入")
+        for u, amt in zip(payers, shares):
+            add(units[u], "390100", "32", -amt, dec20, "市级调剂金调出")
+        # The governments of the units with a thin reserve top up last year's resident-fund deficit, by an amount
+        # of their own (not computed from what they owe).
         if year > date_of(tl.hist_start).year:
-            c = rng.integers(0, len(counties))
-            add(
-                counties[c],
-                "390100",
-                "41",
-                round(monthly[c, _fund_index("390100")] * 0.8, -2),
-                day_of(dt.date(year, 3, 31)),
-                f"{year - 1}年度县级政府补亏",
-            )
+            for u in thin:
+                add(
+                    units[u],
+                    "390100",
+                    "41",
+                    round(unit_monthly[u] * 0.8, -2),
+                    day_of(dt.date(year, 3, 31)),
+                    f"{year - 1}年度政府补亏",
+                )
 
     out = {k: np.array(v) for k, v in rows.items()}
     order = np.lexsort((out["txn_type"], out["fund"], out["county"], out["day"]))
@@ -234,32 +253,58 @@ def make_pop_stat(rng: np.random.Generator, p: People, tl: Timeline, counties: n
 
 
 def make_fund_plan(rng: np.random.Generator, inputs: FundInputs, tl: Timeline, city: City) -> dict[str, np.ndarray]:
-    """The annual plan (DESIGN §2 fund_plan): planned contribution income (征缴计划) and planned fiscal subsidy
-    (财政补助计划) from the year's insured and the standards, scaled by the county's plan factor and a little
-    noise, so some counties meet their revenue plan and some miss it; planned expenditure from the spending."""
+    """The annual plan (DESIGN §2 fund_plan) per accounting unit: planned contribution income (征缴计划) and planned
+    fiscal subsidy (财政补助计划, and the same by level) from the year's insured and the standards, scaled by the
+    county's plan factor and a little noise, so some units meet their revenue plan and some miss it; planned
+    expenditure from the spending. Where the city merged maternity into the employee scheme, the maternity plan is
+    part of 310100's."""
     counties = city.counties
+    units, unit_of = np.unique(city.units, return_inverse=True)
     std = load_standards()
     yearly_spend = inputs.spend / _months(tl) * 12
     factor = city.profile("plan_factor")
-    rows = {k: [] for k in ("county", "fund", "year", "contribution", "subsidy", "expenditure")}
+    keys = ("county", "fund", "year", "contribution", "subsidy", "expenditure", *(f"subsidy_{x}" for x in LEVELS))
+    rows = {k: [] for k in keys}
+
+    def per_unit(cents: np.ndarray) -> np.ndarray:
+        return np.round(np.bincount(unit_of, weights=cents, minlength=len(units)), -4).astype(np.int64)
+
     for year in reference_days(tl):
         res, wages = inputs.residents[year], inputs.wages[year]
         y = np.array([year])
+        none = np.zeros(len(counties))
+        employer = wages * 12 * _lookup(std, y, "employer_rate")[0]
+        maternity = wages * 12 * _lookup(std, y, "maternity_rate")[0]
         expected = {
             "390100": (
                 res * _lookup(std, y, "resident_individual")[0],
                 res * _lookup(std, y, "resident_fiscal_subsidy")[0],
+                yearly_spend[:, _fund_index("390100")],
             ),
-            "310100": (wages * 12 * _lookup(std, y, "employer_rate")[0], np.zeros(len(counties))),
-            "510100": (wages * 12 * _lookup(std, y, "maternity_rate")[0], np.zeros(len(counties))),
+            "310100": (
+                employer + maternity if city.maternity_merged else employer,
+                none,
+                yearly_spend[:, _fund_index("310100")]
+                + (yearly_spend[:, _fund_index("510100")] if city.maternity_merged else 0),
+            ),
         }
-        for fund, (contribution, subsidy) in expected.items():
+        if not city.maternity_merged:
+            expected["510100"] = (maternity, none, yearly_spend[:, _fund_index("510100")])
+        for fund, (contribution, subsidy, spend) in expected.items():
             f = factor * rng.uniform(0.995, 1.005, len(counties))
-            rows["county"].append(counties)
-            rows["fund"].append(np.full(len(counties), fund))
-            rows["year"].append(np.full(len(counties), year))
-            rows["contribution"].append(np.round(contribution * f * 100, -4).astype(np.int64))
-            rows["subsidy"].append(np.round(subsidy * 100, -4).astype(np.int64))
-            spend = yearly_spend[:, _fund_index(fund)] * rng.uniform(0.97, 1.05, len(counties))
-            rows["expenditure"].append(np.round(spend, -4).astype(np.int64))
+            rows["county"].append(units)
+            rows["fund"].append(np.full(len(units), fund))
+            rows["year"].append(np.full(len(units), year))
+            rows["contribution"].append(per_unit(contribution * f * 100))
+            # by level, exactly what make_fund_txn pays in four quarters when a level pays in full
+            by_level = [
+                np.bincount(unit_of, weights=4 * np.round(subsidy * share * 100 / 4), minlength=len(units)).astype(
+                    np.int64
+                )
+                for _, share in SUBSIDY_LEVELS
+            ]
+            for level, cents in zip(LEVELS, by_level):
+                rows[f"subsidy_{level}"].append(cents)
+            rows["subsidy"].append(sum(by_level))
+            rows["expenditure"].append(per_unit(spend * rng.uniform(0.97, 1.05, len(counties))))
     return {k: np.concatenate(v) for k, v in rows.items()}
