@@ -29,6 +29,27 @@ def _missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
+# The accounting unit (核算单位) each county-level code books its money to (seeds/region.csv accounting_unit).
+UNIT_OF = {r["admdvs"]: r["accounting_unit"] for r in seed_rows("region") if r["accounting_unit"]}
+
+
+def unit_of(admdvs: str) -> str:
+    """The accounting unit whose fund figures an area's page shows: a district's is the city unit; a city its own."""
+    return UNIT_OF.get(admdvs, admdvs)
+
+
+def warning_bands() -> list[tuple[str, float | None, float | None]]:
+    """Months-of-payment warning bands (seeds/warning_threshold.csv): level, lower and upper bound (None: open)."""
+    return [
+        (
+            r["warning_level"],
+            float(r["lower_months"]) if r["lower_months"] else None,
+            float(r["upper_months"]) if r["upper_months"] else None,
+        )
+        for r in seed_rows("warning_threshold")
+    ]
+
+
 def region_name(admdvs: str, lang: str = "zh") -> str:
     """A region's name from seeds/region.csv; the code itself for one the seed does not hold."""
     return regions.name(admdvs, lang)

@@ -1,10 +1,12 @@
 """`yibao export --period 2025-06 | 2025Q2 | 2025 [--city CODE]`: each delivered city's report files for the province.
 
-Three forms per city, for the city and each of its counties, read from the published marts:
+Four forms per city, for the city and each of its counties or accounting units, read from the published marts:
 - 参保情况 coverage: insured persons by scheme and person class at the period end, additions and
   leavers over the period, coverage rate, key-group coverage;
-- 基金收支 fund: income by source, expenditure, current result, accumulated balance, months of
-  payment and revenue-plan completion, per sub-account;
+- 基金收支 fund: the national fund statement (基金收支表) of the period, line by line, per accounting unit and
+  the city, one statement per fund and no total across funds;
+- 基金运行指标 fund indicators: each pooled fund's balance, months of payment and warning level at the period
+  end, and the year's settlement status and revenue-plan completion;
 - 待遇享受 benefits: settlements, persons, costs, payments by fund, ratios and average cost, by
   scheme x medical-type group x hospital tier.
 Written to $YIBAO_DATA/exports/<period>/<city>/ as <city>_<period>_<form>.csv (UTF-8 with BOM), one xlsx
@@ -91,18 +93,23 @@ FORMS = {
         "基金收支",
         [
             ("admdvs", "区划代码", "text"),
-            ("area", "区域", "text"),
+            ("area", "核算单位", "text"),
             ("fund_type", "基金", "text"),
-            ("income", "本期收入", "money"),
-            ("income_contribution", "其中：征缴收入", "money"),
-            ("income_fiscal_subsidy", "财政补助", "money"),
-            ("income_interest", "利息", "money"),
-            ("income_other_sources", "其他收入（上划、调剂、补亏等）", "money"),
-            ("expenditure", "本期支出", "money"),
-            ("expenditure_settlement", "其中：待遇支出", "money"),
-            ("current_result", "本期结余", "money"),
+            ("line_no", "行次", "int"),
+            ("line_name", "项目", "text"),
+            ("amount", "金额", "money"),
+        ],
+    ),
+    "fund_indicators": (
+        "基金运行指标",
+        [
+            ("admdvs", "区划代码", "text"),
+            ("area", "核算单位", "text"),
+            ("fund_type", "统筹基金", "text"),
             ("closing_balance", "期末累计结余", "money"),
             ("months_payable", "可支付月数", "months"),
+            ("warning_level", "预警等级", "text"),
+            ("annual_status", "年度决算状态", "text"),
             ("revenue_plan_completion", "收入计划完成率（已决算年度）", "ratio"),
         ],
     ),
@@ -145,21 +152,19 @@ QUERIES = {
           and c.admdvs in (select unnest($areas))
         order by c.admdvs = $city, c.admdvs""",
     "fund": """
-        select f.admdvs, f.fund_type, sum(f.income) as income, sum(f.income_contribution) as income_contribution,
-               sum(f.income_fiscal_subsidy) as income_fiscal_subsidy, sum(f.income_interest) as income_interest,
-               sum(f.income_opening_transfer + f.income_adjustment + f.income_government_topup + f.income_other)
-                   as income_other_sources,
-               sum(f.expenditure) as expenditure, sum(f.expenditure_settlement) as expenditure_settlement,
-               sum(f.income) - sum(f.expenditure) as current_result,
-               max(case when f.month_end = e.last_month then f.closing_balance end) as closing_balance,
-               max(case when f.month_end = e.last_month then f.months_payable end) as months_payable,
-               max(a.revenue_plan_completion) as revenue_plan_completion
+        select admdvs, fund_type, line_no, line_name_zh as line_name, amount
+        from marts.rpt_fund_statement
+        where period = $period_kind and period_end = $last and admdvs in (select unnest($areas))
+        order by fund_type, admdvs = $city, admdvs, line_no""",
+    "fund_indicators": """
+        select f.admdvs, f.fund_type, f.closing_balance, f.months_payable, f.warning_level,
+               a.status as annual_status, a.revenue_plan_completion
         from marts.rpt_fund_balance_monthly f
-        cross join (select max(month_end) as last_month from marts.rpt_fund_balance_monthly where month_end <= $last) e
         left join marts.rpt_fund_annual_settlement a
-          on a.admdvs = f.admdvs and a.fund_type = f.fund_type and a.year = extract(year from e.last_month)
-        where f.month_end between $first and $last and f.admdvs in (select unnest($areas))
-        group by f.admdvs, f.fund_type
+          on a.admdvs = f.admdvs and a.fund_type = f.fund_type and a.year = extract(year from f.month_end)
+        where f.month_end = (select max(month_end) from marts.rpt_fund_balance_monthly where month_end <= $last)
+          and f.admdvs in (select unnest($areas))
+          and f.fund_type in (select fund_type from marts.rpt_fund_annual_settlement)
         order by f.fund_type, f.admdvs = $city, f.admdvs""",
     "benefits": """
         select admdvs, insutype, med_group, hosp_tier, sum(settlements) as settlements, sum(persons) as persons,
@@ -181,7 +186,10 @@ def area_name(admdvs: str, city: str) -> str:
 
 def _rows(con, form: str, first: dt.date, last: dt.date, city: str) -> list[dict]:
     params = {"first": first, "last": last, "city": city, "areas": [city, *counties(city)]}
-    cur = con.execute(QUERIES[form], params)
+    if form == "fund":
+        months = (last.year - first.year) * 12 + last.month - first.month + 1
+        params["period_kind"] = {1: "month", 3: "quarter", 12: "year"}[months]
+    cur = con.execute(QUERIES[form], {k: v for k, v in params.items() if f"${k}" in QUERIES[form]})
     names = [d[0] for d in cur.description]
     rows = [dict(zip(names, r)) for r in cur.fetchall()]
     for r in rows:
@@ -348,14 +356,15 @@ def _workbook(city, period, first, last, as_of, generated, checksum, data, compl
                     for n, _, k in columns
                 ]
             )
-        city_rows = [r for r in data[form] if r["admdvs"] == city]
-        total = ["合计（全市）" if i == 1 else None for i in range(len(columns))]
-        for i, (name, _, kind) in enumerate(columns):
-            if kind in ("int", "money") and name != "avg_cost_per_settlement":
-                total[i] = float(sum(Decimal(r[name] or 0) for r in city_rows))
-        sheet.append(total)
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
+        if form == "benefits":  # money adds up across schemes and groups; never across funds (DESIGN §4)
+            city_rows = [r for r in data[form] if r["admdvs"] == city]
+            total = ["合计（全市）" if i == 1 else None for i in range(len(columns))]
+            for i, (name, _, kind) in enumerate(columns):
+                if kind in ("int", "money") and name != "avg_cost_per_settlement":
+                    total[i] = float(sum(Decimal(r[name] or 0) for r in city_rows))
+            sheet.append(total)
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
         for i, (_, zh, kind) in enumerate(columns, start=1):
             letter = sheet.cell(row=1, column=i).column_letter
             sheet.column_dimensions[letter].width = max(10, min(24, len(zh) * 2 + 2))

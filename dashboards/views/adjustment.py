@@ -40,7 +40,7 @@ status = data.frame(
     (*cities, year, fund),
     columns="admdvs, status",
 )
-unsettled = status[status["status"] != "settled"]
+unsettled = status[~status["status"].isin(["provisional", "closed"])]
 if not unsettled.empty:
     which = "、".join(f"{name(a)}（{s}）" for a, s in zip(unsettled["admdvs"], unsettled["status"]))
     st.warning(

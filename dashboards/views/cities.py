@@ -43,7 +43,7 @@ inpatient = ratios(
 )
 settled = data.frame(
     "marts.rpt_fund_annual_settlement",
-    f"{in_cities} and status = 'settled' and year <= ?",
+    f"{in_cities} and status in ('provisional', 'closed') and year <= ?",
     (*cities, month_end.year),
     columns="admdvs, fund_type, year, revenue_plan_completion",
     order="year",

@@ -5,6 +5,8 @@ They follow DESIGN's booking rules as written, so a model and its check are two 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from conftest import duck
@@ -88,10 +90,10 @@ def ledger_movements(data) -> pd.DataFrame:
 
 
 def closing_balances(data, months: list) -> pd.DataFrame:
-    """Closing balance per county sub-account and month: all money booked up to the month end."""
-    moves = ledger_movements(data)
+    """Closing balance per sub-account (accounting unit x fund) and month: all money booked up to the month end."""
+    moves = fund_flows(data)
     rows = []
-    for (admdvs, fund), g in moves.groupby(["insu_admdvs", "fund_type"]):
+    for (admdvs, fund), g in moves.groupby(["admdvs", "fund_type"]):
         for m in months:
             rows.append((admdvs, fund, m, g.loc[g["month_end"] <= m, "amount"].sum()))
     out = pd.DataFrame(rows, columns=["admdvs", "fund_type", "month_end", "closing_balance"])
@@ -113,8 +115,27 @@ def inpatient_policy_ratio(data) -> pd.DataFrame:
 
 
 # fund_txn codes by what they are (DESIGN §2 txn_type), written out here rather than read from the seed's entry_type
-OPENING, ADJUST_IN, ADJUST_OUT, TOPUP, OTHER_OUT = "01", "31", "32", "41", "52"
-SUBSIDIES = ("11", "12", "13", "14")
+OPENING, ADJUST_IN, ADJUST_OUT, TOPUP = "01", "31", "32", "41"
+SUBSIDIES = {"11": "central", "12": "provincial", "13": "city", "14": "county"}
+# outflows of a fund's own: other expenditure, maternity allowance, the 大病 premium transfer, retirees' credits out
+OTHER_OUT = ("52", "53", "54", "61")
+SEEDS = Path(__file__).parents[2] / "seeds"
+
+
+def seed(name: str) -> pd.DataFrame:
+    return pd.read_csv(SEEDS / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def unit_of() -> dict[str, str]:
+    """Policy 000: 「以市、县(市)为单位分账核算」, the units as the region seed names them."""
+    region = seed("region")
+    return dict(zip(region["admdvs"], region["accounting_unit"].where(region["accounting_unit"] != "", None)))
+
+
+def maternity_merged(city: str) -> bool:
+    """「职工医保（含生育保险）」: the city seed says whether this city merged maternity into the employee scheme."""
+    settings = seed("city_setting").set_index("admdvs")
+    return city in settings.index and settings.loc[city, "maternity_merged"] == "true"
 
 
 def as_of(data):
@@ -129,12 +150,15 @@ def as_of(data):
         con.close()
 
 
-def fund_flows(data) -> pd.DataFrame:
-    """Every money movement of the pooled and other funds, one row per source row and fund, with what it is:
-    kind in contribution, subsidy, interest_other_in, opening, adjust_in, adjust_out, topup, settlement, other_out."""
+def fund_flows(data, city: str = "230800") -> pd.DataFrame:
+    """Every money movement of the pooled and other funds, one row per source row and fund, booked to its accounting
+    unit (510100 to 310100 where the city merged maternity), with what it is: kind in contribution, subsidy,
+    interest_other_in (own income); opening, adjust_in, topup (between levels); settlement, other_out (own
+    spending); adjust_out. A subsidy row says its level."""
     c = latest(raw(data, "clct"), ["clct_id"], ["updt_time", "_delivery_date", "_row_number"])
     c["day"] = pd.to_datetime(c["arvl_date"])
     pooled = c[c["insutype"].isin(POOLED)]
+    aid = c[c["clct_type"] == "40"]  # a premium paid by medical aid leaves 610100
     parts = [
         pd.DataFrame(
             {
@@ -154,11 +178,19 @@ def fund_flows(data) -> pd.DataFrame:
                 "amount": c["acct_crdt_amt"].astype(float),
             }
         ),
+        pd.DataFrame(
+            {
+                "admdvs": aid["insu_admdvs"],
+                "fund_type": "610100",
+                "day": aid["day"],
+                "kind": "other_out",
+                "amount": -aid["clct_amt"].astype(float),
+            }
+        ),
     ]
     t = latest(raw(data, "fund_txn"), ["txn_id"], ["_delivery_date", "_row_number"])
-    kind = t["txn_type"].map(
-        {OPENING: "opening", ADJUST_IN: "adjust_in", ADJUST_OUT: "adjust_out", TOPUP: "topup", OTHER_OUT: "other_out"}
-    )
+    kind = t["txn_type"].map({OPENING: "opening", ADJUST_IN: "adjust_in", ADJUST_OUT: "adjust_out", TOPUP: "topup"})
+    kind = kind.where(kind.notna(), t["txn_type"].map(lambda x: "other_out" if x in OTHER_OUT else None))
     kind = kind.where(kind.notna(), t["txn_type"].map(lambda x: "subsidy" if x in SUBSIDIES else "interest_other_in"))
     parts.append(
         pd.DataFrame(
@@ -167,6 +199,7 @@ def fund_flows(data) -> pd.DataFrame:
                 "fund_type": t["fund_type"],
                 "day": pd.to_datetime(t["txn_date"]),
                 "kind": kind,
+                "level": t["txn_type"].map(SUBSIDIES),
                 "amount": t["amount"].astype(float),
             }
         )
@@ -192,15 +225,21 @@ def fund_flows(data) -> pd.DataFrame:
             )
         )
     flows = pd.concat(parts, ignore_index=True)
+    units = unit_of()
+    flows["admdvs"] = flows["admdvs"].map(lambda a: units.get(a) or a)
+    if maternity_merged(city):
+        flows.loc[flows["fund_type"] == "510100", "fund_type"] = "310100"
     flows["month_end"] = (flows["day"] + pd.offsets.MonthEnd(0)).dt.date
     flows["year"] = flows["day"].dt.year
     return flows
 
 
 def months_payable(data, counties: list[str], city: str) -> pd.DataFrame:
-    """DESIGN §5: balance ÷ the average monthly outflow (settlements and other expenditure, not a city
-    adjustment out) over the trailing 12 complete months; none for an incomplete month or zero outflow."""
-    flows = fund_flows(data)
+    """DESIGN §5: for the pooled funds only, balance ÷ the average monthly outflow of the fund's own (settlements and
+    other expenditure, not a city adjustment out) over the trailing 12 complete months; none for an incomplete month
+    or zero outflow. `counties` are the accounting units."""
+    flows = fund_flows(data, city)
+    flows = flows[flows["fund_type"].isin(set(POOLED.values()))]
     flows = flows[flows["admdvs"].isin(counties)]
     last_day = as_of(data)
     months = pd.period_range(flows["day"].min(), pd.Timestamp(last_day), freq="M")
@@ -219,24 +258,28 @@ def months_payable(data, counties: list[str], city: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["admdvs", "fund_type", "month_end", "months_payable"])
 
 
-def annual_settlement(data, counties: list[str]) -> pd.DataFrame:
-    """DESIGN §4 annual settlement, steps 1-5, per county x pooled fund x year the data covers whole and that is over:
-    result = income (contributions, subsidies, interest, other income) - expenditure (settlements, other
-    expenditure); the balance at the start of the year covers first; the county government owes
-    min(remainder, planned income - actual contributions and subsidies); the city the rest."""
-    flows = fund_flows(data)
-    flows = flows[flows["admdvs"].isin(counties) & flows["fund_type"].isin(["310100", "390100"])]
+def annual_settlement(data, units: list[str], city: str = "230800") -> pd.DataFrame:
+    """DESIGN §4 annual settlement per accounting unit x pooled fund x year the data covers whole and that is over.
+    The year's own result = own income (contributions, subsidies, interest, other income) - own spending
+    (settlements, other expenditure); the balance at the start of the year covers first. Then the city's rule:
+    own_then_local (policy 000, 「累计结余不足支付的，由当地政府承担」): the government bears the rest;
+    plan_then_city (policy 001): the government bears what its own level's unpaid subsidy and premiums below plan
+    explain, the city the rest. Either way the government owes its own level's unpaid subsidy in full
+    (「凡属财政欠缴或补助不到位的，按规定补齐」). Provisional until 31 March of the next year, then closed."""
+    rule = seed("city_setting").set_index("admdvs").loc[city, "responsibility_rule"]
+    flows = fund_flows(data, city)
+    flows = flows[flows["admdvs"].isin(units) & flows["fund_type"].isin(["310100", "390100"])]
     plans = latest(raw(data, "fund_plan"), ["admdvs", "fund_type", "year"], ["_delivery_date", "_row_number"])
-    plans = {
-        (r.admdvs, r.fund_type, int(r.year)): float(r.planned_contribution_income) + float(r.planned_subsidy_income)
-        for r in plans.itertuples()
-    }
+    plans = plans.assign(admdvs=plans["admdvs"].map(lambda a: unit_of().get(a) or a))
+    plans = {(r.admdvs, r.fund_type, int(r.year)): r for r in plans.itertuples()}
+    city_level = {a for a, k in zip(seed("region")["admdvs"], seed("region")["county_kind"]) if k == "city_level"}
     last_day, first_day = as_of(data), flows["day"].min().date()
     rows = []
     for year in range(first_day.year, last_day.year + 1):
         if not (first_day <= pd.Timestamp(year, 1, 31).date() and pd.Timestamp(year, 12, 31).date() <= last_day):
             continue
-        for area in counties:
+        closed = last_day >= pd.Timestamp(year + 1, 3, 31).date()
+        for area in units:
             for fund in ("310100", "390100"):
                 g = flows[(flows["admdvs"] == area) & (flows["fund_type"] == fund)]
                 this = g[g["year"] == year]
@@ -245,26 +288,34 @@ def annual_settlement(data, counties: list[str]) -> pd.DataFrame:
                 start = g.loc[g["year"] < year, "amount"].sum() + this.loc[this["kind"] == "opening", "amount"].sum()
                 deficit = max(spent - income, 0.0)
                 plan = plans.get((area, fund, year))
-                # a unit that received, spent and held nothing (230899 with nothing booked) planned nothing
-                if plan is None and income == 0 and spent == 0 and start == 0:
-                    plan = 0.0
-                if plan is None:
-                    rows.append((area, fund, year, "plan_missing", deficit, None, None, None, None))
+                if plan is None and not (income == 0 and spent == 0 and start == 0):
+                    rows.append((area, fund, year, "plan_missing", deficit, None, None, None, None, None))
                     continue
                 own = min(deficit, max(start, 0.0))
-                actual = this.loc[this["kind"].isin(["contribution", "subsidy"]), "amount"].sum()
-                government = min(deficit - own, max(plan - actual, 0.0))
+                level = "city" if area in city_level else "county"
+                paid_own_level = this.loc[(this["kind"] == "subsidy") & (this["level"] == level), "amount"].sum()
+                planned_own_level = 0.0 if plan is None else float(getattr(plan, f"planned_subsidy_{level}"))
+                arrears = max(planned_own_level - paid_own_level, 0.0)
+                premiums = this.loc[this["kind"] == "contribution", "amount"].sum()
+                premium_gap = 0.0 if plan is None else max(float(plan.planned_contribution_income) - premiums, 0.0)
+                if rule == "own_then_local":
+                    government = deficit - own
+                else:
+                    government = min(deficit - own, arrears + premium_gap)
+                subsidies = this.loc[this["kind"] == "subsidy", "amount"].sum()
+                planned = 0.0 if plan is None else float(plan.planned_contribution_income) + float(plan.planned_subsidy_income)
                 rows.append(
                     (
                         area,
                         fund,
                         year,
-                        "settled",
+                        "closed" if closed else "provisional",
                         deficit,
                         own,
                         government,
                         deficit - own - government,
-                        actual / plan if plan else None,
+                        max(arrears, government),
+                        (premiums + subsidies) / planned if planned else None,
                     )
                 )
     return pd.DataFrame(
@@ -278,6 +329,7 @@ def annual_settlement(data, counties: list[str]) -> pd.DataFrame:
             "covered_by_own_balance",
             "covered_by_county_government",
             "covered_by_city",
+            "owed_by_local_government",
             "revenue_plan_completion",
         ],
     )

@@ -27,7 +27,7 @@ def test_closing_balance_of_every_sub_account_and_month(clean_city):
     expected = closing_balances(clean_city, sorted(got["month_end"].unique()))
     merged = got.merge(expected, on=["admdvs", "fund_type", "month_end"], how="left", suffixes=("", "_expected"))
     merged["closing_balance_expected"] = merged["closing_balance_expected"].fillna(0.0)
-    assert len(merged) == 12 * 8 * 13  # ten counties, the city level (230899) and the city; eight funds; 13 months
+    assert len(merged) == 8 * 7 * 13  # seven accounting units and the city; seven funds (510100 merged); 13 months
     gap = (merged["closing_balance"].astype(float) - merged["closing_balance_expected"]).abs()
     assert gap.max() < 0.01, merged[gap >= 0.01].head()
     assert merged["closing_balance_expected"].abs().sum() > 1e6  # the comparison is about real money
@@ -59,19 +59,21 @@ def test_policy_scope_inpatient_ratio_per_scheme_county_and_month(clean_city):
     assert (merged["num"].astype(float) - merged["num_expected"]).abs().max() < 0.01
 
 
-def test_every_mart_has_the_city_and_ten_counties_every_month(clean_city):
-    for table, per_county in (
-        ("rpt_coverage_monthly", 1),
-        ("rpt_fund_balance_monthly", 8),
-        ("rpt_kpop_coverage", 1),
-        ("rpt_reimbursement_monthly", 3 * 5 * 4),
+def test_every_mart_has_the_city_and_its_areas_every_month(clean_city):
+    """Coverage and care per county and district (ten, and the city level 230899); fund balances per accounting
+    unit (seven: 市本级 and six counties) and fund (seven: maternity merged into 310100); each with the city row."""
+    for table, areas, per_area in (
+        ("rpt_coverage_monthly", 12, 1),
+        ("rpt_fund_balance_monthly", 8, 7),
+        ("rpt_kpop_coverage", 12, 1),
+        ("rpt_reimbursement_monthly", 12, 3 * 5 * 4),
     ):
         counts = mart(
             clean_city,
             f"select month_end, count(*) as n, count(distinct admdvs) as regions from marts.{table} group by month_end",
         )
-        assert (counts["regions"] == 12).all(), table  # with the city level 230899
-        assert (counts["n"] == 12 * per_county).all(), table
+        assert (counts["regions"] == areas).all(), table
+        assert (counts["n"] == areas * per_area).all(), table
 
 
 def test_no_key_group_person_is_missed_in_clean_data(clean_city):
@@ -114,47 +116,72 @@ def _counties(city: str = "230800") -> list[str]:
     return sorted(region.loc[region["parent_admdvs"] == city, "admdvs"])
 
 
+def _units(city: str = "230800") -> list[str]:
+    """The accounting units (policy 000: the city itself and each county or county-level city), as seeded."""
+    region = pd.read_csv(Path(__file__).parents[2] / "seeds" / "region.csv", dtype=str)
+    return sorted(set(region.loc[region["parent_admdvs"] == city, "accounting_unit"]))
+
+
 def test_months_payable_follows_the_policy_on_every_outflow(demo_city):
-    """DESIGN §5 from raw data: every outflow counts (the 大病保险 premium transfer out of 390100, maternity allowance out
-    of 510100), the average runs over complete months, and the incomplete month has no figure and no warning."""
+    """DESIGN §5 from raw data, pooled funds only: every outflow of the fund's own counts (the 大病保险 premium
+    transfer out of 390100; maternity allowance and retirees' account credits out of 310100, maternity being merged),
+    the average runs over complete months, and the incomplete month has no figure and no warning. Personal accounts,
+    大病 and medical aid have none at all."""
     got = mart(
         demo_city,
         "select admdvs, fund_type, month_end, months_payable, warning_level, is_complete "
         "from marts.rpt_fund_balance_monthly",
     )
-    expected = independent.months_payable(demo_city, _counties(), "230800")
+    units = _units()
+    assert len(units) == 7  # 市本级 (the four districts and 230899) and six counties and county-level cities
+    expected = independent.months_payable(demo_city, units, "230800")
     merged = got.merge(expected, on=["admdvs", "fund_type", "month_end"], how="inner", suffixes=("", "_expected"))
-    assert len(merged) >= 11 * 8 * 24  # the units with money: ten counties and the city (230899 has none)
+    assert len(merged) >= 8 * 2 * 24  # seven units and the city, two pooled funds
     both = merged.dropna(subset=["months_payable", "months_payable_expected"])
-    assert len(both) > 11 * 4 * 20
+    assert len(both) > 8 * 2 * 20
     assert (
         (both["months_payable"] - both["months_payable_expected"]).abs()
         <= 1e-6 * both["months_payable_expected"].abs().clip(lower=1)
     ).all()
     assert (merged["months_payable"].isna() == merged["months_payable_expected"].isna()).all()
     incomplete = merged[~merged["is_complete"]]
-    assert len(incomplete) == 11 * 8 and incomplete["months_payable"].isna().all()
+    assert len(incomplete) == 8 * 2 and incomplete["months_payable"].isna().all()
     assert incomplete["warning_level"].isna().all()
+    others = got[~got["fund_type"].isin(["310100", "390100"])]
+    assert len(others) and others["months_payable"].isna().all() and others["warning_level"].isna().all()
+    assert "510100" not in set(got["fund_type"])  # merged into 310100 (city seed)
+    assert set(got["admdvs"]) == {*units, "230800"}
 
 
 def test_annual_settlement_follows_the_policy(demo_city):
-    """DESIGN §4 steps 1-5 from raw data: own balance first, then the county government for the part its income
-    shortfall (contributions and subsidies against the plan) explains, then the city; only whole, finished years."""
+    """DESIGN §4 from raw data under Jiamusi's own rule (policy 000): own balance first, then the local government,
+    no city cover; the government owes at least its own level's unpaid subsidy; only whole, finished years, closed
+    after 31 March of the next year."""
     got = mart(demo_city, "select * from marts.rpt_fund_annual_settlement where admdvs <> '230800'")
-    expected = independent.annual_settlement(demo_city, _counties())
-    settled = got[got["status"].isin(["settled", "plan_missing"])]
+    expected = independent.annual_settlement(demo_city, _units())
+    settled = got[got["status"].isin(["provisional", "closed", "plan_missing"])]
     merged = settled.merge(
         expected, on=["admdvs", "fund_type", "year"], how="outer", suffixes=("", "_expected"), indicator=True
     )
     assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"][["admdvs", "fund_type", "year"]]
     assert (merged["status"] == merged["status_expected"]).all()
     assert set(merged["year"]) == {2024, 2025}  # 2026 is open on the as-of date 2026-01-03
-    for col in ("deficit", "covered_by_own_balance", "covered_by_county_government", "covered_by_city"):
+    assert set(merged.loc[merged["year"] == 2024, "status"]) == {"closed"}  # closed on 2025-03-31
+    assert set(merged.loc[merged["year"] == 2025, "status"]) == {"provisional"}  # not before 2026-03-31
+    assert (got["rule"] == "own_then_local").all()
+    for col in (
+        "deficit",
+        "covered_by_own_balance",
+        "covered_by_county_government",
+        "covered_by_city",
+        "owed_by_local_government",
+    ):
         gap = (merged[col].astype(float) - merged[f"{col}_expected"].astype(float)).abs()
         assert gap.max() < 0.01, (
             col,
             merged.loc[gap.idxmax(), ["admdvs", "fund_type", "year", col, f"{col}_expected"]],
         )
+    assert (merged["covered_by_city"].astype(float) == 0).all()  # no city cover under policy 000
     ratio_gap = (merged["revenue_plan_completion"] - merged["revenue_plan_completion_expected"]).abs()
     assert ratio_gap.max() < 1e-9
     open_year = got[got["year"] == 2026]
@@ -173,3 +200,12 @@ def test_annual_settlement_follows_the_policy(demo_city):
         .all()
         .all()
     )
+    # the demo city shows every branch policy 000 has (issue 35): a deficit covered by the unit's own balance, one
+    # the balance cannot cover (its government's), a unit whose own subsidy is in arrears while its premiums exceed
+    # plan, and a top-up that differs from what is owed
+    done = got[got["status"].isin(["provisional", "closed"])]
+    assert ((done["deficit"] > 0) & (done["covered_by_county_government"] == 0)).any()
+    assert (done["covered_by_county_government"] > 0).any()
+    assert ((done["subsidy_arrears_county"] > 0) & (done["contribution_plan_completion"] > 1)).any()
+    paid = done[done["paid_by_local_government"] > 0]
+    assert len(paid) and (paid["outstanding_local_government"] != 0).all()
