@@ -3,7 +3,11 @@ figures, and a city that looks like Jiamusi (many retirees, counties that differ
 
 from __future__ import annotations
 
-from conftest import duck
+import shutil
+
+from yibao.build import dbt
+
+from conftest import data_env, duck
 
 
 def q(data, sql):
@@ -105,16 +109,31 @@ def test_pooled_funds_are_neither_exhausted_nor_hoarded(demo_city):
         assert 6 <= months <= 18, (fund_type, months)
 
 
-def test_deficits_exercise_every_branch_of_the_responsibility_rule(demo_city):
-    """DESIGN §5: over the demo period a county runs a deficit, and across the years the own-balance, the
-    county-government and the city branches all occur."""
-    rows = q(
-        demo_city,
-        """
-        select covered_by_own_balance > 0, covered_by_county_government > 0, covered_by_city > 0
-        from marts.rpt_fund_annual_settlement where admdvs <> '230800' and status = 'settled' and deficit > 0""",
-    )
-    assert rows
-    assert any(own for own, _, _ in rows)
-    assert any(government for _, government, _ in rows)
-    assert any(city for _, _, city in rows)
+def test_deficits_exercise_every_branch_of_the_city_rule_and_the_other_rule(demo_city, tmp_path):
+    """DESIGN §5: over the demo period units run deficits; under Jiamusi's rule (own_then_local, policy 000) both
+    its branches occur - the own balance and the local government - and the city covers nothing. With the city
+    seed's rule changed to plan_then_city (policy 001) and the marts rebuilt, the city branch appears, and the own
+    balances cover exactly what they covered before."""
+    sql = """
+        select admdvs, fund_type, year, covered_by_own_balance, covered_by_county_government, covered_by_city
+        from marts.rpt_fund_annual_settlement
+        where admdvs <> '230800' and status in ('provisional', 'closed') and deficit > 0 order by 1, 2, 3"""
+    own_rule = q(demo_city, sql)
+    assert own_rule
+    assert any(own > 0 for *_, own, _, _ in own_rule)
+    assert any(government > 0 for *_, government, _ in own_rule)
+    assert all(city == 0 for *_, city in own_rule)
+
+    copy = tmp_path / "city"
+    shutil.copytree(demo_city, copy, ignore=shutil.ignore_patterns("published", "exports", "gx", "logs"))
+    con = duck(copy, read_only=False)
+    try:
+        con.execute("update raw.city_setting set responsibility_rule = 'plan_then_city' where admdvs = '230800'")
+    finally:
+        con.close()
+    with data_env(copy):
+        assert dbt("run", "--select", "int_fund__sub_accounts+", "--quiet").returncode == 0
+    city_rule = q(copy, sql)
+    assert [r[:4] for r in city_rule] == [r[:4] for r in own_rule]  # the same own-balance figures
+    assert any(city > 0 for *_, city in city_rule)
+    assert all(g <= g0 for (*_, g, _), (*_, g0, _) in zip(city_rule, own_rule))

@@ -59,13 +59,13 @@ def test_ledger_identity_names_every_corrupted_sub_account(city_copy):
         city_copy,
         # one ledger entry: the mart no longer equals the ledger from that month on (closing and flow paths)
         f"update core.fct_fund_ledger set amount = amount - 100 where admdvs = '{COUNTY}' and fund_type = '{FUND}' "
-        f"and month_end = '{m[3]}' and entry_type = 'settlement_expenditure'",
-        # a closing cell of another county: closing path, identity, and the next month's carry-over
+        f"and month_end = '{m[3]}' and entry_type = 'settlement_inpatient'",
+        # a closing cell of another unit (the city unit): closing path, identity, and the next month's carry-over
         f"update marts.rpt_fund_balance_monthly set closing_balance = closing_balance + 1 "
-        f"where admdvs = '230803' and fund_type = '310100' and month_end = '{m[5]}'",
+        f"where admdvs = '230899' and fund_type = '310100' and month_end = '{m[5]}'",
         # an opening cell: opening path, carry-over and identity
         f"update marts.rpt_fund_balance_monthly set opening_balance = opening_balance - 1 "
-        f"where admdvs = '230804' and fund_type = '510100' and month_end = '{m[6]}'",
+        f"where admdvs = '230826' and fund_type = '330100' and month_end = '{m[6]}'",
         # a city row's income: flow path and identity
         f"update marts.rpt_fund_balance_monthly set income = income + 1 "
         f"where admdvs = '230800' and fund_type = '610100' and month_end = '{m[2]}'",
@@ -75,9 +75,9 @@ def test_ledger_identity_names_every_corrupted_sub_account(city_copy):
         {key(COUNTY, FUND, month) for month in m[3:]}
         | {key("230800", FUND, month) for month in m[3:]}
         | {
-            key("230803", "310100", m[5]),
-            key("230803", "310100", m[6]),
-            key("230804", "510100", m[6]),
+            key("230899", "310100", m[5]),
+            key("230899", "310100", m[6]),
+            key("230826", "330100", m[6]),
             key("230800", "610100", m[2]),
         }
     )
@@ -106,8 +106,8 @@ def test_city_totals_reconcile_with_the_ledger_and_fail_when_they_do_not(city_co
     corrupt(
         second,
         f"insert into core.fct_fund_ledger select '230600', '{FUND}', month_end, entry_type, direction, "
-        f"100.00 from core.fct_fund_ledger where admdvs = '{COUNTY}' and fund_type = '{FUND}' "
-        f"and month_end = '{m[4]}' and entry_type = 'settlement_expenditure' limit 1",
+        f"statement_line, 100.00 from core.fct_fund_ledger where admdvs = '{COUNTY}' and fund_type = '{FUND}' "
+        f"and month_end = '{m[4]}' and entry_type = 'settlement_inpatient' limit 1",
     )
     assert reconcile_fails(second)
 
@@ -118,7 +118,12 @@ def test_city_totals_reconcile_with_the_ledger_and_fail_when_they_do_not(city_co
         (
             "ledger_reconciles_with_facts",  # one ledger entry no longer equals the delivered settlements
             "update core.fct_fund_ledger set amount = amount - 1 where admdvs = '230826' and fund_type = '310200' "
-            "and month_end = '{m4}' and entry_type = 'settlement_expenditure'",
+            "and month_end = '{m4}' and entry_type = 'settlement_outpatient'",
+        ),
+        (
+            "fund_statement_identities",  # one line of a unit's monthly statement no longer adds up with the rest
+            "update marts.rpt_fund_statement set amount = amount + 1 where admdvs = '230822' and fund_type = '390100' "
+            "and period = 'month' and period_end = '{m4}' and line = 'interest_income'",
         ),
         (
             "city_rows_reconcile_with_facts",  # a city coverage cell no longer equals the person-months
@@ -136,7 +141,13 @@ def test_city_totals_reconcile_with_the_ledger_and_fail_when_they_do_not(city_co
             "where admdvs = '230800' and month_end = '{m4}'",
         ),
     ],
-    ids=["ledger_vs_delivered", "coverage_city_vs_facts", "reimbursement_city_vs_facts", "kpop_city_vs_counties"],
+    ids=[
+        "ledger_vs_delivered",
+        "statement_identities",
+        "coverage_city_vs_facts",
+        "reimbursement_city_vs_facts",
+        "kpop_city_vs_counties",
+    ],
 )
 def test_fact_reconciliations_fail_on_a_corrupted_cell(city_copy, test, corruption):
     assert not reconcile_fails(city_copy, test), f"{test} fails on the uncorrupted city"
