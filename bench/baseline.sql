@@ -87,7 +87,12 @@ select k.city, c.month_end, sum(c.insured_persons), sum(c.insured_persons) / sum
 from county c join b_counties k using (admdvs) left join pop p using (admdvs, month_end)
 group by k.city, c.month_end;
 
--- Fund balance: every booked movement per county sub-account, cumulated to each month end.
+-- Fund balance: every booked movement per accounting unit's sub-account (region.accounting_unit; 510100 in
+-- 310100 where the city merged maternity), cumulated to each month end.
+create temp table b_units as
+select distinct r.accounting_unit as admdvs, k.city, coalesce(s.maternity_merged, false) as maternity_merged
+from b_counties k join raw.region r using (admdvs) left join raw.city_setting s on s.admdvs = k.city;
+
 create temp table baseline_fund_balance as
 with moves as (
     select insu_admdvs as admdvs, case insutype when '310' then '310100' when '390' then '390100'
@@ -96,6 +101,8 @@ with moves as (
     from b_clct where insutype in ('310', '390', '510')
     union all
     select insu_admdvs, '310200', arvl_date, acct_crdt_amt from b_clct
+    union all
+    select insu_admdvs, '610100', arvl_date, -clct_amt from b_clct where clct_type = '40'
     union all
     select insu_admdvs, fund_type, txn_date, amount from (
         select *, row_number() over (partition by txn_id order by _delivery_date desc, _row_number desc) as rn
@@ -116,14 +123,18 @@ with moves as (
     select insu_admdvs, '310200', cast(setl_time as date), -acct_pay from b_setl
 ),
 monthly as (
-    select admdvs, fund_type, cast(last_day(day) as date) as month_end, sum(amount) as amount
-    from moves group by all
+    select u.admdvs, case when m.fund_type = '510100' and u.maternity_merged then '310100' else m.fund_type end
+               as fund_type,
+           cast(last_day(m.day) as date) as month_end, sum(m.amount) as amount
+    from moves m join raw.region r on r.admdvs = m.admdvs join b_units u on u.admdvs = r.accounting_unit
+    group by all
 ),
 grid as (
-    select c.admdvs, f.fund_type, m.month_end
+    select u.admdvs, f.fund_type, m.month_end
     from b_months m,
-         b_counties c,
+         b_units u,
          (select distinct fund_type from raw.fund_type) f
+    where not (f.fund_type = '510100' and u.maternity_merged)
 ),
 county as (
     select g.admdvs, g.fund_type, g.month_end,
@@ -133,7 +144,7 @@ county as (
 )
 select * from county
 union all
-select k.city, fund_type, month_end, sum(closing_balance) from county join b_counties k using (admdvs) group by all;
+select u.city, fund_type, month_end, sum(closing_balance) from county join b_units u using (admdvs) group by all;
 
 -- Reimbursement: fund payments over policy-scope cost per county, scheme, medical group and month.
 create temp table baseline_reimbursement as

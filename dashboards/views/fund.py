@@ -149,7 +149,7 @@ annual = data.frame("marts.rpt_fund_annual_settlement", "fund_type = ?", (fund,)
 rule = annual["rule"].iloc[0] if not annual.empty else "own_then_local"
 st.markdown(
     pick(
-        "本市规则：**累计结余补足，不足由当地政府承担**（佳木斯市统筹方案，000 号）；市级不兜底。"
+        "本市规则：**累计结余补足，不足由当地政府承担**（本市市级统筹实施方案，政策 000）；市级不兜底。"
         if rule == "own_then_local"
         else "本市规则：**完成收入计划的由市级统筹基金调剂弥补，自身原因形成的缺口由当地政府补足**（001 号）。",
         "This city's rule: **own balance first, then the local government** (policy 000); no city cover."

@@ -67,25 +67,39 @@ select
                         "lpad(cast(sub_accounts.closing_month as " ~ dbt.type_string() ~ "), 2, '0')", "'-'",
                         "lpad(cast(sub_accounts.closing_day as " ~ dbt.type_string() ~ "), 2, '0')"]) }} as date)
         as closing_date,
-    cast(coalesce(sum(case when ledger.year = years.year and ledger.section = 'own_income' then ledger.amount end), 0)
-        as decimal(18, 2)) as income,
-    cast(coalesce(-sum(case when ledger.year = years.year and ledger.section = 'own_expenditure' then ledger.amount end), 0)
-        as decimal(18, 2)) as expenditure,
+    cast(
+        coalesce(sum(case when ledger.year = years.year and ledger.section = 'own_income' then ledger.amount end), 0)
+        as decimal(18, 2)
+    ) as income,
+    cast(
+        coalesce(-sum(case when ledger.year = years.year and ledger.section = 'own_expenditure' then ledger.amount end), 0)
+        as decimal(18, 2)
+    ) as expenditure,
     cast(coalesce(sum(case when ledger.year < years.year
             or (ledger.year = years.year and ledger.entry_type = 'opening_transfer') then ledger.amount
     end), 0) as decimal(18, 2)) as balance_at_start,
-    cast(coalesce(sum(case when ledger.year = years.year and ledger.statement_line = 'premium_income' then ledger.amount
-    end), 0) as decimal(18, 2)) as contribution_income,
+    cast(coalesce(sum(
+        case when ledger.year = years.year and ledger.statement_line = 'premium_income' then ledger.amount
+        end
+    ), 0) as decimal(18, 2)) as contribution_income,
     {% for level in ['central', 'provincial', 'city', 'county'] %}
-    cast(coalesce(sum(case when ledger.year = years.year and ledger.entry_type = 'subsidy_{{ level }}' then ledger.amount
-    end), 0) as decimal(18, 2)) as subsidy_{{ level }},
+    cast(coalesce(sum(
+        case when ledger.year = years.year and ledger.entry_type = 'subsidy_{{ level }}' then ledger.amount
+        end
+    ), 0) as decimal(18, 2)) as subsidy_{{ level }},
     {% endfor %}
-    cast(coalesce(sum(case when ledger.year = years.year and ledger.entry_type = 'adjustment_in' then ledger.amount
-    end), 0) as decimal(18, 2)) as adjustment_in,
-    cast(coalesce(-sum(case when ledger.year = years.year and ledger.entry_type = 'adjustment_out' then ledger.amount
-    end), 0) as decimal(18, 2)) as adjustment_out,
-    cast(coalesce(sum(case when ledger.year = years.year + 1 and ledger.entry_type = 'government_topup' then ledger.amount
-    end), 0) as decimal(18, 2)) as topup_next_year
+    cast(coalesce(sum(
+        case when ledger.year = years.year and ledger.entry_type = 'adjustment_in' then ledger.amount
+        end
+    ), 0) as decimal(18, 2)) as adjustment_in,
+    cast(coalesce(-sum(
+        case when ledger.year = years.year and ledger.entry_type = 'adjustment_out' then ledger.amount
+        end
+    ), 0) as decimal(18, 2)) as adjustment_out,
+    cast(coalesce(sum(
+        case when ledger.year = years.year + 1 and ledger.entry_type = 'government_topup' then ledger.amount
+        end
+    ), 0) as decimal(18, 2)) as topup_next_year
 from sub_accounts
 cross join years
 inner join {{ ref('dim_region') }} as regions

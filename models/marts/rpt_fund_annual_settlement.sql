@@ -76,8 +76,10 @@ government_part as (
         own_balance.deficit - own_balance.own_cover as remainder,
         case
             when own_balance.responsibility_rule = 'own_then_local' then own_balance.deficit - own_balance.own_cover
-            else least(own_balance.deficit - own_balance.own_cover,
-                own_balance.own_arrears + own_balance.contribution_shortfall)
+            else least(
+                    own_balance.deficit - own_balance.own_cover,
+                    own_balance.own_arrears + own_balance.contribution_shortfall
+                )
         end as government_cover
     from own_balance
 ),
@@ -88,11 +90,15 @@ unit_rows as (
         government_part.remainder - government_part.government_cover as city_cover,
         -- plan_then_city: the units' positive year-end balances are the city's pooled balance
         sum(case when government_part.status in ('provisional', 'closed')
-                then government_part.remainder - government_part.government_cover else 0 end)
+                then government_part.remainder - government_part.government_cover
+            else 0
+        end)
             over (partition by government_part.city_admdvs, government_part.fund_type, government_part.year)
             as city_cover_total,
         sum(case when government_part.status in ('provisional', 'closed')
-                then greatest(government_part.balance_at_start + government_part.current_result, 0) else 0 end)
+                then greatest(government_part.balance_at_start + government_part.current_result, 0)
+            else 0
+        end)
             over (partition by government_part.city_admdvs, government_part.fund_type, government_part.year)
             as city_balance_available
     from government_part
@@ -191,7 +197,7 @@ all_rows as (
         status,
         closing_date,
         months_reported,
-        {% for column in summed %}{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
+        {% for column in summed %}{{ column }}{% if not loop.last %},{% endif %}{% endfor %}
     from unit_final
     union all
     select
@@ -202,7 +208,7 @@ all_rows as (
         status,
         closing_date,
         months_reported,
-        {% for column in summed %}{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
+        {% for column in summed %}{{ column }}{% if not loop.last %},{% endif %}{% endfor %}
     from city_final
 )
 

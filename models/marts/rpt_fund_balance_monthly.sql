@@ -36,7 +36,8 @@ entries as (
         -sum(case when statement_line = 'benefit_expenditure' then amount else 0 end) as expenditure_settlement,
         -sum(case when statement_line = 'adjustment_out' then amount else 0 end) as expenditure_adjustment,
         -sum(case when statement_line in ('aid_premium_expenditure', 'critical_illness_premium', 'other_expenditure')
-                then amount else 0
+                then amount
+            else 0
         end) as expenditure_other
     from ledger
     group by admdvs, fund_type, month_end

@@ -81,7 +81,12 @@ monthly_net as (
             when lines.section like '%income' then area_month_lines.amount
             when lines.section like '%expenditure' then -area_month_lines.amount
         end), 0) as net
-    from (select distinct area as admdvs, fund_type from area_units) as areas
+    from (
+        select distinct
+            area as admdvs,
+            fund_type
+        from area_units
+    ) as areas
     cross join months
     left join area_month_lines
         on areas.admdvs = area_month_lines.admdvs
@@ -169,7 +174,12 @@ grid as (
         periods.first_month,
         periods.last_month,
         periods.is_complete
-    from (select distinct area as admdvs, fund_type from area_units) as areas
+    from (
+        select distinct
+            area as admdvs,
+            fund_type
+        from area_units
+    ) as areas
     cross join periods
 ),
 

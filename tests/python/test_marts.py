@@ -209,3 +209,46 @@ def test_annual_settlement_follows_the_policy(demo_city):
     assert ((done["subsidy_arrears_county"] > 0) & (done["contribution_plan_completion"] > 1)).any()
     paid = done[done["paid_by_local_government"] > 0]
     assert len(paid) and (paid["outstanding_local_government"] != 0).all()
+
+
+def test_the_years_own_result_is_the_ledgers_own_money(demo_city):
+    """DESIGN §4: 当期结余 = 本年收入小计 - 本年支出小计, the year's own money: read here from fct_fund_ledger by entry
+    type, written out from the policy's meaning rather than from the statement-line seed. Money between the city
+    and its units (上划结余, 调剂) and government top-ups are how a result is covered, not part of it."""
+    between = ("opening_transfer", "adjustment_in", "adjustment_out", "government_topup")
+    ledger = mart(
+        demo_city,
+        "select admdvs, fund_type, entry_type, amount from core.fct_fund_ledger "
+        "where year(month_end) = 2025 and fund_type in ('310100', '390100')",
+    )
+    assert set(ledger["entry_type"]) >= {"contribution_pooled", "contribution_aid", "contribution_maternity"}
+    assert set(ledger["entry_type"]) >= {"maternity_allowance", "account_credit_out", "critical_illness_premium"}
+    own = ledger[~ledger["entry_type"].isin(between)]
+    own = own[own["admdvs"].isin(_units())]  # money booked outside the pool is an exception, on no statement
+    by_own_path = {k: float(v) for k, v in own.groupby(["admdvs", "fund_type"])["amount"].sum().items()}
+    for fund in ("310100", "390100"):
+        by_own_path["230800", fund] = sum(v for (a, f), v in list(by_own_path.items()) if f == fund)
+    statement = (
+        mart(
+            demo_city,
+            "select admdvs, fund_type, amount from marts.rpt_fund_statement "
+            "where period = 'year' and period_end = '2025-12-31' and line = 'current_result' "
+            "and fund_type in ('310100', '390100')",
+        )
+        .set_index(["admdvs", "fund_type"])["amount"]
+        .astype(float)
+    )
+    assert len(statement) == 2 * 8  # seven units and the city
+    for key, result in statement.items():
+        assert abs(result - by_own_path.get(key, 0.0)) < 0.005, key
+    # and the annual settlement judges the same result
+    settled = (
+        mart(
+            demo_city,
+            "select admdvs, fund_type, current_result from marts.rpt_fund_annual_settlement where year = 2025",
+        )
+        .set_index(["admdvs", "fund_type"])["current_result"]
+        .astype(float)
+    )
+    for key, result in statement.items():
+        assert abs(settled[key] - result) < 0.005, key

@@ -52,7 +52,7 @@ ledger_closing as (
     left join {{ ref('fct_fund_ledger') }} as ledger
         on units.unit = ledger.admdvs
             and statement.fund_type = ledger.fund_type
-            and ledger.month_end <= statement.period_end
+            and statement.period_end >= ledger.month_end
     group by statement.admdvs, statement.fund_type, statement.period, statement.period_end
 ),
 
