@@ -303,7 +303,11 @@ def annual_settlement(data, units: list[str], city: str = "230800") -> pd.DataFr
                 else:
                     government = min(deficit - own, arrears + premium_gap)
                 subsidies = this.loc[this["kind"] == "subsidy", "amount"].sum()
-                planned = 0.0 if plan is None else float(plan.planned_contribution_income) + float(plan.planned_subsidy_income)
+                planned = (
+                    0.0
+                    if plan is None
+                    else float(plan.planned_contribution_income) + float(plan.planned_subsidy_income)
+                )
                 rows.append(
                     (
                         area,
