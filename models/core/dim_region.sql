@@ -15,7 +15,9 @@ select
     regions.parent_admdvs,
     regions.region_level,
     regions.county_kind,
-    regions.accounting_unit
+    -- only a county-level code books to a unit; a city's empty cell is no unit on any engine (Spark's seed loader
+    -- reads an empty text cell as the text 'None')
+    case when regions.region_level = 'county' then regions.accounting_unit end as accounting_unit
 from regions
 where regions.admdvs in (select admdvs from pooling_areas)
     or regions.parent_admdvs in (select admdvs from pooling_areas)

@@ -54,7 +54,8 @@ ledger_lines as (
     from {{ ref('fct_fund_ledger') }} as ledger
     inner join {{ ref('fund_entry_type') }} as entry_types
         on ledger.entry_type = entry_types.entry_type
-    where entry_types.of_which_line is not null
+    -- an empty cell is no line (Spark's seed loader reads it as the text 'None')
+    where entry_types.of_which_line in (select line from lines where kind = 'of_which')
 ),
 
 area_month_lines as (

@@ -154,7 +154,7 @@ delivered_totals as (
         sum(delivered.income) as income
     from delivered
     left join {{ ref('region') }} as regions
-        on delivered.admdvs = regions.admdvs and regions.accounting_unit is not null
+        on delivered.admdvs = regions.admdvs and regions.region_level = 'county'
             and regions.parent_admdvs in (select admdvs from {{ ref('dim_region') }})
     left join {{ ref('city_setting') }} as settings
         on regions.parent_admdvs = settings.admdvs
