@@ -55,7 +55,10 @@ ledger_lines as (
     inner join {{ ref('fund_entry_type') }} as entry_types
         on ledger.entry_type = entry_types.entry_type
     -- an empty cell is no line (Spark's seed loader reads it as the text 'None')
-    where entry_types.of_which_line in (select line from lines where kind = 'of_which')
+    where entry_types.of_which_line in (
+            select line from lines
+            where kind = 'of_which'
+        )
 ),
 
 area_month_lines as (
