@@ -198,6 +198,7 @@ columns = {
     "owed_by_city": pick("市级应调剂", "Owed by city"),
     "paid_by_city": pick("市级已调入", "Paid by city"),
     "taken_while_in_deficit": pick("赤字时被调出", "Taken out in deficit"),
+    "restatement_difference": pick("关账后重述差额", "Restated by"),
     "revenue_plan_completion": pick("收入计划完成率", "Revenue plan"),
     "responsible_party": pick("责任主体", "Who covers"),
 }
@@ -208,6 +209,26 @@ st.dataframe(
     width="stretch",
     column_config={pick("收入计划完成率", "Revenue plan"): st.column_config.NumberColumn(format="percent")},
 )
+restated = annual[annual["restated"].astype(bool)]
+if not restated.empty:
+    st.error(
+        pick(
+            "已关账年度被后来的数据改变（重述）："
+            + "、".join(
+                f"{name(a)} {y} 年 当期结余变动 {yuan(d)}（截至 {r}）"
+                for a, y, d, r in zip(
+                    restated["admdvs"], restated["year"], restated["restatement_difference"], restated["restated_as_of"]
+                )
+            ),
+            "Closed years changed by later data (restated): "
+            + ", ".join(
+                f"{name(a)} {y}: result changed by {yuan(d, 'en')} (as of {r})"
+                for a, y, d, r in zip(
+                    restated["admdvs"], restated["year"], restated["restatement_difference"], restated["restated_as_of"]
+                )
+            ),
+        )
+    )
 flagged = annual[annual["taken_while_in_deficit"].astype(float) > 0]
 if not flagged.empty:
     st.warning(

@@ -17,12 +17,24 @@
 -- 6. Status: year_open, year_partial (the data does not cover the year from its January), plan_missing (nothing
 --    settled; a unit that received, spent and held nothing has a zero plan), provisional until the city's closing
 --    date (决算, default 31 March of the next year), then closed. This mart reports; it posts nothing.
+-- 7. A closed year whose result differs from the one recorded when it closed (int_fund__closed_years) is restated:
+--    restatement_difference = today's result - the closed one, seen as of the current as-of date.
 with facts as (
     select * from {{ ref('int_fund__unit_years') }}
 ),
 
 plans as (
     select * from {{ ref('fct_fund_plan') }}
+),
+
+closed as (
+    select
+        admdvs,
+        fund_type,
+        year,
+        current_result as closed_result,
+        closed_on
+    from {{ ref('int_fund__closed_years') }}
 ),
 
 judged as (
@@ -58,16 +70,31 @@ judged as (
             and facts.year = plans.year
 ),
 
-own_balance as (
+with_closed as (
     select
         judged.*,
-        case when judged.deficit < greatest(judged.balance_at_start, 0) then judged.deficit
-            else greatest(judged.balance_at_start, 0)
-        end as own_cover,
-        coalesce(case when judged.own_level = 'city' then judged.subsidy_arrears_city else judged.subsidy_arrears_county end, 0)
-            as own_arrears,
-        greatest(judged.planned_contribution_income - judged.contribution_income, 0) as contribution_shortfall
+        closed.closed_on,
+        case when judged.status = 'closed' then judged.current_result - closed.closed_result end
+            as restatement_difference
     from judged
+    left join closed
+        on judged.admdvs = closed.admdvs
+            and judged.fund_type = closed.fund_type
+            and judged.year = closed.year
+),
+
+own_balance as (
+    select
+        with_closed.*,
+        case when with_closed.deficit < greatest(with_closed.balance_at_start, 0) then with_closed.deficit
+            else greatest(with_closed.balance_at_start, 0)
+        end as own_cover,
+        coalesce(case
+            when with_closed.own_level = 'city' then with_closed.subsidy_arrears_city
+            else with_closed.subsidy_arrears_county
+        end, 0) as own_arrears,
+        greatest(with_closed.planned_contribution_income - with_closed.contribution_income, 0) as contribution_shortfall
+    from with_closed
 ),
 
 government_part as (
@@ -140,7 +167,10 @@ unit_final as (
         topup_next_year as paid_by_local_government,
         city_cover as owed_by_city,
         adjustment_in as paid_by_city,
-        case when current_result < 0 then adjustment_out else 0 end as taken_while_in_deficit
+        case when current_result < 0 then adjustment_out else 0 end as taken_while_in_deficit,
+        closed_on,
+        as_of_date,
+        restatement_difference
     from unit_rows
 ),
 
@@ -165,7 +195,7 @@ city_status as (
                   'planned_contribution_income', 'planned_subsidy_income', 'planned_income',
                   'subsidy_arrears_central', 'subsidy_arrears_provincial', 'subsidy_arrears_city',
                   'subsidy_arrears_county', 'own_arrears', 'owed_by_local_government', 'paid_by_local_government',
-                  'owed_by_city', 'paid_by_city', 'taken_while_in_deficit'] %}
+                  'owed_by_city', 'paid_by_city', 'taken_while_in_deficit', 'restatement_difference'] %}
 
 city_final as (
     select
@@ -176,6 +206,8 @@ city_final as (
         max(unit_final.responsibility_rule) as responsibility_rule,
         city_status.status,
         max(unit_final.closing_date) as closing_date,
+        max(unit_final.closed_on) as closed_on,
+        max(unit_final.as_of_date) as as_of_date,
         max(unit_final.months_reported) as months_reported,
         {% for column in summed %}
         sum(unit_final.{{ column }}) as {{ column }}{% if not loop.last %},{% endif %}
@@ -196,6 +228,8 @@ all_rows as (
         responsibility_rule,
         status,
         closing_date,
+        closed_on,
+        as_of_date,
         months_reported,
         {% for column in summed %}{{ column }}{% if not loop.last %},{% endif %}{% endfor %}
     from unit_final
@@ -207,6 +241,8 @@ all_rows as (
         responsibility_rule,
         status,
         closing_date,
+        closed_on,
+        as_of_date,
         months_reported,
         {% for column in summed %}{{ column }}{% if not loop.last %},{% endif %}{% endfor %}
     from city_final
@@ -255,6 +291,13 @@ select
     cast(paid_by_city as decimal(18, 2)) as paid_by_city,
     cast(case when {{ settled }} then owed_by_city - paid_by_city end as decimal(18, 2)) as outstanding_city,
     cast(taken_while_in_deficit as decimal(18, 2)) as taken_while_in_deficit,
+    closed_on,
+    coalesce(status = 'closed' and abs(restatement_difference) >= 0.005, false) as restated,
+    cast(
+        case when status = 'closed' and abs(restatement_difference) >= 0.005 then restatement_difference end
+        as decimal(18, 2)
+    ) as restatement_difference,
+    case when status = 'closed' and abs(restatement_difference) >= 0.005 then as_of_date end as restated_as_of,
     cast(case
         when not {{ settled }} then null
         when deficit = 0 then 'none'

@@ -137,3 +137,37 @@ def test_deficits_exercise_every_branch_of_the_city_rule_and_the_other_rule(demo
     assert [r[:4] for r in city_rule] == [r[:4] for r in own_rule]  # the same own-balance figures
     assert any(city > 0 for *_, city in city_rule)
     assert all(g <= g0 for (*_, g, _), (*_, g0, _) in zip(city_rule, own_rule))
+
+
+def test_a_late_delivery_restates_a_closed_year_and_says_so(demo_city, tmp_path):
+    """DESIGN §4 Closing: 2024 closed on 2025-03-31 and the first build recorded its figures. A settlement of June
+    2024 that arrives now changes 2024's result: the mart shows the year restated, by minus the settlement's pooled
+    payment, dated the current as-of date, and the year stays closed; the open 2025 is untouched."""
+    copy = tmp_path / "city"
+    shutil.copytree(demo_city, copy, ignore=shutil.ignore_patterns("published", "exports", "gx", "logs"))
+    sql = """
+        select restated, restatement_difference, restated_as_of, status, current_result
+        from marts.rpt_fund_annual_settlement where admdvs = '230822' and fund_type = '390100' and year = {}"""
+    before, open_before = q(copy, sql.format(2024))[0], q(copy, sql.format(2025))[0]
+    assert before[:3] == (False, None, None) and before[3] == "closed"
+    con = duck(copy, read_only=False)
+    try:
+        # a copy of one of the unit's 2024 resident inpatient settlements, as a new settlement delivered late
+        con.execute(
+            """insert into raw.setl select * replace ('LATE-2024-1' as setl_id, 'LATE-2024-1' as mdtrt_id,
+                   current_timestamp as _loaded_at, updt_time + interval 600 day as updt_time,
+                   '20260104/setl.csv' as _file, 1 as _row_number, date '2026-01-04' as _delivery_date)
+               from raw.setl where insu_admdvs = '230822' and insutype = '390' and refd_setl_flag = '0'
+                 and vali_flag = '1' and hifp_pay > 0 and year(setl_time) = 2024 and med_type = '21'
+               order by setl_id limit 1"""
+        )
+        paid = con.execute("select hifp_pay from raw.setl where setl_id = 'LATE-2024-1'").fetchone()[0]
+    finally:
+        con.close()
+    with data_env(copy):
+        assert dbt("build", "--quiet").returncode == 0
+    after, open_after = q(copy, sql.format(2024))[0], q(copy, sql.format(2025))[0]
+    as_of = q(copy, "select max(as_of_date) from core.int_calendar__months")[0][0]
+    assert after[0] is True and after[1] == -paid and after[2] == as_of and after[3] == "closed"
+    assert after[4] == before[4] - paid
+    assert open_after == open_before
