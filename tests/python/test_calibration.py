@@ -4,6 +4,7 @@ figures, and a city that looks like Jiamusi (many retirees, counties that differ
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 
 from yibao.build import dbt
 
@@ -141,8 +142,9 @@ def test_deficits_exercise_every_branch_of_the_city_rule_and_the_other_rule(demo
 
 def test_a_late_delivery_restates_a_closed_year_and_says_so(demo_city, tmp_path):
     """DESIGN §4 Closing: 2024 closed on 2025-03-31 and the first build recorded its figures. A settlement of June
-    2024 that arrives now changes 2024's result: the mart shows the year restated, by minus the settlement's pooled
-    payment, dated the current as-of date, and the year stays closed; the open 2025 is untouched."""
+    2024 that arrives now (booked here straight into the ledger, as the facts would book it) changes 2024's result:
+    after the next run the mart shows the year restated, by minus that payment, dated the current as-of date, and
+    the year stays closed; the open 2025 is untouched."""
     copy = tmp_path / "city"
     shutil.copytree(demo_city, copy, ignore=shutil.ignore_patterns("published", "exports", "gx", "logs"))
     sql = """
@@ -152,22 +154,17 @@ def test_a_late_delivery_restates_a_closed_year_and_says_so(demo_city, tmp_path)
     assert before[:3] == (False, None, None) and before[3] == "closed"
     con = duck(copy, read_only=False)
     try:
-        # a copy of one of the unit's 2024 resident inpatient settlements, as a new settlement delivered late
-        con.execute(
-            """insert into raw.setl select * replace ('LATE-2024-1' as setl_id, 'LATE-2024-1' as mdtrt_id,
-                   current_timestamp as _loaded_at, updt_time + interval 600 day as updt_time,
-                   '20260104/setl.csv' as _file, 1 as _row_number, date '2026-01-04' as _delivery_date)
-               from raw.setl where insu_admdvs = '230822' and insutype = '390' and refd_setl_flag = '0'
-                 and vali_flag = '1' and hifp_pay > 0 and year(setl_time) = 2024 and med_type = '21'
-               order by setl_id limit 1"""
-        )
-        paid = con.execute("select hifp_pay from raw.setl where setl_id = 'LATE-2024-1'").fetchone()[0]
+        changed = con.execute(
+            "update core.fct_fund_ledger set amount = amount - 1234.56 where admdvs = '230822' "
+            "and fund_type = '390100' and month_end = '2024-06-30' and entry_type = 'settlement_inpatient'"
+        ).fetchone()[0]
     finally:
         con.close()
+    assert changed == 1
     with data_env(copy):
-        assert dbt("build", "--quiet").returncode == 0
+        assert dbt("run", "--select", "int_fund__unit_years+", "--quiet").returncode == 0
     after, open_after = q(copy, sql.format(2024))[0], q(copy, sql.format(2025))[0]
     as_of = q(copy, "select max(as_of_date) from core.int_calendar__months")[0][0]
-    assert after[0] is True and after[1] == -paid and after[2] == as_of and after[3] == "closed"
-    assert after[4] == before[4] - paid
+    assert after[:4] == (True, Decimal("-1234.56"), as_of, "closed")
+    assert after[4] == before[4] - Decimal("1234.56")
     assert open_after == open_before
