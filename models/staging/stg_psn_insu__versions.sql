@@ -12,6 +12,7 @@ select
     versions.psn_insu_stas,
     versions.psn_insu_date,
     versions.paus_insu_date,
+    versions.first_insu_date,
     versions.insu_admdvs,
     versions.emp_no,
     versions.cvlserv_flag,

@@ -3,7 +3,8 @@
 - The same generated city in both layouts gives the same marts and the same exceptions, row for row.
 - Fixtures written from the public column lists (../shared/platform-tables.md): every listed column, upper case, a few
   rows as the platform holds them. They load with nothing quarantined, each value where the mapping says, and a
-  pause-and-re-enrolment rewritten across two deliveries keeps both spells and the gap between them.
+  pause-and-re-enrolment rewritten across two deliveries keeps both spells and the gap between them, and a record first
+  delivered re-enrolled, after the person's first enrollment, takes the months before from paid contributions.
 """
 
 from __future__ import annotations
@@ -146,6 +147,8 @@ def test_real_backend_rows_load_where_the_mapping_says(tmp_path):
         MEDINS=hospital["fixmedins_code"],
         HOSP_LV=hospital["hosp_lv"],
         MEDINS_AREA=hospital["admdvs"],
+        PSN_C="PSNFIXC",
+        RLTS_C="RLTSFIXC",
     )
     deliveries = {
         "20250302": {
@@ -193,6 +196,19 @@ def test_real_backend_rows_load_where_the_mapping_says(tmp_path):
             r[0]
             for r in q("select cast(month_end as varchar) from core.fct_person_month where person_id = ?", spans[0][3])
         }
+        # person C's record first arrives re-enrolled on 2025-03-01, first enrolled on 2024-12-01: January 2025 is
+        # paid (arrived), February announced and not arrived
+        spans_c = q(
+            "select spell_no, cast(span_start as varchar), cast(span_end as varchar), span_source "
+            "from core.fct_enrollment_span where psn_insu_rlts_id = 'RLTSFIXC' order by spell_no"
+        )
+        months_c = [
+            r[0]
+            for r in q(
+                "select cast(month_end as varchar) from core.fct_person_month where psn_insu_rlts_id = 'RLTSFIXC' "
+                "order by 1"
+            )
+        ]
         coverage = dict(
             q(
                 "select cast(month_end as varchar), insured_persons from marts.rpt_coverage_monthly where admdvs = ?",
@@ -249,13 +265,17 @@ def test_real_backend_rows_load_where_the_mapping_says(tmp_path):
         (2, "2025-02-10", None),
     ]
     assert "2025-01-31" not in months and "2025-02-28" in months  # the history starts in January 2025
+    # a first version that starts after the person's first enrollment: the paid months before it are a spell
+    assert spans_c == [(0, "2025-01-01", "2025-02-01", "paid_contributions"), (1, "2025-03-01", None, "enrollment")]
+    assert months_c == ["2025-01-31", "2025-03-31"]
     assert coverage["2025-01-31"] == counted["2025-01-31"] and coverage["2025-02-28"] == counted["2025-02-28"]
     # contribution rows: employer and personal parts of one row; the personal part credited to the account; the
     # resident's year kept as its range; the row whose money has not arrived loaded, not booked
     assert lines["CLFIX00110"][:5] == ("10", Decimal("350.00"), Decimal("0.00"), "202502", "202502")
     assert lines["CLFIX00120"][:3] == ("20", Decimal("100.00"), Decimal("100.00"))
     assert lines["CLFIX10120"][:5] == ("20", Decimal("400.00"), Decimal("0.00"), "202501", "202512")
-    assert {"CLFIX00210", "CLFIX00220"} <= set(lines) and booked == {"CLFIX00110", "CLFIX00120", "CLFIX10120"}
+    assert {"CLFIX00210", "CLFIX00220", "CLFIX00410"} <= set(lines)
+    assert booked == {"CLFIX00110", "CLFIX00120", "CLFIX10120", "CLFIX00310", "CLFIX00320"}
     assert files["setl_d.csv"][:3] == ("backend", 6, 6) and files["psn_insu_d.csv"][0] == "backend"
     assert "dedc_std" in files["setl_d.csv"][3] and '"DEDC_STD"' not in extras[0][0]
     assert '"dedc_std"' in extras[0][0] and "certno" not in extras[0][0]

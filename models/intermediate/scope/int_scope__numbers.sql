@@ -1,6 +1,7 @@
 -- Person numbers (psn_no) this run judges again: those whose person record or a card was loaded since the last
 -- complete run, and every number an enrollment record loaded since is or was under (a record re-sent under another
--- psn_no touches both).
+-- psn_no touches both), and a number with a contribution line loaded since, in any of the line's versions, whose
+-- enrollment record has a history no version tells (fct_enrollment_span's paid-contribution spells).
 {{ config(materialized='table') }}
 
 
@@ -22,6 +23,17 @@ from (
     where versions.psn_insu_rlts_id in (
             select loaded.psn_insu_rlts_id from {{ ref('stg_psn_insu__versions') }} as loaded
             where loaded._loaded_at > (select loaded_since from run)
+        )
+    union
+    select versions.psn_no
+    from {{ ref('stg_clct__versions') }} as versions
+    where versions.clct_id in (
+            select loaded.clct_id from {{ ref('stg_clct__versions') }} as loaded
+            where loaded._loaded_at > (select loaded_since from run)
+        )
+        and versions.psn_no in (
+            select enrollments.psn_no from {{ ref('stg_psn_insu__versions') }} as enrollments
+            where enrollments.first_insu_date < enrollments.psn_insu_date
         )
 ) as scope
 where {{ 'false' if flags.FULL_REFRESH else 'true' }}

@@ -1,0 +1,70 @@
+-- grain: one booked contribution line (clct_id) x each month of the range it pays for (费款所属期, accrual_ym to
+-- accrual_ym_end), with its share of the money. A back-end detail row pays for a range (a resident's year, a back
+-- payment); a message-layout line for one month. The shares are the amount divided by the months, rounded to the fen,
+-- and the last month takes the rest, so a line's shares add up to it exactly.
+-- A line whose period is not a month YYYYMM (or ends before it starts) has no months here; its money is still booked
+-- by arrival in fct_contribution, and the test on this model's yml lists it.
+-- A view: it is read for a few persons at a time (fct_enrollment_span's paid history), never stored whole.
+{{ config(materialized='view') }}
+
+with lines as (
+    select
+        *,
+        cast(substr(accrual_ym, 1, 4) as integer) * 12 + cast(substr(accrual_ym, 5, 2) as integer) as first_month_no,
+        cast(substr(accrual_ym_end, 1, 4) as integer) * 12 + cast(substr(accrual_ym_end, 5, 2) as integer)
+        as last_month_no
+    from {{ ref('fct_contribution') }}
+    where {{ yibao.is_year_month('accrual_ym') }}
+        and {{ yibao.is_year_month('accrual_ym_end') }}
+),
+
+ranges as (
+    select
+        *,
+        last_month_no - first_month_no + 1 as months_in_range,
+        cast(
+            {{ dbt.concat(["substr(accrual_ym, 1, 4)", "'-'", "substr(accrual_ym, 5, 2)", "'-01'"]) }} as date
+        ) as first_month_start
+    from lines
+    where last_month_no >= first_month_no
+),
+
+-- at most 50 years of months in one line
+month_offsets as (
+    {{ dbt.generate_series(600) }}
+),
+
+months as (
+    select
+        ranges.*,
+        month_offsets.generated_number as month_in_range,
+        cast({{ dbt.dateadd('month', 'month_offsets.generated_number - 1', 'ranges.first_month_start') }} as date)
+        as month_start
+    from ranges
+    inner join month_offsets
+        on month_offsets.generated_number <= ranges.months_in_range
+)
+
+select
+    clct_id,
+    person_id,
+    psn_no,
+    insutype,
+    insu_admdvs,
+    pooled_fund_type,
+    clct_type,
+    is_reversal,
+    arvl_date,
+    months_in_range,
+    month_in_range,
+    month_start,
+    cast({{ dbt.last_day('month_start', 'month') }} as date) as month_end,
+    {%- for amount in ['clct_amt', 'pooled_amt', 'acct_crdt_amt'] %}
+    cast(
+        case
+            when month_in_range < months_in_range then round({{ amount }} / months_in_range, 2)
+            else {{ amount }} - round({{ amount }} / months_in_range, 2) * (months_in_range - 1)
+        end as decimal(18, 2)
+    ) as {{ amount }}{{ ',' if not loop.last }}
+    {%- endfor %}
+from months
