@@ -44,6 +44,7 @@ from .timeline import NO_DAY, Timeline
 
 H = 3600
 PERSON_YEARS_PER_CHUNK = 200_000  # about 2.5 GB of working memory per chunk
+CITY_ADMINISTERED = 25  # one employer in 25 of a district is administered by the city itself (市本级)
 ID_STRIDE = 10**8  # row ids of chunk k start at k * ID_STRIDE
 MAX_CHUNKS = 50  # invented defect psn_no values stay apart up to here (ID_STRIDE / 10 each)
 
@@ -354,12 +355,13 @@ def make_chunk(job: Chunk) -> ChunkResult:
         outside_codes=job.outside_codes,
     )
     inject(rng, world, tl, job.defect_rate, key_group)
+    city_level = _city_level(world, job.city)
     tables = {
         "psn_info": _psn_info(world, tl),
         "psn_card": _psn_card(world, tl),
-        "psn_insu": _psn_insu(world, tl, job.city.code),
-        "clct": _resend(rng, _clct(world.clct), tl, "updt_time"),
-        "setl": _resend(rng, _setl(world), tl, "updt_time"),
+        "psn_insu": _psn_insu(world, tl, job.city, city_level),
+        "clct": _resend(rng, _clct(world.clct, city_level, job.city), tl, "updt_time"),
+        "setl": _resend(rng, _setl(world, city_level, job.city), tl, "updt_time"),
         "kpop_roster": _roster(world),
     }
     rows = write_part(job.part, tl, tables)
@@ -431,7 +433,37 @@ def _psn_card(w: World, tl: Timeline):
     return table, tl.delivery_index(day)
 
 
-def _psn_insu(w: World, tl: Timeline, poolarea: str):
+def _city_level(w: World, city: City):
+    """The area code each person's district rows carry: the city-level code (xx99, DESIGN §2 Area codes) for the
+    employees of one district employer in CITY_ADMINISTERED, whom the city administers itself, and 0 (their own
+    district) for everyone else. Only a person with a single enrollment record moves, so a defect's second record in
+    another county stays a duplicate across counties. The city level is in the districts' accounting unit, so no money
+    changes unit."""
+    districts = city.kinds == "district"
+    level = np.zeros(len(w.people.county), dtype=np.int64)
+    if not districts.any():
+        return level
+    e = w.enr
+    records = np.bincount(e["person"], minlength=len(level))
+    one = (
+        (records[e["person"]] == 1)
+        & (e["insutype"] == "310")
+        & np.isin(e["county"], city.counties[districts])
+        & (w.people.employer[e["person"]] % CITY_ADMINISTERED == 0)
+    )
+    level[e["person"][one]] = city.units[districts][0]
+    return level
+
+
+def _at_city_level(county: np.ndarray, person: np.ndarray, city_level: np.ndarray, city: City) -> np.ndarray:
+    """A row's area code: the city level where its person is administered there and the row is in a district (an
+    outside code a defect wrote, or a county, stays as it is)."""
+    known = (person >= 0) & (person < len(city_level))
+    level = np.where(known, city_level[np.where(known, person, 0)], 0)
+    return np.where((level > 0) & np.isin(county, city.counties[city.kinds == "district"]), level, county)
+
+
+def _psn_insu(w: World, tl: Timeline, city: City, city_level: np.ndarray):
     e = w.enr
     p = w.people
     ended = np.flatnonzero((e["end"] != NO_DAY) & (e["status"] != "3"))
@@ -457,8 +489,8 @@ def _psn_insu(w: World, tl: Timeline, poolarea: str):
             psn_insu_stas=rows["status"],
             psn_insu_date=rows["start"],
             paus_insu_date=rows["end"],
-            insu_admdvs=rows["county"],
-            poolarea_no=np.full(n, poolarea),
+            insu_admdvs=_at_city_level(rows["county"], person, city_level, city),
+            poolarea_no=np.full(n, city.code),
             emp_no=format_ids("emp_no", np.where(emp, p.employer[person], -1)),
             cvlserv_flag=np.where(emp & p.civil_servant[person], "1", "0"),
             flxempe_flag=np.where(emp & p.flexible[person], "1", "0"),
@@ -469,7 +501,7 @@ def _psn_insu(w: World, tl: Timeline, poolarea: str):
     return table, deliv[keep]
 
 
-def _clct(c: dict):
+def _clct(c: dict, city_level: np.ndarray, city: City):
     table = to_arrow(
         "clct",
         dict(
@@ -477,7 +509,7 @@ def _clct(c: dict):
             psn_no=format_ids("psn_no", c["psn_no"]),
             emp_no=format_ids("emp_no", c["emp"]),
             insutype=c["insutype"],
-            insu_admdvs=c["county"],
+            insu_admdvs=_at_city_level(c["county"], c["person"], city_level, city),
             accrual_ym=c["accrual_ym"],
             clct_type=c["clct_type"],
             clct_base=c["base"],
@@ -492,7 +524,7 @@ def _clct(c: dict):
     return table, c["arvl"]
 
 
-def _setl(w: World):
+def _setl(w: World, city_level: np.ndarray, city: City):
     s = w.setl
     reversal = s["refd_setl_flag"] == "1"
     cols = {
@@ -509,6 +541,7 @@ def _setl(w: World):
         mdtrt_id=format_ids("mdtrt_id", np.where(reversal, s["init_setl_id"], s["id"])),
         psn_no=format_ids("psn_no", w.psn["psn_no_of"][s["person"]]),
         init_setl_id=format_ids("setl_id", s["init_setl_id"]),
+        insu_admdvs=_at_city_level(s["insu_admdvs"], s["person"], city_level, city),
     )
     return to_arrow("setl", cols), s["setl_time"] // 86400
 
