@@ -10,9 +10,10 @@
 with lines as (
     select
         *,
-        cast(substr(accrual_ym, 1, 4) as integer) * 12 + cast(substr(accrual_ym, 5, 2) as integer) as first_month_no,
-        cast(substr(accrual_ym_end, 1, 4) as integer) * 12 + cast(substr(accrual_ym_end, 5, 2) as integer)
-        as last_month_no
+        cast(substr(accrual_ym, 1, 4) as integer) * 12
+        + cast(substr(accrual_ym, 5, 2) as integer) as first_month_no,
+        cast(substr(accrual_ym_end, 1, 4) as integer) * 12
+        + cast(substr(accrual_ym_end, 5, 2) as integer) as last_month_no
     from {{ ref('fct_contribution') }}
     where {{ yibao.is_year_month('accrual_ym') }}
         and {{ yibao.is_year_month('accrual_ym_end') }}
@@ -38,11 +39,14 @@ months as (
     select
         ranges.*,
         month_offsets.generated_number as month_in_range,
-        cast({{ dbt.dateadd('month', 'month_offsets.generated_number - 1', 'ranges.first_month_start') }} as date)
-        as month_start
+        cast(
+            {{ dbt.dateadd('month', 'month_offsets.generated_number - 1', 'ranges.first_month_start') }} as date
+        ) as month_start,
+        -- every month but the last takes the amount over the months, rounded to the fen
+        month_offsets.generated_number = ranges.months_in_range as is_last_month
     from ranges
     inner join month_offsets
-        on month_offsets.generated_number <= ranges.months_in_range
+        on ranges.months_in_range >= month_offsets.generated_number
 )
 
 select
@@ -59,12 +63,16 @@ select
     month_in_range,
     month_start,
     cast({{ dbt.last_day('month_start', 'month') }} as date) as month_end,
-    {%- for amount in ['clct_amt', 'pooled_amt', 'acct_crdt_amt'] %}
-    cast(
-        case
-            when month_in_range < months_in_range then round({{ amount }} / months_in_range, 2)
-            else {{ amount }} - round({{ amount }} / months_in_range, 2) * (months_in_range - 1)
-        end as decimal(18, 2)
-    ) as {{ amount }}{{ ',' if not loop.last }}
-    {%- endfor %}
+    cast(case
+        when is_last_month then clct_amt - round(clct_amt / months_in_range, 2) * (months_in_range - 1)
+        else round(clct_amt / months_in_range, 2)
+    end as decimal(18, 2)) as clct_amt,
+    cast(case
+        when is_last_month then pooled_amt - round(pooled_amt / months_in_range, 2) * (months_in_range - 1)
+        else round(pooled_amt / months_in_range, 2)
+    end as decimal(18, 2)) as pooled_amt,
+    cast(case
+        when is_last_month then acct_crdt_amt - round(acct_crdt_amt / months_in_range, 2) * (months_in_range - 1)
+        else round(acct_crdt_amt / months_in_range, 2)
+    end as decimal(18, 2)) as acct_crdt_amt
 from months
