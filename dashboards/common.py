@@ -31,6 +31,13 @@ def ratios(frame):
     return frame
 
 
+def date_axis(fig, days: bool = False):
+    """A chart's time axis in the page's language, in ticks and hover: 2024年3月 or 2024-03 (2024年3月5日 or
+    2024-03-05 for days), never plotly's English "Mar 2024"."""
+    fmt = pick("%Y年%-m月%-d日", "%Y-%m-%d") if days else pick("%Y年%-m月", "%Y-%m")
+    return fig.update_xaxes(tickformat=fmt, hoverformat=fmt)
+
+
 def _signed_in_user():
     init_lang()
     user = st.session_state.get("user")

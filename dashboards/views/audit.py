@@ -6,7 +6,7 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from common import footnote, page_setup
+from common import date_axis, footnote, page_setup
 from i18n import lang, pick
 from labels import pct, region_name, yuan
 
@@ -99,14 +99,16 @@ if not trend.empty:
     long = trend.melt(id_vars=["month_end"], value_vars=["overpaid", "underpaid"], var_name="kind", value_name="yuan")
     long["kind"] = long["kind"].map({"overpaid": pick("多付", "Overpaid"), "underpaid": pick("少付", "Underpaid")})
     st.plotly_chart(
-        px.line(
-            long,
-            x="month_end",
-            y="yuan",
-            color="kind",
-            markers=True,
-            labels={"month_end": pick("月份", "Month"), "yuan": pick("金额（元）", "Yuan"), "kind": ""},
-            title=pick(f"{name(f.area)} 多付与少付趋势", f"{name(f.area)}: overpaid and underpaid by month"),
+        date_axis(
+            px.line(
+                long,
+                x="month_end",
+                y="yuan",
+                color="kind",
+                markers=True,
+                labels={"month_end": pick("月份", "Month"), "yuan": pick("金额（元）", "Yuan"), "kind": ""},
+                title=pick(f"{name(f.area)} 多付与少付趋势", f"{name(f.area)}: overpaid and underpaid by month"),
+            )
         ),
         width="stretch",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from common import footnote, page_setup
+from common import date_axis, footnote, page_setup
 from i18n import lang, pick, t
 from labels import pct, persons, region_name, target
 
@@ -59,7 +59,7 @@ line = px.line(
     labels={"month_end": pick("月份", "Month"), "coverage_rate": t("coverage_rate"), "area": ""},
     title=pick("参保率走势", "Coverage over time"),
 )
-line.update_yaxes(tickformat=".1%")
+date_axis(line).update_yaxes(tickformat=".1%")
 st.plotly_chart(line, width="stretch")
 
 st.subheader(pick("重点人群参保", "Key-group coverage"))

@@ -11,7 +11,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from common import footnote, page_setup
+from common import date_axis, footnote, page_setup
 from i18n import WARNING_COLOURS, lang, pick, t
 from labels import FUND_NAMES, POOLED_FUND, region_name, unit_of, warning_bands, yuan
 
@@ -53,7 +53,7 @@ line = px.line(
     },
     title=pick("各核算单位累计结余（负数为穿底）", "Balance by accounting unit (below zero: overdrawn)"),
 )
-line.add_hline(y=0, line_color="#444", line_width=1)
+date_axis(line).add_hline(y=0, line_color="#444", line_width=1)
 st.plotly_chart(line, width="stretch")
 
 left, right = st.columns(2)
@@ -71,7 +71,7 @@ with left:
         labels={"month_end": pick("月份", "Month"), "yuan": pick("金额（元）", "Yuan"), "kind": ""},
         title=pick(f"{name(unit)} 收入与支出", f"{name(unit)}: income and expenditure"),
     )
-    st.plotly_chart(bars, width="stretch")
+    st.plotly_chart(date_axis(bars), width="stretch")
 with right:
     # months of payment, not clipped: a negative balance shows below zero, against the seed's warning bands
     values = area_rows["months_payable"].dropna().astype(float)
@@ -98,7 +98,7 @@ with right:
         yaxis_title=t("months_payable"),
         yaxis_range=[low, high],
     )
-    st.plotly_chart(mp, width="stretch")
+    st.plotly_chart(date_axis(mp), width="stretch")
 
 st.subheader(pick("基金收支表", "Fund statement (基金收支表)"))
 kinds = {"month": pick("月报", "Month"), "quarter": pick("季报", "Quarter"), "year": pick("年报", "Year")}

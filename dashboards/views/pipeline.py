@@ -42,6 +42,8 @@ else:
         labels={"started_at": pick("开始时间", "Started"), "seconds": pick("耗时（秒）", "Seconds"), "status": ""},
         title=pick("运行耗时", "Run durations"),
     )
+    # run times in digits, the same in both languages (plotly's default reads "Dec 7, 2026")
+    durations.update_xaxes(tickformat="%m-%d %H:%M", hoverformat="%Y-%m-%d %H:%M:%S")
     st.plotly_chart(durations, width="stretch")
     view = runs[
         [

@@ -12,7 +12,7 @@ import streamlit as st
 from yibao.paths import data_dir
 from yibao.validate import data_docs_index
 
-from common import footnote, page_setup
+from common import date_axis, footnote, page_setup
 from i18n import lang, pick
 from labels import region_name
 
@@ -71,7 +71,7 @@ if len(summary["day"].unique()) > 0:
         labels={"day": pick("数据日期", "Data date"), "n": pick("问题数", "Exceptions"), "rule_id": ""},
         title=pick("问题数走势", "Exceptions over time"),
     )
-    st.plotly_chart(trend, width="stretch")
+    st.plotly_chart(date_axis(trend, days=True), width="stretch")
 
 if not exceptions.empty:
     st.subheader(pick("明细（证件号码已脱敏）", "Details (ID numbers masked)"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from common import SUMS, footnote, page_setup, ratios
+from common import SUMS, date_axis, footnote, page_setup, ratios
 from i18n import lang, pick, t
 from labels import pct, region_name, target
 
@@ -43,31 +43,38 @@ long = monthly.melt(
     var_name="ratio",
     value_name="value",
 )
-long["ratio"] = long["ratio"].map(
-    {
-        "policy_scope_ratio": pick("政策范围内", "Policy scope"),
-        "actual_ratio": pick("实际", "Actual"),
-        "three_tier_ratio": pick("三重保障", "Three-tier"),
-    }
-)
+RATIO_NAMES = {
+    "policy_scope_ratio": pick("政策范围内", "Policy scope"),
+    "actual_ratio": pick("实际", "Actual"),
+    "three_tier_ratio": pick("三重保障", "Three-tier"),
+}
+long["ratio"] = long["ratio"].map(RATIO_NAMES)
+long = long.dropna(subset=["value"])  # a scheme with no money in the group draws no line and takes no legend entry
+# one colour per scheme, the same in the lines and their targets; one dash per ratio, and the targets' own (dot)
+SCHEME_COLOURS = {t("employee"): "#1f77b4", t("resident"): "#ff7f0e", t("maternity"): "#2ca02c"}
 fig = px.line(
     long,
     x="month_end",
     y="value",
     color="scheme",
     line_dash="ratio",
+    color_discrete_map=SCHEME_COLOURS,
+    line_dash_map=dict(zip(RATIO_NAMES.values(), ("solid", "dash", "dashdot"))),
     labels={"month_end": pick("月份", "Month"), "value": pick("支付比例", "Ratio"), "scheme": "", "ratio": ""},
     title=pick(f"{name(f.area)} 基金支付比例走势", f"{name(f.area)}: fund payment ratios"),
 )
-fig.update_yaxes(tickformat=".0%")
-if group == "inpatient":
-    for scheme, colour, zh, en in (("310", "#1f77b4", "职工", "employee"), ("390", "#ff7f0e", "居民", "resident")):
+date_axis(fig).update_yaxes(tickformat=".0%")
+if group == "inpatient" and len(long):
+    for scheme in ("310", "390"):
         goal = target(f"inpatient_policy_ratio_{scheme}")
-        fig.add_hline(
-            y=goal,
-            line_dash="dot",
-            line_color=colour,
-            annotation_text=pick(f"{zh}目标 {goal:.0%}", f"{en} target {goal:.0%}"),
+        label = pick(f"{scheme_name[scheme]}政策范围内目标", f"{scheme_name[scheme]} policy-scope target")
+        # a legend entry of its own (the line), drawn dotted in the scheme's colour across the chart
+        fig.add_scatter(
+            x=[long["month_end"].min(), long["month_end"].max()],
+            y=[goal, goal],
+            mode="lines",
+            line={"dash": "dot", "color": SCHEME_COLOURS[scheme_name[scheme]], "width": 1},
+            name=f"{label} {goal:.0%}",
         )
 st.plotly_chart(fig, width="stretch")
 
@@ -86,11 +93,12 @@ with left:
     )
     tiers["scheme"] = tiers["insutype"].map(scheme_name)
     by_tier = px.bar(
-        tiers,
+        tiers.dropna(subset=["policy_scope_ratio"]),  # a scheme with no bars takes no legend entry
         x="hosp_tier",
         y="policy_scope_ratio",
         color="scheme",
         barmode="group",
+        color_discrete_map=SCHEME_COLOURS,
         labels={
             "hosp_tier": pick("医院级别", "Hospital tier"),
             "policy_scope_ratio": pick("政策范围内支付比例", "Policy-scope ratio"),
@@ -102,11 +110,12 @@ with left:
     st.plotly_chart(by_tier, width="stretch")
 with right:
     cost = px.bar(
-        tiers,
+        tiers.dropna(subset=["avg_cost"]),
         x="hosp_tier",
         y="avg_cost",
         color="scheme",
         barmode="group",
+        color_discrete_map=SCHEME_COLOURS,
         labels={
             "hosp_tier": pick("医院级别", "Hospital tier"),
             "avg_cost": pick("次均费用（元）", "Average cost (yuan)"),

@@ -1,6 +1,7 @@
 -- grain: one person (person_id) x reporting month in which the person had an active 310 or 390 enrollment
 -- The person is assigned to the covering row with the latest span_start, ties to the larger
--- psn_insu_rlts_id (DESIGN §4 booking rules), so each person counts once per month, in one county.
+-- psn_insu_rlts_id (DESIGN §4 booking rules), so each person counts once per month, in one county. A person whose
+-- record says deceased counts nowhere from the month after the first version that said so (int_person__deaths).
 -- Only a span that shares a day with another of the person's 310/390 spans can meet a rival in a month, so only
 -- those go through the ranking window; every other span is the sole candidate of each month it covers. A window
 -- over every person-month cost 10 s of CPU in the full build at 2 M persons, this split 1 s (docs/PERFORMANCE.md).
@@ -108,16 +109,26 @@ ranked as (
     where shares_a_day
 )
 
+deaths as (
+    select
+        person_id,
+        counted_through
+    from {{ ref('int_person__deaths') }}
+)
+
 select
-    month_end,
-    person_id,
-    psn_insu_rlts_id,
-    insutype,
-    psn_type,
-    psn_class,
-    insu_admdvs,
-    period_end,
-    _loaded_at,
-    _written_at
+    ranked.month_end,
+    ranked.person_id,
+    ranked.psn_insu_rlts_id,
+    ranked.insutype,
+    ranked.psn_type,
+    ranked.psn_class,
+    ranked.insu_admdvs,
+    ranked.period_end,
+    ranked._loaded_at,
+    ranked._written_at
 from ranked
-where assignment_rank = 1
+left join deaths
+    on ranked.person_id = deaths.person_id
+where ranked.assignment_rank = 1
+    and (deaths.person_id is null or ranked.month_end <= deaths.counted_through)

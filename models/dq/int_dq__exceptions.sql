@@ -2,7 +2,8 @@
 {% set rules = ['dup_enrollment_cross_scheme', 'dup_enrollment_cross_county', 'one_person_one_number',
                 'one_person_one_card', 'certno_invalid', 'setl_without_enrollment', 'setl_arithmetic',
                 'setl_unknown_medins', 'setl_orphan_reversal', 'setl_benefit_mismatch', 'kpop_not_enrolled', 'clct_unknown_person',
-                'ledger_outside_pool', 'plan_missing', 'code_unmapped', 'ledger_identity', 'quarantined'] %}
+                'ledger_outside_pool', 'plan_missing', 'code_unmapped', 'ledger_identity', 'quarantined',
+                'deceased_still_enrolled'] %}
 with unattributed as (
     select admdvs from {{ ref('int_region__unattributed') }}
 ),

@@ -27,7 +27,7 @@ def bench_run(tmp_path_factory):
             "yibao.cli",
             "bench",
             "--persons",
-            "5000",
+            "2500",
             "--days",
             "1",
             "--work",
@@ -47,11 +47,11 @@ def bench_run(tmp_path_factory):
 def test_every_stage_is_measured(bench_run):
     _, out, stdout = bench_run
     (size,) = out["sizes"]
-    assert size["persons"] == 5000 and set(size["stages"]) == STAGES
+    assert size["persons"] == 2500 and set(size["stages"]) == STAGES
     for name, stage in size["stages"].items():
         assert stage["returncode"] == 0 and stage["seconds"] > 0, name
         assert 0.01 < stage["peak_rss_gb"] < 8, name  # a process tree was sampled, not nothing
-    assert size["details"]["rows_generated"] > 50_000
+    assert size["details"]["rows_generated"] > 25_000
     assert size["stages"]["build"]["over_baseline"] > 1
     assert size["details"]["dashboard"]["queries"] >= 10  # every page's queries were recorded and timed
     assert len(out["summary"]) == 8 and "| stage | measured | target | met |" in stdout
@@ -62,7 +62,7 @@ def test_baseline_gives_the_marts_headline_figures(bench_run, tmp_path):
     from yibao.bench.baseline import run
 
     work, _, _ = bench_run
-    data = work / "cities" / "persons_5000"
+    data = work / "cities" / "persons_2500"
     base = tmp_path / "baseline"  # the bench ran it before the nightly; compare on the final warehouse
     run(data / "warehouse" / "yibao.duckdb", base)
     con = duckdb.connect(str(data / "warehouse" / "yibao.duckdb"), read_only=True)

@@ -3,10 +3,12 @@ marts, and a county user's pages show nothing of another county."""
 
 from __future__ import annotations
 
+import base64
 import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -252,3 +254,50 @@ def test_a_target_changed_in_the_seed_shows_on_the_pages(in_env, tmp_path, monke
     assert "目标 83%" in overview and "目标 80%" not in overview
     assert "职工目标 83%" in page_text(run_page("reimbursement", CITY_USER))
     assert "目标 97%" in page_text(run_page("coverage", CITY_USER))
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def numbers(values) -> list[float]:
+    """A trace's numbers: plotly 6 sends numeric arrays base64-encoded ({"dtype": "f8", "bdata": ...})."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return [float("nan") if v is None else float(v) for v in values]
+
+
+@pytest.mark.parametrize("lang,month_format", [("zh", "%Y年%-m月"), ("en", "%Y-%m")])
+def test_time_axes_read_in_the_page_language(in_env, lang, month_format):
+    # plotly's own date ticks read "Mar 2024", in English, on the Chinese pages
+    dated = 0
+    for page in ("coverage", "fund", "reimbursement", "audit"):
+        at = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=120)
+        at.session_state["user"] = CITY_USER
+        at.session_state["lang"] = lang
+        at.switch_page(f"views/{page}.py")
+        at.run()
+        for spec in charts(at):
+            xs = [x for trace in spec["data"] for x in (trace.get("x") or [])]
+            if xs and all(isinstance(x, str) and x[:4].isdigit() and x[4:5] == "-" for x in xs):
+                dated += 1
+                assert spec["layout"]["xaxis"]["tickformat"] == month_format, (page, spec["layout"].get("title"))
+                assert spec["layout"]["xaxis"]["hoverformat"] == month_format, page
+    assert dated >= 5  # the coverage, balance, income, months-of-payment, ratio and audit trends
+
+
+def test_ratio_targets_are_their_own_line_in_their_scheme_colour(in_env):
+    at = run_page("reimbursement", CITY_USER)
+    trend, by_tier = charts(at)[:2]
+    lines = [tr for tr in trend["data"] if "目标" not in tr["name"]]
+    targets = [tr for tr in trend["data"] if "目标" in tr["name"]]
+    colour = {tr["legendgroup"].split(",")[0]: tr["line"]["color"] for tr in lines}
+    # a dotted target per scheme, named in the legend, in the colour of that scheme's lines; no ratio is dotted
+    assert sorted(tr["name"][:2] for tr in targets) == ["居民", "职工"]
+    for tr in targets:
+        assert tr["line"]["dash"] == "dot" and tr["showlegend"] is not False
+        assert tr["line"]["color"] == colour[tr["name"][:2]]
+    assert all(tr["line"]["dash"] != "dot" for tr in lines)
+    # the hospital-tier chart lists only schemes that have bars (no 生育保险 without inpatient money)
+    assert all(not np.isnan(numbers(tr["y"])).all() for tr in by_tier["data"])
+    assert "生育保险" not in {tr["name"] for tr in by_tier["data"]}

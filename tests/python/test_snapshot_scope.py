@@ -22,7 +22,7 @@ def history(data) -> list[tuple]:
 
 def test_snapshot_of_changed_persons_equals_snapshot_of_every_person(tmp_path):
     scoped, every = tmp_path / "scoped", tmp_path / "every"
-    generate(persons=1500, seed=23, start="2025-01", end="2025-03", days=3, defect_rate=0.005, out=scoped)
+    generate(persons=1500, seed=23, start="2025-01", end="2025-03", days=2, defect_rate=0.005, out=scoped)
     deltas = hold_back_deltas(scoped)
     with data_env(scoped):
         assert ingest_into(scoped).ok
