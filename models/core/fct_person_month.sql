@@ -107,7 +107,7 @@ ranked as (
         ) as assignment_rank
     from candidates
     where shares_a_day
-)
+),
 
 deaths as (
     select

@@ -32,6 +32,7 @@ RULES = (
     "ledger_outside_pool",
     "plan_missing",
     "code_unmapped",
+    "deceased_still_enrolled",
 )
 # plan_missing and the fund-transaction part of ledger_outside_pool are injected at city level (city_defects).
 
@@ -146,6 +147,7 @@ def inject(rng: np.random.Generator, w: World, tl: Timeline, rate: float, key_gr
     kpop_not_enrolled(d)
     unknown = clct_unknown_person(d)
     ledger_outside_pool_contributions(d, unknown)
+    deceased_still_enrolled(d)
 
 
 def _active_cards(w: World, kind: str) -> np.ndarray:
@@ -391,6 +393,41 @@ def ledger_outside_pool_contributions(d: Draws, unknown: np.ndarray) -> None:
         codes = np.array(w.outside_codes, dtype=np.int64)
         c["county"][lines] = codes[np.searchsorted(chosen, c["id"][lines] // 100) % len(codes)]
         w.record("ledger_outside_pool", "clct_id", c["id"][lines])
+
+
+def deceased_still_enrolled(d: Draws) -> None:
+    """死亡人员仍参保: persons whose record says deceased in the history (a version with surv_stas 2 on the day of
+    death) while their enrollment stays open, and whose contributions and settlements go on after it. Last of the
+    person defects, and the truth is read from the final tables, so every line another defect changed is judged as
+    delivered: the open enrollment (psn_no), each normal contribution that arrived, and each valid original settlement
+    made from the month after the death on."""
+    w, tl, p = d.w, d.tl, d.w.people
+    who = d.persons()
+    if not len(who):
+        return
+    span = tl.horizon_end - tl.hist_start
+    death = tl.hist_start + (span * d.rng.uniform(0.3, 0.7, len(who))).astype(np.int64)
+    p.death[who] = death
+    p.emigrated[who] = False
+    # the first day of the month after the death: day numbers count from 1970-01-01
+    months = (death.astype("datetime64[D]").astype("datetime64[M]") + 1).astype("datetime64[D]").astype(np.int64)
+    after = np.full(p.n, NO_DAY, dtype=np.int64)
+    after[who] = months
+    psn_no_of = w.psn["psn_no_of"]
+    w.record("deceased_still_enrolled", "psn_no", psn_no_of[who])
+    c, s = w.clct, w.setl
+    mine = (c["person"] >= 0) & (c["person"] < p.n)
+    person = np.where(mine, c["person"], 0)
+    lines = mine & (c["psn_no"] == psn_no_of[person]) & (c["revs_flag"] == "0") & (c["arvl"] >= after[person])
+    w.record("deceased_still_enrolled", "clct_id", c["id"][lines])
+    known = (s["person"] >= 0) & (s["person"] < p.n)
+    made = (
+        known
+        & (s["refd_setl_flag"] == "0")
+        & (s["vali_flag"] == "1")
+        & (s["setl_time"] // 86400 >= after[np.where(known, s["person"], 0)])
+    )
+    w.record("deceased_still_enrolled", "setl_id", s["id"][made])
 
 
 def city_defects(
