@@ -110,6 +110,7 @@ def _bench(args) -> int:
         work,
         Path(args.results),
         doc=paths.PROJECT_DIR / "docs" / "PERFORMANCE.md" if args.write_doc else None,
+        layout=args.layout,
     )
     return 0
 
@@ -207,6 +208,12 @@ def parser() -> argparse.ArgumentParser:
     be.add_argument("--work", help="where the generated cities go (default $YIBAO_DATA/bench)")
     be.add_argument("--results", default=str(paths.PROJECT_DIR / "bench" / "results"))
     be.add_argument("--write-doc", action="store_true", help="put the measured tables into docs/PERFORMANCE.md")
+    be.add_argument(
+        "--layout",
+        choices=("message", "backend"),
+        default="message",
+        help="the extracts' layout (yibao generate --layout); the targets are the message layout's",
+    )
     be.set_defaults(func=_bench)
 
     doc = sub.add_parser("docs", help="generate the dbt docs site (catalog with the Chinese descriptions)")

@@ -58,8 +58,9 @@ def slope(points: list[tuple[float, float]]) -> float | None:
 
 
 class Bench:
-    def __init__(self, work: Path, years: int, days: int, seed: int, echo=print):
+    def __init__(self, work: Path, years: int, days: int, seed: int, layout: str = "message", echo=print):
         self.work, self.years, self.days, self.seed, self.echo = work, years, days, seed, echo
+        self.layout = layout
 
     def stage(self, run: SizeRun, name: str, args: list[str], data: Path, module: str = "yibao.cli") -> None:
         env = {k: v for k, v in os.environ.items() if k != "YIBAO_DB"}
@@ -86,8 +87,8 @@ class Bench:
         data.mkdir(parents=True)
         run = SizeRun(persons)
         self.echo(
-            f"{persons:,} persons, {self.years} year(s) to {END_YEAR}-12, then {self.days} daily delivery(ies) "
-            f"(data in {data})"
+            f"{persons:,} persons, {self.years} year(s) to {END_YEAR}-12, then {self.days} daily delivery(ies), "
+            f"{self.layout} layout (data in {data})"
         )
         self.stage(
             run,
@@ -106,6 +107,8 @@ class Bench:
                 str(self.days),
                 "--out",
                 str(data),
+                "--layout",
+                self.layout,
             ],
             data,
         )
@@ -165,13 +168,20 @@ def slowest_nodes(run_results: Path, top: int = 10) -> list[dict]:
 
 
 def run_bench(
-    persons: list[int], years: int, days: int, seed: int, work: Path, results: Path, doc: Path | None = None
+    persons: list[int],
+    years: int,
+    days: int,
+    seed: int,
+    work: Path,
+    results: Path,
+    doc: Path | None = None,
+    layout: str = "message",
 ) -> dict:
     if not persons or min(persons) < 1000:
         raise UserError("--persons needs sizes of at least 1000", "e.g. --persons 2000000 or --persons 250000,2000000")
     if days < 1:
         raise UserError("--days must be at least 1", "the nightly stage runs on a held-back daily delivery")
-    bench = Bench(work, years, days, seed)
+    bench = Bench(work, years, days, seed, layout)
     started = dt.datetime.now()
     runs = [bench.run_size(n) for n in sorted(persons)]
     s = slope([(r.persons, r.stages["build"]["seconds"]) for r in runs])
@@ -179,7 +189,7 @@ def run_bench(
         date=f"{started:%Y-%m-%d}",
         started=f"{started:%Y-%m-%d %H:%M:%S}",
         machine=machine(),
-        workload=dict(years=years, days=days, seed=seed, end_year=END_YEAR),
+        workload=dict(years=years, days=days, seed=seed, end_year=END_YEAR, layout=layout),
         targets=TARGETS,
         sizes=[r.as_dict() for r in runs],
         scaling=dict(
