@@ -65,9 +65,9 @@ fig = px.line(
 )
 date_axis(fig).update_yaxes(tickformat=".0%")
 if group == "inpatient" and len(long):
-    for scheme in ("310", "390"):
+    for scheme, zh, en in (("310", "职工", "employee"), ("390", "居民", "resident")):
         goal = target(f"inpatient_policy_ratio_{scheme}")
-        label = pick(f"{scheme_name[scheme]}政策范围内目标", f"{scheme_name[scheme]} policy-scope target")
+        label = pick(f"{zh}目标", f"{en} target")
         # a legend entry of its own (the line), drawn dotted in the scheme's colour across the chart
         fig.add_scatter(
             x=[long["month_end"].min(), long["month_end"].max()],
