@@ -108,4 +108,4 @@ def test_doc_section_is_replaced_not_appended(bench_run, tmp_path):
     write_doc(doc, out)
     text = doc.read_text(encoding="utf-8")
     assert "old table" not in text and text.count(BEGIN) == 1 and "intro" in text and "kept" in text
-    assert "| full dbt build (models + tests) |" in text and "5,000 persons" in text
+    assert "| full dbt build (models + tests) |" in text and "2,500 persons" in text

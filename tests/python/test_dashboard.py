@@ -295,7 +295,7 @@ def test_ratio_targets_are_their_own_line_in_their_scheme_colour(in_env):
     # a dotted target per scheme, named in the legend, in the colour of that scheme's lines; no ratio is dotted
     assert sorted(tr["name"][:2] for tr in targets) == ["居民", "职工"]
     for tr in targets:
-        assert tr["line"]["dash"] == "dot" and tr["showlegend"] is not False
+        assert tr["line"]["dash"] == "dot" and tr.get("showlegend", True) is not False
         assert tr["line"]["color"] == colour[tr["name"][:2]]
     assert all(tr["line"]["dash"] != "dot" for tr in lines)
     # the hospital-tier chart lists only schemes that have bars (no 生育保险 without inpatient money)

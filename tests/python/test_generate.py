@@ -83,7 +83,9 @@ def test_injected_defects_track_the_rate(tmp_path):
     # names two cards for a second card, one for a shared number (1.5 on average), and two for each second-number
     # duplicate enrollment: 1.5 + 2 x (0.5 + 0.5).
     keys_per_defect = {"one_person_one_number": 4, "one_person_one_card": 3.5}
-    assert set(counts) == set(domain) | {"plan_missing", "setl_benefit_mismatch"}
+    assert set(counts) == set(domain) | {"plan_missing", "setl_benefit_mismatch", "deceased_still_enrolled"}
+    # a deceased person still enrolled is one key, and each contribution and settlement after the death is one more
+    assert counts["deceased_still_enrolled"] > rate * enrolled
     assert 1 <= counts["plan_missing"] <= 4  # a city has only 10 counties x 2 pooled funds x 1 complete year
     # three kinds of benefit defect, each at rate R of the audited settlements (original inpatient ones, a few
     # per cent of all settlements)
