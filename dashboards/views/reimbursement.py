@@ -60,7 +60,13 @@ fig = px.line(
     line_dash="ratio",
     color_discrete_map=SCHEME_COLOURS,
     line_dash_map=dict(zip(RATIO_NAMES.values(), ("solid", "dash", "dashdot"))),
-    labels={"month_end": pick("月份", "Month"), "value": pick("支付比例", "Ratio"), "scheme": "", "ratio": ""},
+    # distinct labels: plotly names a trace by label, and two empty ones collapse into one (the scheme was lost)
+    labels={
+        "month_end": pick("月份", "Month"),
+        "value": pick("支付比例", "Ratio"),
+        "scheme": pick("险种", "Scheme"),
+        "ratio": pick("比例", "Ratio"),
+    },
     title=pick(f"{name(f.area)} 基金支付比例走势", f"{name(f.area)}: fund payment ratios"),
 )
 date_axis(fig).update_yaxes(tickformat=".0%")

@@ -291,7 +291,9 @@ def test_ratio_targets_are_their_own_line_in_their_scheme_colour(in_env):
     trend, by_tier = charts(at)[:2]
     lines = [tr for tr in trend["data"] if "目标" not in tr["name"]]
     targets = [tr for tr in trend["data"] if "目标" in tr["name"]]
-    colour = {tr["legendgroup"][:2]: tr["line"]["color"] for tr in lines}  # 职工医保, 实际 -> 职工
+    # every line is named by its scheme and its ratio ("职工医保, 实际"), so the legend says which colour is which
+    assert {tr["name"].split(", ")[0] for tr in lines} == {"职工医保", "居民医保"}, [tr["name"] for tr in lines]
+    colour = {tr["name"][:2]: tr["line"]["color"] for tr in lines}
     # a dotted target per scheme, named in the legend, in the colour of that scheme's lines; no ratio is dotted
     assert sorted(tr["name"][:2] for tr in targets) == ["居民", "职工"]
     for tr in targets:

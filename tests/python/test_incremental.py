@@ -61,8 +61,9 @@ def dump(data, table: str, key: str | None = None):
 
 
 def test_incremental_build_equals_full_refresh(tmp_path):
-    # three daily deltas: enough for reversals that arrive in a later delivery than their original (asserted below)
-    generate(persons=3000, seed=21, start="2025-01", end="2025-04", days=3, defect_rate=0.005, out=tmp_path)
+    # five daily deltas: enough for reversals that arrive in a later delivery than their original, and for the
+    # settlement corrections below to find their cases
+    generate(persons=3000, seed=21, start="2025-01", end="2025-04", days=5, defect_rate=0.005, out=tmp_path)
     landing, held = tmp_path / "landing", tmp_path / "held"
     hold_back_deltas(tmp_path)
     with data_env(tmp_path), project_copy(tmp_path / "project") as project:
