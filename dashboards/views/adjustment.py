@@ -27,6 +27,19 @@ if rows.empty:
     )
     st.stop()
 
+illustrative = rows.loc[rows["basis"].fillna("").str.startswith("illustrative"), "basis"].unique().tolist()
+if illustrative:  # the seed's rates are no province's own: say so before any figure
+    st.warning(
+        pick(
+            "计提与分担比例为示意值，并非本省政策（"
+            + "；".join(illustrative)
+            + "）。请在 seeds/province_adjustment.csv 中改为本省比例。",
+            "The draw and sharing rates are illustrative, not this province's policy ("
+            + "; ".join(illustrative)
+            + "). "
+            "Set the province's own in seeds/province_adjustment.csv.",
+        )
+    )
 years = sorted(rows["year"].unique().tolist())
 default_year = int(month[:4]) if int(month[:4]) in years else years[-1]
 left, right = st.columns(2)

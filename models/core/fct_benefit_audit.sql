@@ -69,12 +69,19 @@ banded as (
                     then medins.benefit_band
             end,
             {{ benefit_band('originals.hosp_tier', 'regions.county_kind') }}
-        ) as benefit_band
+        ) as benefit_band,
+        -- the pooling area whose policy applies: the city of the insured's county (a city code is its own)
+        case
+            when insured_regions.region_level = 'city' then insured_regions.admdvs
+            else insured_regions.parent_admdvs
+        end as pool_admdvs
     from originals
     left join {{ ref('dim_medins') }} as medins
         on originals.fixmedins_code = medins.fixmedins_code
     left join {{ ref('region') }} as regions
         on originals.mdtrtarea_admvs = regions.admdvs
+    left join {{ ref('region') }} as insured_regions
+        on originals.insu_admdvs = insured_regions.admdvs
 ),
 
 with_policy as (
@@ -88,7 +95,8 @@ with_policy as (
         end as expected_ratio
     from banded
     inner join {{ ref('benefit_policy') }} as policy
-        on banded.setl_year = policy.year
+        on banded.pool_admdvs = policy.pool_admdvs
+            and banded.setl_year = policy.year
             and banded.insutype = policy.insutype
             and banded.benefit_band = policy.benefit_band
 ),

@@ -11,7 +11,8 @@ with rules as (
         fund_type,
         year,
         draw_rate,
-        deficit_share_rate
+        deficit_share_rate,
+        basis
     from {{ ref('province_adjustment') }}
 ),
 
@@ -31,6 +32,7 @@ city_years as (
         annual.balance_at_start,
         rules.draw_rate,
         rules.deficit_share_rate,
+        rules.basis,
         round(annual.income * rules.draw_rate, 2) as amount_drawn
     from {{ ref('rpt_fund_annual_settlement') }} as annual
     inner join cities
@@ -100,5 +102,6 @@ select
     cast(balance_at_start as decimal(18, 2)) as balance_at_start,
     balance_at_start >= deficit - deficit_shared as balance_covers_remaining,
     cast(province_drawn as decimal(18, 2)) as province_drawn,
-    cast(province_requested as decimal(18, 2)) as province_requested
+    cast(province_requested as decimal(18, 2)) as province_requested,
+    cast(basis as {{ dbt.type_string() }}) as basis
 from shared

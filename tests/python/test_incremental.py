@@ -168,7 +168,7 @@ def test_incremental_build_equals_full_refresh(tmp_path):
         mismatches_sql = "select count(*) from dq.dq_exceptions where rule_id = 'setl_benefit_mismatch'"
         mismatches_before = con_rows(tmp_path, mismatches_sql)[0][0]
         policy = project / "seeds" / "benefit_policy.csv"
-        old_row, new_row = "2025,390,price_class_1,1000.00,0.6000,", "2025,390,price_class_1,1000.00,0.6500,"
+        old_row, new_row = "230800,2025,390,price_class_1,1000.00,0.6000,", "230800,2025,390,price_class_1,1000.00,0.6500,"
         assert old_row in policy.read_text(encoding="utf-8")
         policy.write_text(policy.read_text(encoding="utf-8").replace(old_row, new_row), encoding="utf-8")
         model = project / "models" / "core" / "fct_contribution.sql"

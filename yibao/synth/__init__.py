@@ -327,7 +327,9 @@ def make_chunk(job: Chunk) -> ChunkResult:
         rng,
         add_reversals(
             rng,
-            make_settlements(rng, p, enr, job.inst, tl, key_group, job.city.counties, job.city.profile("care_use")),
+            make_settlements(
+                rng, p, enr, job.inst, tl, key_group, job.city.counties, job.city.profile("care_use"), job.city.code
+            ),
             tl,
         ),
     )

@@ -141,11 +141,13 @@ def benefit_band(tier_idx: np.ndarray, in_district: np.ndarray) -> np.ndarray:
     return np.select([tier_idx == 0, (tier_idx == 1) & in_district, tier_idx == 1], [0, 1, 2], 3)
 
 
-def policy_lookup(year: np.ndarray, employee: np.ndarray, band: np.ndarray) -> dict[str, np.ndarray]:
+def policy_lookup(year: np.ndarray, employee: np.ndarray, band: np.ndarray, pool: str) -> dict[str, np.ndarray]:
     """Deductible, fund ratio, retiree uplift, ratio ceiling and annual cap (yuan) from the benefit-policy
-    seed, by year, scheme and band. Years outside the seed take the nearest year."""
+    seed's rows of the pooling area `pool`, by year, scheme and band. Years outside the seed take the nearest year."""
     with open(seed_path("benefit_policy"), encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+        rows = [r for r in csv.DictReader(f) if r["pool_admdvs"] == pool]
+    if not rows:
+        raise ValueError(f"seeds/benefit_policy.csv has no rows for the pooling area {pool}")
     fields = ("deductible", "fund_ratio", "retiree_ratio_uplift", "max_fund_ratio", "annual_cap")
     years = sorted({int(r["year"]) for r in rows})
     table = np.zeros((len(years), 2, len(BANDS), len(fields)))
@@ -186,6 +188,7 @@ def make_settlements(
     key_group: np.ndarray,
     counties: np.ndarray,
     county_care_use: np.ndarray,
+    pool: str,
 ) -> dict[str, np.ndarray]:
     valid = enr["status"] != "3"
     a = np.maximum(enr["start"], tl.hist_start)
@@ -274,7 +277,7 @@ def make_settlements(
     is_in = cat == cat_names.index("inpatient")
     year = year_of(rows["day"])
     band = benefit_band(tier_idx, inst["district"][inst_idx])
-    policy = policy_lookup(year, emp_row, band)
+    policy = policy_lookup(year, emp_row, band, pool)
     retired = np.isin(enr["psn_type"][span], ["12", "13"])
     in_ratio = np.where(
         retired,
