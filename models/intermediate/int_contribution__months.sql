@@ -50,6 +50,7 @@ months as (
 )
 
 select
+    {{ dbt.concat(['clct_id', "'-'", 'cast(month_in_range as ' ~ dbt.type_string() ~ ')']) }} as contribution_month_id,
     clct_id,
     person_id,
     psn_no,
