@@ -5,7 +5,10 @@
 -- The band is the institution's (dim_medins) when it is valid on the day, else the settlement's own hosp_lv and
 -- treatment area (an unknown or closed institution is a setl_unknown_medins exception of its own).
 -- The cap room is the annual cap less the pooled fund already paid to the person (certno) in the scheme and year
--- before this settlement, in setl_time order, net of reversals: a reversal frees the share it cancels.
+-- before this settlement, in setl_time order, net of reversals: a reversal frees the share it cancels, in its
+-- original's year (a January reversal of a December settlement frees nothing in the new year). Every payment of a
+-- medical type that counts toward the cap (seeds/med_type.csv: inpatient and 门诊慢特病) uses the cap up; only the
+-- inpatient ones are judged.
 -- Incremental: each settlement needs only its person's earlier rows, so a run judges again every settlement of the
 -- persons of int_scope__settlement_persons: those any version of a settlement of int_scope__settlements is or was
 -- under (loaded or re-resolved since the last complete run, or at an institution whose record was delivered since).
@@ -16,12 +19,14 @@
 )) }}
 -- depends_on: {{ ref('int_scope__settlement_persons') }} (the scope, read by an incremental run only)
 
-with inpatient_rows as (
+with capped_rows as (
     select
         setl_id,
         person_id,
         insutype,
         psn_type,
+        med_group,
+        init_setl_id,
         setl_time,
         setl_date,
         month_end,
@@ -38,26 +43,41 @@ with inpatient_rows as (
     from {{ ref('fct_settlement') }}
     where is_valid
         and insutype in ('310', '390')
-        and med_group = 'inpatient'
+        and med_type in (
+            select med_type from {{ ref('med_type') }}
+            where counts_toward_cap
+        )
     {%- if is_incremental() %}
         and (person_id in (select person_id from {{ ref('int_scope__settlement_persons') }}) or person_id is null)
     {%- endif %}
 ),
 
+-- the year whose cap a row uses: its own, or for a reversal its original's (the same person's rows)
+cap_years as (
+    select
+        capped_rows.*,
+        coalesce(extract(year from reversed.setl_time), capped_rows.setl_year) as cap_year
+    from capped_rows
+    left join capped_rows as reversed
+        on capped_rows.is_reversal
+            and capped_rows.init_setl_id = reversed.setl_id
+),
+
 cap_used as (
     select
-        inpatient_rows.*,
-        coalesce(sum(inpatient_rows.hifp_pay) over (
-            partition by inpatient_rows.person_id, inpatient_rows.insutype, inpatient_rows.setl_year
-            order by inpatient_rows.setl_time, inpatient_rows.setl_id
+        cap_years.*,
+        coalesce(sum(cap_years.hifp_pay) over (
+            partition by cap_years.person_id, cap_years.insutype, cap_years.cap_year
+            order by cap_years.setl_time, cap_years.setl_id
             rows between unbounded preceding and 1 preceding
         ), 0) as cap_used_before
-    from inpatient_rows
+    from cap_years
 ),
 
 originals as (
     select * from cap_used
     where not is_reversal
+        and med_group = 'inpatient'
 ),
 
 banded as (

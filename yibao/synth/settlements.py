@@ -291,14 +291,16 @@ def make_settlements(
     pool_raw = np.round((inscp - dedc) * np.round(ratio, 4)).astype(np.int64)
     cap = np.round(policy["annual_cap"] * 100).astype(np.int64)
     seconds = rows["day"] * 86400 + 8 * 3600 + rng.integers(0, 9 * 3600, n)
-    # the cap is per person, scheme and year
-    person_year = np.where(is_in, (person.astype(np.int64) * 10_000 + year) * 2 + emp_row, -1)
+    # the cap is per person, scheme and year, and uses up every payment of a type that counts toward it: inpatient
+    # care and outpatient chronic and special diseases (门诊慢特病, seeds/med_type.csv counts_toward_cap)
+    capped = is_in | (cat == cat_names.index("chronic"))
+    person_year = np.where(capped, (person.astype(np.int64) * 10_000 + year) * 2 + emp_row, -1)
     hifp = capped_by_person_year(pool_raw, person_year, seconds, cap)
     # person-years whose payments reach the cap: no reversal is made in them, since a reversal would free cap room
     # for their later settlements (DESIGN §5), which were paid without it
     _, inverse = np.unique(person_year, return_inverse=True)
     year_total = np.bincount(inverse, weights=pool_raw.astype(float))[inverse]
-    reaches_cap = is_in & (year_total >= cap)
+    reaches_cap = capped & (year_total >= cap)
     hifob = np.where(emp_row, np.round((pool_raw - hifp) * 0.9).astype(np.int64), 0)
     selfpay_scope = inscp - hifp - hifob
     hifmi = np.where(
