@@ -17,6 +17,7 @@ marks = ", ".join("?" for _ in schemes)
 SUMS = (
     "sum(settlements_audited) as audited, sum(settlements_mismatched) as mismatched, "
     "sum(mismatched_deductible) as deductible, sum(mismatched_ratio) as ratio, sum(mismatched_cap) as cap, "
+    "sum(mismatched_critical_illness) as critical, "
     "sum(overpaid_amt) as overpaid, sum(underpaid_amt) as underpaid"
 )
 
@@ -39,7 +40,8 @@ if not area.empty:
         f"{int(row['mismatched']):,}",
         border=True,
         help=pick(
-            "统筹基金支付与按统一政策重算相差超过1元", "pooled-fund payment more than 1 yuan from the recomputation"
+            "统筹基金或大病保险支付与按统一政策重算相差超过1元",
+            "pooled-fund or 大病 payment more than 1 yuan from the recomputation",
         ),
     )
     c3.metric(pick("不符率", "Mismatch rate"), pct(rate), border=True)
@@ -51,8 +53,10 @@ if not area.empty:
     )
     st.caption(
         pick(
-            f"不符环节：起付线 {int(row['deductible'])} 笔，支付比例 {int(row['ratio'])} 笔，封顶线 {int(row['cap'])} 笔",
-            f"Parts that differ: deductible {int(row['deductible'])}, ratio {int(row['ratio'])}, cap {int(row['cap'])}",
+            f"不符环节：起付线 {int(row['deductible'])} 笔，支付比例 {int(row['ratio'])} 笔，封顶线 {int(row['cap'])} 笔，"
+            f"大病保险 {int(row['critical'])} 笔",
+            f"Parts that differ: deductible {int(row['deductible'])}, ratio {int(row['ratio'])}, cap {int(row['cap'])}, "
+            f"critical illness {int(row['critical'])}",
         )
     )
 

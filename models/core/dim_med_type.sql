@@ -3,5 +3,6 @@ select
     med_type,
     med_type_name_zh,
     med_type_name_en,
-    med_group
+    med_group,
+    counts_toward_cap
 from {{ ref('med_type') }}

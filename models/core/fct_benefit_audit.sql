@@ -5,7 +5,15 @@
 -- The band is the institution's (dim_medins) when it is valid on the day, else the settlement's own hosp_lv and
 -- treatment area (an unknown or closed institution is a setl_unknown_medins exception of its own).
 -- The cap room is the annual cap less the pooled fund already paid to the person (certno) in the scheme and year
--- before this settlement, in setl_time order, net of reversals: a reversal frees the share it cancels.
+-- before this settlement, in setl_time order, net of reversals: a reversal frees the share it cancels, in its
+-- original's year (a January reversal of a December settlement frees nothing in the new year). Every payment of a
+-- medical type that counts toward the cap (seeds/med_type.csv: inpatient and 门诊慢特病) uses the cap up; only the
+-- inpatient ones are judged.
+-- The 大病 second tier (hifmi_pay) is recomputed too (seeds/critical_illness_policy.csv, policy 004's 分段计算): the
+-- in-scope self-pay the basic insurance left (inscp_scp_amt - hifp_pay - hifob_pay) is paid segment by segment at each
+-- segment's ratio, up to what is left of the person-year's 大病 cap (hifmi_pay paid before, net of reversals). A
+-- difference of more than 1 yuan is a mismatch of part critical_illness. Where no segment is seeded (employees, whose
+-- large-expense fund is hifob), expected_hifmi_pay is null and nothing is judged.
 -- Incremental: each settlement needs only its person's earlier rows, so a run judges again every settlement of the
 -- persons of int_scope__settlement_persons: those any version of a settlement of int_scope__settlements is or was
 -- under (loaded or re-resolved since the last complete run, or at an institution whose record was delivered since).
@@ -16,12 +24,14 @@
 )) }}
 -- depends_on: {{ ref('int_scope__settlement_persons') }} (the scope, read by an incremental run only)
 
-with inpatient_rows as (
+with capped_rows as (
     select
         setl_id,
         person_id,
         insutype,
         psn_type,
+        med_group,
+        init_setl_id,
         setl_time,
         setl_date,
         month_end,
@@ -33,31 +43,53 @@ with inpatient_rows as (
         inscp_scp_amt,
         act_pay_dedc,
         hifp_pay,
+        hifob_pay,
+        hifmi_pay,
         pool_prop_selfpay,
         is_reversal
     from {{ ref('fct_settlement') }}
     where is_valid
         and insutype in ('310', '390')
-        and med_group = 'inpatient'
+        and med_type in (
+            select med_type from {{ ref('med_type') }}
+            where counts_toward_cap
+        )
     {%- if is_incremental() %}
         and (person_id in (select person_id from {{ ref('int_scope__settlement_persons') }}) or person_id is null)
     {%- endif %}
 ),
 
+-- the year whose cap a row uses: its own, or for a reversal its original's (the same person's rows)
+cap_years as (
+    select
+        capped_rows.*,
+        coalesce(extract(year from reversed.setl_time), capped_rows.setl_year) as cap_year
+    from capped_rows
+    left join capped_rows as reversed
+        on capped_rows.is_reversal
+            and capped_rows.init_setl_id = reversed.setl_id
+),
+
 cap_used as (
     select
-        inpatient_rows.*,
-        coalesce(sum(inpatient_rows.hifp_pay) over (
-            partition by inpatient_rows.person_id, inpatient_rows.insutype, inpatient_rows.setl_year
-            order by inpatient_rows.setl_time, inpatient_rows.setl_id
+        cap_years.*,
+        coalesce(sum(cap_years.hifp_pay) over (
+            partition by cap_years.person_id, cap_years.insutype, cap_years.cap_year
+            order by cap_years.setl_time, cap_years.setl_id
             rows between unbounded preceding and 1 preceding
-        ), 0) as cap_used_before
-    from inpatient_rows
+        ), 0) as cap_used_before,
+        coalesce(sum(cap_years.hifmi_pay) over (
+            partition by cap_years.person_id, cap_years.insutype, cap_years.cap_year
+            order by cap_years.setl_time, cap_years.setl_id
+            rows between unbounded preceding and 1 preceding
+        ), 0) as critical_used_before
+    from cap_years
 ),
 
 originals as (
     select * from cap_used
     where not is_reversal
+        and med_group = 'inpatient'
 ),
 
 banded as (
@@ -74,7 +106,9 @@ banded as (
         case
             when insured_regions.region_level = 'city' then insured_regions.admdvs
             else insured_regions.parent_admdvs
-        end as pool_admdvs
+        end as pool_admdvs,
+        -- what the basic insurance left of the in-scope cost: the 大病 tier's base
+        originals.inscp_scp_amt - originals.hifp_pay - originals.hifob_pay as basic_selfpay
     from originals
     left join {{ ref('dim_medins') }} as medins
         on originals.fixmedins_code = medins.fixmedins_code
@@ -101,18 +135,67 @@ with_policy as (
             and banded.benefit_band = policy.benefit_band
 ),
 
+-- each 大病 segment runs from its lower bound to the next segment's
+critical_segments as (
+    select
+        pool_admdvs,
+        year,
+        insutype,
+        lower_bound,
+        lead(lower_bound) over (partition by pool_admdvs, year, insutype order by tier) as upper_bound,
+        ratio,
+        annual_cap
+    from {{ ref('critical_illness_policy') }}
+),
+
+critical_portions as (
+    select
+        banded.setl_id,
+        segments.annual_cap,
+        case
+            when banded.basic_selfpay > segments.lower_bound
+                then segments.ratio * (
+                        least(banded.basic_selfpay, coalesce(segments.upper_bound, banded.basic_selfpay))
+                        - segments.lower_bound
+                    )
+            else 0
+        end as portion
+    from banded
+    inner join critical_segments as segments
+        on banded.pool_admdvs = segments.pool_admdvs
+            and banded.setl_year = segments.year
+            and banded.insutype = segments.insutype
+),
+
+critical as (
+    select
+        setl_id,
+        max(annual_cap) as critical_cap,
+        round(sum(portion), 2) as uncapped_hifmi_pay
+    from critical_portions
+    group by setl_id
+),
+
 expected as (
     select
         with_policy.*,
         cast(round((with_policy.inscp_scp_amt - with_policy.expected_deductible) * with_policy.expected_ratio, 2) as decimal(18, 2)) as uncapped_hifp_pay,
-        greatest(with_policy.annual_cap - with_policy.cap_used_before, 0) as cap_room
+        greatest(with_policy.annual_cap - with_policy.cap_used_before, 0) as cap_room,
+        -- no segment seeded: nothing expected (least and greatest would skip the nulls and give 0)
+        case when critical.setl_id is not null then least(
+                    critical.uncapped_hifmi_pay, greatest(critical.critical_cap - with_policy.critical_used_before, 0)
+                )
+        end as expected_hifmi_pay
     from with_policy
+    left join critical
+        on with_policy.setl_id = critical.setl_id
 ),
 
 judged as (
     select
         expected.*,
-        least(expected.uncapped_hifp_pay, expected.cap_room) as expected_hifp_pay
+        least(expected.uncapped_hifp_pay, expected.cap_room) as expected_hifp_pay,
+        coalesce(abs(expected.hifmi_pay - expected.expected_hifmi_pay) > 1, false) as is_critical_mismatch
     from expected
 )
 
@@ -137,8 +220,12 @@ select
     cast(expected_hifp_pay as decimal(18, 2)) as expected_hifp_pay,
     hifp_pay,
     cast(hifp_pay - expected_hifp_pay as decimal(18, 2)) as hifp_pay_difference,
-    abs(hifp_pay - expected_hifp_pay) > 1 as is_mismatch,
+    cast(expected_hifmi_pay as decimal(18, 2)) as expected_hifmi_pay,
+    hifmi_pay,
+    cast(hifmi_pay - expected_hifmi_pay as decimal(18, 2)) as hifmi_pay_difference,
+    abs(hifp_pay - expected_hifp_pay) > 1 or is_critical_mismatch as is_mismatch,
     cast(case
+        when abs(hifp_pay - expected_hifp_pay) <= 1 and is_critical_mismatch then 'critical_illness'
         when abs(hifp_pay - expected_hifp_pay) <= 1 then null
         when abs(act_pay_dedc - expected_deductible) > 0.005 then 'deductible'
         when abs(pool_prop_selfpay - (1 - expected_ratio)) > 0.00005 then 'ratio'

@@ -77,7 +77,6 @@ CATEGORIES = {
 INPATIENT_MEAN = {"310": 12175.0, "390": 7674.0}
 TIER_COST = np.array([1.4, 0.8, 0.45, 0.35])
 # Resident critical-illness insurance (大病保险) pays 60 % of in-scope self-pay above this (10,000 yuan), in cents.
-CRITICAL_ILLNESS_THRESHOLD = 1_000_000
 OUTPATIENT_TIER_COST = np.array([1.8, 1.2, 0.8, 0.6])
 # Fund ratio of in-scope cost outside inpatient care (门诊统筹, 慢特病, 急诊, 生育).
 OTHER_RATIO = {
@@ -158,6 +157,33 @@ def policy_lookup(year: np.ndarray, employee: np.ndarray, band: np.ndarray, pool
     yi = np.clip(year - years[0], 0, len(years) - 1)
     found = table[yi, (~employee).astype(np.int64), band.astype(np.int64)]
     return {k: found[:, i] for i, k in enumerate(fields)}
+
+
+def critical_illness_pay(selfpay: np.ndarray, year: np.ndarray, pool: str) -> tuple[np.ndarray, np.ndarray]:
+    """The 大病 second tier of each resident inpatient stay (cents) before its annual cap, and the cap (cents), from
+    seeds/critical_illness_policy.csv (policy 004's 分段计算): the in-scope self-pay the basic insurance left is paid
+    segment by segment, each from its lower bound to the next one's, at the segment's ratio. Years outside the seed
+    take the nearest year."""
+    with open(seed_path("critical_illness_policy"), encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["pool_admdvs"] == pool and r["insutype"] == "390"]
+    if not rows:
+        raise ValueError(f"seeds/critical_illness_policy.csv has no resident rows for the pooling area {pool}")
+    years = sorted({int(r["year"]) for r in rows})
+    tiers = max(int(r["tier"]) for r in rows)
+    lower = np.full((len(years), tiers + 1), np.inf)  # a last bound no self-pay reaches
+    ratio = np.zeros((len(years), tiers))
+    cap = np.zeros(len(years))
+    for r in rows:
+        y, t = years.index(int(r["year"])), int(r["tier"]) - 1
+        lower[y, t], ratio[y, t], cap[y] = (
+            float(r["lower_bound"]) * 100,
+            float(r["ratio"]),
+            float(r["annual_cap"]) * 100,
+        )
+    yi = np.clip(year - years[0], 0, len(years) - 1)
+    low, r = lower[yi], ratio[yi]
+    parts = np.clip(np.minimum(selfpay[:, None], low[:, 1:]) - low[:, :-1], 0, None)
+    return np.round((parts * r).sum(axis=1)).astype(np.int64), np.round(cap[yi]).astype(np.int64)
 
 
 def capped_by_person_year(pool: np.ndarray, group: np.ndarray, order_key: np.ndarray, cap: np.ndarray) -> np.ndarray:
@@ -291,18 +317,26 @@ def make_settlements(
     pool_raw = np.round((inscp - dedc) * np.round(ratio, 4)).astype(np.int64)
     cap = np.round(policy["annual_cap"] * 100).astype(np.int64)
     seconds = rows["day"] * 86400 + 8 * 3600 + rng.integers(0, 9 * 3600, n)
-    # the cap is per person, scheme and year
-    person_year = np.where(is_in, (person.astype(np.int64) * 10_000 + year) * 2 + emp_row, -1)
+    # the cap is per person, scheme and year, and uses up every payment of a type that counts toward it: inpatient
+    # care and outpatient chronic and special diseases (门诊慢特病, seeds/med_type.csv counts_toward_cap)
+    capped = is_in | (cat == cat_names.index("chronic"))
+    person_year = np.where(capped, (person.astype(np.int64) * 10_000 + year) * 2 + emp_row, -1)
     hifp = capped_by_person_year(pool_raw, person_year, seconds, cap)
     # person-years whose payments reach the cap: no reversal is made in them, since a reversal would free cap room
     # for their later settlements (DESIGN §5), which were paid without it
     _, inverse = np.unique(person_year, return_inverse=True)
     year_total = np.bincount(inverse, weights=pool_raw.astype(float))[inverse]
-    reaches_cap = is_in & (year_total >= cap)
+    reaches_cap = capped & (year_total >= cap)
     hifob = np.where(emp_row, np.round((pool_raw - hifp) * 0.9).astype(np.int64), 0)
     selfpay_scope = inscp - hifp - hifob
-    hifmi = np.where(
-        is_in & ~emp_row, np.round(np.maximum(selfpay_scope - CRITICAL_ILLNESS_THRESHOLD, 0) * 0.6).astype(np.int64), 0
+    # 大病保险 for residents' stays, by segment, within its own cap per person-year (seeds/critical_illness_policy.csv)
+    critical = is_in & ~emp_row
+    hifmi_raw, hifmi_cap = critical_illness_pay(selfpay_scope, year, pool)
+    hifmi_year = np.where(critical, person_year, -1)
+    hifmi = capped_by_person_year(np.where(critical, hifmi_raw, 0), hifmi_year, seconds, hifmi_cap)
+    _, inverse = np.unique(hifmi_year, return_inverse=True)
+    reaches_cap |= critical & (
+        np.bincount(inverse, weights=np.where(critical, hifmi_raw, 0).astype(float))[inverse] >= hifmi_cap
     )
     civil = p.civil_servant[person] & emp_row
     cvlserv = np.where(civil, np.round((selfpay_scope - hifmi) * 0.4).astype(np.int64), 0)
