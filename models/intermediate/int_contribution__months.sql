@@ -4,8 +4,13 @@
 -- and the last month takes the rest, so a line's shares add up to it exactly.
 -- A line whose period is not a month YYYYMM (or ends before it starts) has no months here; its money is still booked
 -- by arrival in fct_contribution, and the test on this model's yml lists it.
--- A view: it is read for a few persons at a time (fct_enrollment_span's paid history), never stored whole.
-{{ config(materialized='view') }}
+-- Incremental: a run takes again the lines of int_scope__contributions; their stored months are replaced, so a line
+-- whose new version pays for fewer months loses the others.
+{{ config(**yibao.incremental_config(
+    ['clct_id', 'month_end'],
+    replace_where="clct_id in (select clct_id from {{ ref('int_scope__contributions') }})"
+)) }}
+-- depends_on: {{ ref('int_scope__contributions') }} (the scope, read by an incremental run only)
 
 with lines as (
     select
@@ -17,6 +22,9 @@ with lines as (
     from {{ ref('fct_contribution') }}
     where {{ yibao.is_year_month('accrual_ym') }}
         and {{ yibao.is_year_month('accrual_ym_end') }}
+    {%- if is_incremental() %}
+        and clct_id in (select clct_id from {{ ref('int_scope__contributions') }})
+    {%- endif %}
 ),
 
 ranges as (
@@ -50,7 +58,6 @@ months as (
 )
 
 select
-    {{ dbt.concat(['clct_id', "'-'", 'cast(month_in_range as ' ~ dbt.type_string() ~ ')']) }} as contribution_month_id,
     clct_id,
     person_id,
     psn_no,
@@ -75,5 +82,7 @@ select
     cast(case
         when is_last_month then acct_crdt_amt - round(acct_crdt_amt / months_in_range, 2) * (months_in_range - 1)
         else round(acct_crdt_amt / months_in_range, 2)
-    end as decimal(18, 2)) as acct_crdt_amt
+    end as decimal(18, 2)) as acct_crdt_amt,
+    _loaded_at,
+    {{ yibao.written_at() }} as _written_at
 from months
