@@ -10,7 +10,7 @@ select
         "'大病保险分段支付不符合统一政策；应付 '", "cast(audit.expected_hifmi_pay as " ~ dbt.type_string() ~ ")",
         "' 元，实付 '", "cast(audit.hifmi_pay as " ~ dbt.type_string() ~ ")",
         "' 元，差额 '", "cast(audit.hifmi_pay_difference as " ~ dbt.type_string() ~ ")", "' 元'"]) }}
-    else {{ dbt.concat([
+        else {{ dbt.concat([
         "case audit.mismatch_part"
         ~ " when 'deductible' then '起付线不符合统一政策（应为 ' || cast(audit.expected_deductible as " ~ dbt.type_string() ~ ") || ' 元，实付 ' || cast(audit.act_pay_dedc as " ~ dbt.type_string() ~ ") || ' 元）'"
         ~ " when 'ratio' then '支付比例不符合统一政策（应为 ' || cast(audit.expected_ratio as " ~ dbt.type_string() ~ ") || '）'"
