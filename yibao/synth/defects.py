@@ -14,7 +14,7 @@ from .. import certno
 from .ids import format_list
 from .people import People, employee_psn_type, resident_psn_type
 from .settlements import MONEY, concat, reversed_ids, take
-from .timeline import NO_DAY, Timeline, yyyymmdd
+from .timeline import NO_DAY, Timeline, month_index, month_start, yyyymmdd
 
 RULES = (
     "dup_enrollment_cross_scheme",
@@ -409,10 +409,8 @@ def deceased_still_enrolled(d: Draws) -> None:
     death = tl.hist_start + (span * d.rng.uniform(0.3, 0.7, len(who))).astype(np.int64)
     p.death[who] = death
     p.emigrated[who] = False
-    # the first day of the month after the death: day numbers count from 1970-01-01
-    months = (death.astype("datetime64[D]").astype("datetime64[M]") + 1).astype("datetime64[D]").astype(np.int64)
     after = np.full(p.n, NO_DAY, dtype=np.int64)
-    after[who] = months
+    after[who] = month_start(month_index(death) + 1)  # the first day of the month after the death
     psn_no_of = w.psn["psn_no_of"]
     w.record("deceased_still_enrolled", "psn_no", psn_no_of[who])
     c, s = w.clct, w.setl

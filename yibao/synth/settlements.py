@@ -333,11 +333,10 @@ def make_settlements(
     critical = is_in & ~emp_row
     hifmi_raw, hifmi_cap = critical_illness_pay(selfpay_scope, year, pool)
     hifmi_year = np.where(critical, person_year, -1)
-    hifmi = capped_by_person_year(np.where(critical, hifmi_raw, 0), hifmi_year, seconds, hifmi_cap)
-    _, inverse = np.unique(hifmi_year, return_inverse=True)
-    reaches_cap |= critical & (
-        np.bincount(inverse, weights=np.where(critical, hifmi_raw, 0).astype(float))[inverse] >= hifmi_cap
-    )
+    critical_raw = np.where(critical, hifmi_raw, 0)
+    hifmi = capped_by_person_year(critical_raw, hifmi_year, seconds, hifmi_cap)
+    # a stay of a person-year that reaches the 大病 cap is never reversed either (person_year's groups, as above)
+    reaches_cap |= critical & (np.bincount(inverse, weights=critical_raw.astype(float))[inverse] >= hifmi_cap)
     civil = p.civil_servant[person] & emp_row
     cvlserv = np.where(civil, np.round((selfpay_scope - hifmi) * 0.4).astype(np.int64), 0)
     aid = key_group[person]
