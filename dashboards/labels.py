@@ -20,7 +20,7 @@ FUND_NAMES = {r["fund_type"]: (r["fund_type_name_zh"], r["fund_type_name_en"]) f
 
 
 def target(indicator: str) -> float:
-    """A policy target (seeds/indicator_target.csv), e.g. coverage_rate -> 0.95; read at each call, so a changed
+    """A policy target (seeds/indicator_target.csv), e.g. coverage_rate_hsreg -> 0.95; read at each call, so a changed
     seed shows on the next page render."""
     return float(next(r["target"] for r in seed_rows("indicator_target") if r["indicator"] == indicator))
 

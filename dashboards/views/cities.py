@@ -23,7 +23,7 @@ coverage = data.frame(
     "marts.rpt_coverage_monthly",
     f"{in_cities} and month_end = ?",
     (*cities, month_end),
-    columns="admdvs, insured_persons, registered_population, coverage_rate, is_complete",
+    columns="admdvs, insured_persons, coverage_rate_hsreg, coverage_rate_resident, is_complete",
 )
 funds = [POOLED_FUND["310"], POOLED_FUND["390"]]
 balance = data.frame(
@@ -68,13 +68,14 @@ if last_year is not None:
             how="left",
         )
 
-goal = target("coverage_rate")
+goal = target("coverage_rate_hsreg")
 goal_310, goal_390 = target("inpatient_policy_ratio_310"), target("inpatient_policy_ratio_390")
 fund_label = lambda fund: pick(*FUND_NAMES[fund])  # noqa: E731
 columns = {
     "city": pick("统筹区", "City"),
     "insured_persons": t("insured_persons"),
-    "coverage_rate": pick(f"参保率（目标 {goal:.0%}）", f"Coverage (target {goal:.0%})"),
+    "coverage_rate_hsreg": pick(f"户籍参保率（目标 {goal:.0%}）", f"Coverage, registered base (target {goal:.0%})"),
+    "coverage_rate_resident": t("coverage_rate_resident"),
     **{f"months_{fund}": f"{fund_label(fund)} · {t('months_payable')}" for fund in funds},
     "ratio_310": pick(
         f"职工住院政策范围内支付比例（目标 {goal_310:.0%}）", f"Employee inpatient ratio (target {goal_310:.0%})"
@@ -91,7 +92,13 @@ if last_year is not None:
         for fund in funds
     }
 shown = table[list(columns)].copy()
-for column in ("coverage_rate", "ratio_310", "ratio_390", *(c for c in columns if c.startswith("plan_"))):
+for column in (
+    "coverage_rate_hsreg",
+    "coverage_rate_resident",
+    "ratio_310",
+    "ratio_390",
+    *(c for c in columns if c.startswith("plan_")),
+):
     shown[column] = shown[column].map(pct)
 for column in (c for c in columns if c.startswith("months_")):
     shown[column] = shown[column].map(months)
@@ -111,10 +118,10 @@ with left:
     bar = px.bar(
         table,
         x="city",
-        y="coverage_rate",
-        text=table["coverage_rate"].map(pct),
-        labels={"city": "", "coverage_rate": t("coverage_rate")},
-        title=pick(f"{month} 各市参保率", f"Coverage by city, {month}"),
+        y="coverage_rate_hsreg",
+        text=table["coverage_rate_hsreg"].map(pct),
+        labels={"city": "", "coverage_rate_hsreg": t("coverage_rate_hsreg")},
+        title=pick(f"{month} 各市户籍参保率", f"Coverage on the registered base by city, {month}"),
     )
     bar.add_hline(
         y=goal, line_dash="dash", line_color="#d62728", annotation_text=pick(f"目标 {goal:.0%}", f"target {goal:.0%}")

@@ -15,50 +15,87 @@ name = lambda a: region_name(a, lang())  # noqa: E731
 cov = data.frame("marts.rpt_coverage_monthly", "month_end <= ?", (f.month_end,), order="month_end, admdvs")
 cov["area"] = cov["admdvs"].map(name)
 counties = cov[(cov["admdvs"] != f.city) & (cov["month_end"].astype(str).str[:7] == f.month)]
-counties = counties.sort_values("coverage_rate")
+counties = counties.sort_values("coverage_rate_hsreg")
+BASES = {"coverage_rate_hsreg": t("coverage_rate_hsreg"), "coverage_rate_resident": t("coverage_rate_resident")}
+goal = target("coverage_rate_hsreg")
 
 left, right = st.columns(2)
 with left:
+    rates = counties.melt(id_vars=["area"], value_vars=list(BASES), var_name="base", value_name="rate")
+    rates["base"] = rates["base"].map(BASES)
     bar = px.bar(
-        counties,
-        x="coverage_rate",
+        rates,
+        x="rate",
         y="area",
+        color="base",
+        barmode="group",
         orientation="h",
-        text=counties["coverage_rate"].map(pct),
-        labels={"coverage_rate": t("coverage_rate"), "area": ""},
-        title=pick(f"{f.month} 各区县参保率", f"Coverage by county, {f.month}"),
+        text=rates["rate"].map(pct),
+        labels={"rate": pick("参保率", "Coverage"), "area": "", "base": ""},
+        title=pick(
+            f"{f.month} 各区县参保率（户籍 / 常住）", f"Coverage by county, registered / resident base, {f.month}"
+        ),
     )
-    goal = target("coverage_rate")
     bar.add_vline(
-        x=goal, line_dash="dash", line_color="#d62728", annotation_text=pick(f"目标 {goal:.0%}", f"target {goal:.0%}")
+        x=goal,
+        line_dash="dash",
+        line_color="#d62728",
+        annotation_text=pick(f"户籍参保率目标 {goal:.0%}", f"registered-base target {goal:.0%}"),
     )
-    bar.update_xaxes(tickformat=".0%", range=[0.85, 1.0])
+    bar.update_xaxes(tickformat=".0%", range=[0.85, 1.08])
     st.plotly_chart(bar, width="stretch")
 with right:
     split = counties.melt(
-        id_vars=["area"], value_vars=["insured_employee", "insured_resident"], var_name="scheme", value_name="persons"
+        id_vars=["area"],
+        value_vars=["insured_employee", "insured_resident", "enrolled_unpaid"],
+        var_name="scheme",
+        value_name="persons",
     )
-    split["scheme"] = split["scheme"].map({"insured_employee": t("employee"), "insured_resident": t("resident")})
+    split["scheme"] = split["scheme"].map(
+        {
+            "insured_employee": t("employee"),
+            "insured_resident": t("resident"),
+            "enrolled_unpaid": t("enrolled_unpaid"),
+        }
+    )
     stacked = px.bar(
         split,
         x="persons",
         y="area",
         color="scheme",
         orientation="h",
-        labels={"persons": t("insured_persons"), "area": "", "scheme": ""},
-        title=pick("职工医保 / 居民医保参保人数", "Insured persons, employee / resident"),
+        labels={"persons": pick("人数", "Persons"), "area": "", "scheme": ""},
+        title=pick(
+            "职工医保 / 居民医保参保人数，参保未缴费", "Insured persons, employee / resident, and enrolled unpaid"
+        ),
     )
     st.plotly_chart(stacked, width="stretch")
-
-shown = cov if f.area == f.city else cov[cov["admdvs"] == f.area]
-line = px.line(
-    shown,
-    x="month_end",
-    y="coverage_rate",
-    color="area",
-    labels={"month_end": pick("月份", "Month"), "coverage_rate": t("coverage_rate"), "area": ""},
-    title=pick("参保率走势", "Coverage over time"),
+st.caption(
+    pick(
+        "户籍参保率：户籍在本区县、在本统筹区任一地参保的人数 ÷ 户籍人口；常住参保率：在本区县参保的人数 ÷ 常住人口。"
+        "两种口径不混用：外出求学、参军、务工人员在户籍口径的分母中，吸纳外来人口的区常住参保率可超过 100%。"
+        "参保人数只计在世、期末有效参保的人；居民须已缴纳当年保费，已登记未缴费的单列为参保未缴费。",
+        "Registered base: persons whose 户籍 is in the county and who are insured anywhere in the pool ÷ registered "
+        "population. Resident base: persons insured in the county ÷ resident population. The bases are never mixed: "
+        "persons away for study, the army or work stay in the registered denominator, and a district drawing "
+        "in-migrants can pass 100 % on the resident base. Only living persons enrolled on the month end count, and a "
+        "resident only once the year's premium is paid; those enrolled but unpaid are shown on their own.",
+    )
 )
+
+area = f.area if f.area in set(cov["admdvs"]) else f.city
+shown = cov[cov["admdvs"] == area]
+trend_rates = shown.melt(id_vars=["month_end"], value_vars=list(BASES), var_name="base", value_name="rate")
+trend_rates["base"] = trend_rates["base"].map(BASES)
+line = px.line(
+    trend_rates,
+    x="month_end",
+    y="rate",
+    color="base",
+    labels={"month_end": pick("月份", "Month"), "rate": pick("参保率", "Coverage"), "base": ""},
+    title=pick(f"{name(area)} 参保率走势", f"Coverage over time, {name(area)}"),
+)
+line.add_hline(y=goal, line_dash="dot", line_color="#d62728")
 date_axis(line).update_yaxes(tickformat=".1%")
 st.plotly_chart(line, width="stretch")
 
@@ -106,8 +143,8 @@ st.download_button(
 )
 st.caption(
     pick(
-        f"当前 {name(f.area)} 参保人数 {persons(shown['insured_persons'].iloc[-1] if not shown.empty else None)}",
-        f"{name(f.area)} insured persons: {persons(shown['insured_persons'].iloc[-1] if not shown.empty else None, 'en')}",
+        f"当前 {name(area)} 参保人数 {persons(shown['insured_persons'].iloc[-1] if not shown.empty else None)}",
+        f"{name(area)} insured persons: {persons(shown['insured_persons'].iloc[-1] if not shown.empty else None, 'en')}",
     )
 )
 footnote()

@@ -58,10 +58,10 @@ def trend(series: pd.Series) -> list[float]:
 c1, c2, c3 = st.columns(3)
 if not cov.empty:
     c1.metric(
-        t("coverage_rate"),
-        pct(cov["coverage_rate"].iloc[-1]),
-        delta(cov["coverage_rate"], lambda d: f"{d * 100:+.1f} pt"),
-        chart_data=trend(cov["coverage_rate"]),
+        t("coverage_rate_hsreg"),
+        pct(cov["coverage_rate_hsreg"].iloc[-1]),
+        delta(cov["coverage_rate_hsreg"], lambda d: f"{d * 100:+.1f} pt"),
+        chart_data=trend(cov["coverage_rate_hsreg"]),
         border=True,
         help=t("vs_previous"),
     )

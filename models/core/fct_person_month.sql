@@ -1,4 +1,8 @@
 -- grain: one person (person_id) x reporting month in which the person had an active 310 or 390 enrollment
+-- counted: whether the person counts as insured this month (DESIGN §5): an employee always, a resident only once a
+-- normal, arrived contribution of the scheme pays for the month's year (net of reversals, arrived by period_end).
+-- An enrolled resident who has not paid is a row with counted false (参保未缴费), never an insured person.
+-- hsreg_admdvs is the 户籍 county of the person's latest person record, for coverage on the registered base.
 -- The person is assigned to the covering row with the latest span_start, ties to the larger
 -- psn_insu_rlts_id (DESIGN §4 booking rules), so each person counts once per month, in one county. A person whose
 -- record says deceased counts nowhere from the month after the first version that said so (int_person__deaths).
@@ -114,21 +118,73 @@ deaths as (
         person_id,
         counted_through
     from {{ ref('int_person__deaths') }}
+),
+
+chosen as (
+    select ranked.*
+    from ranked
+    left join deaths
+        on ranked.person_id = deaths.person_id
+    where ranked.assignment_rank = 1
+        and (deaths.person_id is null or ranked.month_end <= deaths.counted_through)
+),
+
+-- the resident premiums (居民个人缴费) by the years they pay for; a back-end row's range can span two years
+resident_premiums as (
+    select
+        person_id,
+        cast(substr(accrual_ym, 1, 4) as integer) as first_year,
+        cast(substr(accrual_ym_end, 1, 4) as integer) as last_year,
+        clct_amt,
+        arvl_date,
+        is_reversal
+    from {{ ref('fct_contribution') }}
+    where insutype = '390'
+        and {{ yibao.is_year_month('accrual_ym') }}
+        and {{ yibao.is_year_month('accrual_ym_end') }}
+),
+
+-- a resident month is paid when the year's premiums, net of reversals, are positive and one had arrived by the day
+-- the month is judged on
+paid_resident_months as (
+    select
+        chosen.person_id,
+        chosen.month_end
+    from chosen
+    inner join resident_premiums
+        on chosen.person_id = resident_premiums.person_id
+            and extract(year from chosen.month_end) between resident_premiums.first_year and resident_premiums.last_year
+    where chosen.insutype = '390'
+    group by chosen.person_id, chosen.month_end
+    having sum(resident_premiums.clct_amt) > 0
+        and min(case when not resident_premiums.is_reversal then resident_premiums.arvl_date end)
+        <= max(chosen.period_end)
+),
+
+-- the 户籍 county of the latest version of the person's record (as int_person__current takes it)
+households as (
+    select
+        person_id,
+        hsreg_admdvs,
+        row_number() over (partition by person_id order by updt_time desc, psn_no desc) as version_rank
+    from {{ ref('stg_psn_info') }}
 )
 
 select
-    ranked.month_end,
-    ranked.person_id,
-    ranked.psn_insu_rlts_id,
-    ranked.insutype,
-    ranked.psn_type,
-    ranked.psn_class,
-    ranked.insu_admdvs,
-    ranked.period_end,
-    ranked._loaded_at,
-    ranked._written_at
-from ranked
-left join deaths
-    on ranked.person_id = deaths.person_id
-where ranked.assignment_rank = 1
-    and (deaths.person_id is null or ranked.month_end <= deaths.counted_through)
+    chosen.month_end,
+    chosen.person_id,
+    chosen.psn_insu_rlts_id,
+    chosen.insutype,
+    chosen.psn_type,
+    chosen.psn_class,
+    chosen.insu_admdvs,
+    households.hsreg_admdvs,
+    chosen.insutype <> '390' or paid_resident_months.person_id is not null as counted,
+    chosen.period_end,
+    chosen._loaded_at,
+    chosen._written_at
+from chosen
+left join paid_resident_months
+    on chosen.person_id = paid_resident_months.person_id and chosen.month_end = paid_resident_months.month_end
+left join households
+    on chosen.person_id = households.person_id and households.version_rank = 1

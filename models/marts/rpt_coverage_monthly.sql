@@ -1,9 +1,17 @@
--- Coverage (参保率) per county and month, plus a row per city (its pooling area) summed from its counties.
+-- Coverage (参保率) per county and month on two bases that are never mixed (DESIGN §5), plus a row per city (its
+-- pooling area) summed from its counties: 常住 (persons insured in the county ÷ resident population) and 户籍 (persons
+-- whose 户籍 is in the county, insured anywhere in the pool ÷ registered population). Insured means counted in
+-- fct_person_month: alive, enrolled and, for a resident, paid up; the enrolled but unpaid are a figure of their own.
 {% set class_columns = [('11', 'insured_employee_in_service'), ('12', 'insured_employee_retired'),
                         ('13', 'insured_employee_retired_cadre'), ('14', 'insured_resident_minor'),
                         ('15', 'insured_resident_adult'), ('16', 'insured_resident_elderly')] %}
 with months as (
     select month_end from {{ ref('int_calendar__months') }}
+),
+
+person_months as (
+    select * from {{ ref('fct_person_month') }}
+    where counted
 ),
 
 counties as (
@@ -21,8 +29,28 @@ insured as (
         {% for cls, name in class_columns %}
         sum(case when psn_class = '{{ cls }}' then 1 else 0 end) as {{ name }}{% if not loop.last %},{% endif %}
         {% endfor %}
-    from {{ ref('fct_person_month') }}
+    from person_months
     group by month_end, insu_admdvs
+),
+
+unpaid as (
+    select
+        month_end,
+        insu_admdvs as admdvs,
+        count(*) as enrolled_unpaid
+    from {{ ref('fct_person_month') }}
+    where not counted
+    group by month_end, insu_admdvs
+),
+
+-- the same insured persons by their 户籍 county (persons of no county of the pool drop out at the join below)
+hsreg_insured as (
+    select
+        month_end,
+        hsreg_admdvs as admdvs,
+        count(*) as hsreg_insured
+    from person_months
+    group by month_end, hsreg_admdvs
 ),
 
 month_order as (
@@ -44,7 +72,7 @@ county_stretches as (
         min(month_order.month_number) as first_month_number,
         max(month_order.month_number) as last_month_number,
         count(*) as months
-    from {{ ref('fct_person_month') }} as person_month
+    from person_months as person_month
     inner join month_order
         on person_month.month_end = month_order.month_end
     group by person_month.person_id, person_month.insu_admdvs
@@ -75,7 +103,7 @@ assigned as (
         lag(person_month.insu_admdvs) over by_person as previous_admdvs,
         lead(month_order.month_number) over by_person as next_month_number,
         lead(person_month.insu_admdvs) over by_person as next_admdvs
-    from {{ ref('fct_person_month') }} as person_month
+    from person_months as person_month
     inner join month_order
         on person_month.month_end = month_order.month_end
     inner join broken_persons
@@ -139,7 +167,8 @@ population as (
     select
         month_end,
         admdvs,
-        hsreg_pop
+        hsreg_pop,
+        resident_pop
     from {{ ref('int_population__county_month') }}
 ),
 
@@ -155,13 +184,20 @@ county_rows as (
         {% endfor %}
         coalesce(changes.insured_added, 0) as insured_added,
         coalesce(changes.insured_left, 0) as insured_left,
-        population.hsreg_pop as registered_population
+        coalesce(unpaid.enrolled_unpaid, 0) as enrolled_unpaid,
+        coalesce(hsreg_insured.hsreg_insured, 0) as hsreg_insured,
+        population.hsreg_pop as hsreg_population,
+        population.resident_pop as resident_population
     from months
     cross join counties
     left join insured
         on months.month_end = insured.month_end and counties.admdvs = insured.admdvs
     left join changes
         on months.month_end = changes.month_end and counties.admdvs = changes.admdvs
+    left join unpaid
+        on months.month_end = unpaid.month_end and counties.admdvs = unpaid.admdvs
+    left join hsreg_insured
+        on months.month_end = hsreg_insured.month_end and counties.admdvs = hsreg_insured.admdvs
     left join population
         on months.month_end = population.month_end and counties.admdvs = population.admdvs
 ),
@@ -178,7 +214,10 @@ city_rows as (
         {% endfor %}
         sum(insured_added) as insured_added,
         sum(insured_left) as insured_left,
-        sum(registered_population) as registered_population
+        sum(enrolled_unpaid) as enrolled_unpaid,
+        sum(hsreg_insured) as hsreg_insured,
+        sum(hsreg_population) as hsreg_population,
+        sum(resident_population) as resident_population
     from county_rows
     inner join {{ ref('dim_region') }} as regions
         on county_rows.admdvs = regions.admdvs
@@ -197,13 +236,17 @@ select
     cast(insured_persons as bigint) as insured_persons,
     cast(insured_employee as bigint) as insured_employee,
     cast(insured_resident as bigint) as insured_resident,
-    cast(registered_population as bigint) as registered_population,
+    cast(enrolled_unpaid as bigint) as enrolled_unpaid,
+    cast(hsreg_insured as bigint) as hsreg_insured,
+    cast(hsreg_population as bigint) as hsreg_population,
+    cast(resident_population as bigint) as resident_population,
     cast(insured_added as bigint) as insured_added,
     cast(insured_left as bigint) as insured_left,
     {% for cls, name in class_columns %}
     cast({{ name }} as bigint) as {{ name }},
     {% endfor %}
-    cast(insured_persons as double) / nullif(registered_population, 0) as coverage_rate,
+    cast(hsreg_insured as double) / nullif(hsreg_population, 0) as coverage_rate_hsreg,
+    cast(insured_persons as double) / nullif(resident_population, 0) as coverage_rate_resident,
     calendar.is_complete,
     calendar.period_end
 from all_rows

@@ -5,6 +5,7 @@
 select
     clct_id,
     psn_no,
+    insutype,
     arvl_date,
     _file,
     _delivery_date,

@@ -69,7 +69,7 @@ def test_overview_kpis_equal_the_marts(in_env):
         month = con.execute("select max(month_end) from marts.rpt_coverage_monthly where is_complete").fetchone()[0]
         assert month < con.execute("select max(month_end) from marts.rpt_coverage_monthly").fetchone()[0]
         rate, insured = con.execute(
-            "select coverage_rate, insured_persons from marts.rpt_coverage_monthly "
+            "select coverage_rate_hsreg, insured_persons from marts.rpt_coverage_monthly "
             "where admdvs = '230800' and month_end = ?",
             [month],
         ).fetchone()
@@ -95,7 +95,7 @@ def test_overview_kpis_equal_the_marts(in_env):
         con.close()
     assert at.subheader[0].value.endswith(f"{month:%Y-%m}")
     assert not at.warning  # a complete month carries no incomplete-month mark
-    assert metrics["参保率"] == f"{rate * 100:.1f}%"
+    assert metrics["户籍参保率"] == f"{rate * 100:.1f}%"
     assert metrics["参保人数"] == (f"{insured / 10000:.2f} 万人" if insured >= 10000 else f"{insured:,} 人")
     shown = lambda r: "—" if r is None or r != r else f"{float(r) * 100:.1f}%"  # noqa: E731  (NaN: no admissions)
     assert metrics["职工住院政策范围内支付比例"] == shown(ratios.get("310"))
@@ -244,10 +244,10 @@ def test_a_target_changed_in_the_seed_shows_on_the_pages(in_env, tmp_path, monke
     seeds = tmp_path / "seeds"
     shutil.copytree(DASHBOARDS.parent / "seeds", seeds)
     text = (seeds / "indicator_target.csv").read_text(encoding="utf-8")
-    assert "inpatient_policy_ratio_310,0.80," in text and "coverage_rate,0.95," in text
+    assert "inpatient_policy_ratio_310,0.80," in text and "coverage_rate_hsreg,0.95," in text
     changed = text.replace("inpatient_policy_ratio_310,0.80,", "inpatient_policy_ratio_310,0.83,")
     (seeds / "indicator_target.csv").write_text(
-        changed.replace("coverage_rate,0.95,", "coverage_rate,0.97,"), encoding="utf-8"
+        changed.replace("coverage_rate_hsreg,0.95,", "coverage_rate_hsreg,0.97,"), encoding="utf-8"
     )
     monkeypatch.setenv("YIBAO_SEEDS", str(seeds))
     overview = page_text(run_page("overview", CITY_USER))

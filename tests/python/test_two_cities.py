@@ -47,11 +47,12 @@ def test_the_second_city_overview_equals_its_city_row(in_two):
             "select max(month_end) from marts.rpt_coverage_monthly where is_complete and admdvs = '231000'"
         ).fetchone()[0]
         rate = con.execute(
-            "select coverage_rate from marts.rpt_coverage_monthly where admdvs = '231000' and month_end = ?", [month]
+            "select coverage_rate_hsreg from marts.rpt_coverage_monthly where admdvs = '231000' and month_end = ?",
+            [month],
         ).fetchone()[0]
     finally:
         con.close()
-    assert metrics["参保率"] == f"{rate * 100:.1f}%"
+    assert metrics["户籍参保率"] == f"{rate * 100:.1f}%"
 
 
 def test_the_province_compares_every_delivered_city(in_two):
@@ -67,7 +68,7 @@ def test_the_province_compares_every_delivered_city(in_two):
         ).fetchone()[0]
         rates = dict(
             con.execute(
-                "select admdvs, coverage_rate from marts.rpt_coverage_monthly "
+                "select admdvs, coverage_rate_hsreg from marts.rpt_coverage_monthly "
                 "where admdvs in ('230800', '231000') and month_end = ? order by admdvs",
                 [month],
             ).fetchall()
@@ -80,7 +81,7 @@ def test_the_province_compares_every_delivered_city(in_two):
         )
     finally:
         con.close()
-    coverage = [c for c in table.columns if c.startswith("参保率")][0]
+    coverage = [c for c in table.columns if c.startswith("户籍参保率")][0]
     assert list(table[coverage]) == [f"{rates[c] * 100:.1f}%" for c in ("230800", "231000")]
     completion = [c for c in table.columns if "2024 年收入计划完成率" in c and "居民" in c][0]
     assert list(table[completion]) == [f"{plan[c] * 100:.1f}%" for c in ("230800", "231000")]

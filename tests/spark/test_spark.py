@@ -18,7 +18,10 @@ import pytest
 
 CITIES = "230800,231000"
 HEADLINES = {
-    "rpt_coverage_monthly": (["admdvs", "month_end"], ["insured_persons", "registered_population", "coverage_rate"]),
+    "rpt_coverage_monthly": (
+        ["admdvs", "month_end"],
+        ["insured_persons", "enrolled_unpaid", "hsreg_insured", "coverage_rate_hsreg", "coverage_rate_resident"],
+    ),
     "rpt_fund_balance_monthly": (
         ["admdvs", "fund_type", "month_end"],
         ["opening_balance", "income", "expenditure", "closing_balance"],

@@ -16,9 +16,10 @@ coverage_facts as (
     select
         counties.parent_admdvs as admdvs,
         person_month.month_end,
-        count(*) as insured_persons,
-        sum(case when person_month.insutype = '310' then 1 else 0 end) as insured_employee,
-        sum(case when person_month.insutype = '390' then 1 else 0 end) as insured_resident
+        sum(case when person_month.counted then 1 else 0 end) as insured_persons,
+        sum(case when person_month.counted and person_month.insutype = '310' then 1 else 0 end) as insured_employee,
+        sum(case when person_month.counted and person_month.insutype = '390' then 1 else 0 end) as insured_resident,
+        sum(case when not person_month.counted then 1 else 0 end) as enrolled_unpaid
     from {{ ref('fct_person_month') }} as person_month
     inner join counties
         on person_month.insu_admdvs = counties.admdvs
@@ -32,7 +33,8 @@ coverage_gaps as (
         mart.month_end,
         abs(mart.insured_persons - coalesce(facts.insured_persons, 0))
         + abs(mart.insured_employee - coalesce(facts.insured_employee, 0))
-        + abs(mart.insured_resident - coalesce(facts.insured_resident, 0)) as gap
+        + abs(mart.insured_resident - coalesce(facts.insured_resident, 0))
+        + abs(mart.enrolled_unpaid - coalesce(facts.enrolled_unpaid, 0)) as gap
     from {{ ref('rpt_coverage_monthly') }} as mart
     left join coverage_facts as facts
         on mart.admdvs = facts.admdvs and mart.month_end = facts.month_end

@@ -31,7 +31,7 @@ from ..contract import EXTRACTS
 from ..errors import UserError
 from .backend import to_backend
 from .cities import City, all_city_codes, load_cities
-from .contributions import make_contributions
+from .contributions import choose_unpaid, make_contributions
 from .defects import World, city_defects, inject
 from .deliveries import Assembler, latest_per_delivery, to_arrow, write_part
 from .funds import FundInputs, make_fund_plan, make_fund_txn, make_pop_stat
@@ -253,9 +253,9 @@ def city_tables(
     inputs = results[0].fund_inputs
     for r in results[1:]:
         inputs = inputs + r.fund_inputs
-    counties, inst = plan.city.counties, plan.inst
+    inst = plan.inst
     fund_txn = make_fund_txn(plan.rng, inputs, tl, plan.city)
-    pop = make_pop_stat(plan.rng, plan.people, tl, counties)
+    pop = make_pop_stat(plan.rng, plan.people, tl, plan.city)
     fund_plan = make_fund_plan(plan.rng, inputs, tl, plan.city)
     txn_ids = city_index * 10**6 + fund_txn["id"]
     fund_txn, fund_plan, truth = city_defects(plan.rng, fund_txn, txn_ids, fund_plan, tl, defect_rate, outside)
@@ -322,19 +322,29 @@ def make_chunk(job: Chunk) -> ChunkResult:
     p, tl, base = job.people, job.tl, job.index * ID_STRIDE
     enr = make_enrollment(rng, p, tl)
     key_group = choose_key_group(rng, p, tl)
+    unpaid = choose_unpaid(rng, p, key_group)
     cards = make_cards(rng, p, tl)
     setl = add_void_rows(
         rng,
         add_reversals(
             rng,
             make_settlements(
-                rng, p, enr, job.inst, tl, key_group, job.city.counties, job.city.profile("care_use"), job.city.code
+                rng,
+                p,
+                enr,
+                job.inst,
+                tl,
+                key_group,
+                job.city.counties,
+                job.city.profile("care_use"),
+                job.city.code,
+                unpaid,
             ),
             tl,
         ),
     )
     setl["fixmedins_code"] = job.inst["code"][setl["inst"]]
-    clct = make_contributions(rng, p, enr, tl, key_group)
+    clct = make_contributions(rng, p, enr, tl, key_group, unpaid)
     clct["psn_no"] = job.psn_no[clct["person"]]
     roster = make_roster(rng, p, key_group, tl)
     for table in (enr, cards, setl, roster):

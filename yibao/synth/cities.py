@@ -36,13 +36,14 @@ class City:
 
 
 # Illustrative county profiles (not real figures), so that the synthetic counties differ as a northeastern
-# city's do (DESIGN §5 plausibility): the share of residents never enrolled (coverage from about 92 % to 99 %),
+# city's do (DESIGN §5 plausibility): the share of residents never enrolled (with the residents who enrol and never
+# pay, contributions.NEVER_PAY, coverage from about 92 % to 99 %),
 # the yearly share who move away (a shrinking population), how much inpatient care they use, the months of
 # expenditure their pooled funds held when they were transferred up (上划结余), the share of the county's
 # own fiscal subsidy paid in during the last complete year (未按规定出资到位), and how ambitious the revenue plan is.
 PROFILES = [
     dict(
-        never_enrolled=0.006,
+        never_enrolled=0.001,
         leave_rate=0.000,
         care_use=0.95,
         reserve_resident=9.0,
@@ -51,7 +52,7 @@ PROFILES = [
         plan_factor=0.98,
     ),
     dict(
-        never_enrolled=0.014,
+        never_enrolled=0.002,
         leave_rate=0.004,
         care_use=0.95,
         reserve_resident=8.0,
@@ -60,7 +61,7 @@ PROFILES = [
         plan_factor=1.01,
     ),
     dict(
-        never_enrolled=0.020,
+        never_enrolled=0.008,
         leave_rate=0.008,
         care_use=1.00,
         reserve_resident=7.0,
@@ -69,7 +70,7 @@ PROFILES = [
         plan_factor=0.99,
     ),
     dict(
-        never_enrolled=0.026,
+        never_enrolled=0.014,
         leave_rate=0.005,
         care_use=0.95,
         reserve_resident=10.0,
@@ -78,7 +79,7 @@ PROFILES = [
         plan_factor=1.02,
     ),
     dict(
-        never_enrolled=0.022,
+        never_enrolled=0.010,
         leave_rate=0.012,
         care_use=1.00,
         reserve_resident=9.0,
@@ -87,7 +88,7 @@ PROFILES = [
         plan_factor=0.97,
     ),
     dict(
-        never_enrolled=0.051,
+        never_enrolled=0.039,
         leave_rate=0.020,
         care_use=1.60,
         reserve_resident=1.0,
@@ -96,7 +97,7 @@ PROFILES = [
         plan_factor=0.95,
     ),
     dict(
-        never_enrolled=0.036,
+        never_enrolled=0.024,
         leave_rate=0.015,
         care_use=1.00,
         reserve_resident=8.0,
@@ -105,7 +106,7 @@ PROFILES = [
         plan_factor=1.03,
     ),
     dict(
-        never_enrolled=0.044,
+        never_enrolled=0.032,
         leave_rate=0.018,
         care_use=1.50,
         reserve_resident=1.5,
@@ -114,7 +115,7 @@ PROFILES = [
         plan_factor=0.96,
     ),
     dict(
-        never_enrolled=0.018,
+        never_enrolled=0.006,
         leave_rate=0.006,
         care_use=0.95,
         reserve_resident=10.0,
@@ -123,7 +124,7 @@ PROFILES = [
         plan_factor=1.00,
     ),
     dict(
-        never_enrolled=0.061,
+        never_enrolled=0.049,
         leave_rate=0.025,
         care_use=1.05,
         reserve_resident=6.0,

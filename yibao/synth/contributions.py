@@ -17,17 +17,35 @@ def load_standards() -> dict[int, dict[str, float]]:
         return {int(r["year"]): {k: float(v) for k, v in r.items() if k != "year"} for r in csv.DictReader(f)}
 
 
-def _resident(rng, p: People, enr, tl: Timeline, key_group, std) -> dict[str, np.ndarray]:
-    rows = np.flatnonzero((enr["insutype"] == "390") & (enr["status"] != "3"))
+# The share of residents (not on a key-group roster, whose premium medical aid pays) who enrol and never pay: they
+# stay enrolled, count as 参保未缴费 and not as insured, and make no claims (DESIGN §5 plausibility).
+NEVER_PAY = 0.015
+
+
+def choose_unpaid(rng: np.random.Generator, p: People, key_group: np.ndarray) -> np.ndarray:
+    """Persons who, as residents, never pay their premium."""
+    return ~key_group & (rng.random(p.n) < NEVER_PAY)
+
+
+def _resident(rng, p: People, enr, tl: Timeline, key_group, std, unpaid) -> dict[str, np.ndarray]:
+    """One premium a year per resident enrollment that lives into the year. A person enrolled before the year pays in
+    the collection window of the year before, September to December (集中征缴期); one who enrols during the year pays
+    on enrolling. What was collected before the history began arrives in its first two weeks, so the first month is
+    paid up, and the first year's income holds that year's premiums and the next's."""
+    rows = np.flatnonzero((enr["insutype"] == "390") & (enr["status"] != "3") & ~unpaid[enr["person"]])
     parts = {k: [] for k in ("row", "year", "arvl")}
-    for year in tl.years():
+    for year in [*tl.years(), tl.years()[-1] + 1]:
         jan1 = day_of(dt.date(year, 1, 1))
         dec31 = day_of(dt.date(year, 12, 31))
+        window = day_of(dt.date(year - 1, 9, 1))
         start, end = enr["start"][rows], enr["end"][rows]
         live = (start <= dec31) & (end > jan1)
         r = rows[live]
         s = enr["start"][r]
-        arvl = np.where(s <= jan1, jan1 + rng.integers(0, 75, len(r)), s + rng.integers(0, 10, len(r)))
+        before = window + rng.integers(0, 122, len(r))
+        arvl = np.where(s <= jan1, np.maximum(before, s), s + rng.integers(0, 10, len(r)))
+        # collected before the history began: delivered as arriving in its first two weeks
+        arvl = np.where(arvl < tl.hist_start, tl.hist_start + rng.integers(0, 14, len(r)), arvl)
         arvl = np.minimum(arvl, enr["end"][r] - 1)
         ok = (arvl >= tl.hist_start) & (arvl <= tl.horizon_end)
         parts["row"].append(r[ok])
@@ -104,10 +122,10 @@ def _employee(rng, p: People, enr, tl: Timeline, std) -> dict[str, np.ndarray]:
 
 
 def make_contributions(
-    rng: np.random.Generator, p: People, enr, tl: Timeline, key_group: np.ndarray
+    rng: np.random.Generator, p: People, enr, tl: Timeline, key_group: np.ndarray, unpaid: np.ndarray
 ) -> dict[str, np.ndarray]:
     std = load_standards()
-    res = _resident(rng, p, enr, tl, key_group, std)
+    res = _resident(rng, p, enr, tl, key_group, std, unpaid)
     emp = _employee(rng, p, enr, tl, std)
     c = {k: np.concatenate([res[k], emp[k]]) for k in res}
     order = np.lexsort((c["county"], c["insutype"], c["person"], c["arvl"]))

@@ -240,7 +240,13 @@ def make_fund_txn(rng: np.random.Generator, inputs: FundInputs, tl: Timeline, ci
     return out
 
 
-def make_pop_stat(rng: np.random.Generator, p: People, tl: Timeline, counties: np.ndarray) -> dict[str, np.ndarray]:
+def make_pop_stat(rng: np.random.Generator, p: People, tl: Timeline, city: City) -> dict[str, np.ndarray]:
+    """户籍 population: every person alive on the reference day, by 户籍 county, enrolled or not. 常住 population: the
+    same scaled per county, a district drawing in-migrants (0.99-1.04 of its 户籍 population) and a county losing
+    people to work and study elsewhere (0.95-0.99), as a northeastern city's statistics read (illustrative)."""
+    counties = city.counties
+    district = city.kinds == "district"
+    factor = np.where(district, rng.uniform(0.99, 1.04, len(counties)), rng.uniform(0.95, 0.99, len(counties)))
     rows = {k: [] for k in ("county", "year", "hsreg", "resident")}
     for year, ref in reference_days(tl).items():
         alive = (p.birth <= ref) & (p.death > ref)
@@ -248,7 +254,7 @@ def make_pop_stat(rng: np.random.Generator, p: People, tl: Timeline, counties: n
         rows["county"].append(counties)
         rows["year"].append(np.full(len(counties), year))
         rows["hsreg"].append(counts)
-        rows["resident"].append(np.round(counts * rng.uniform(0.88, 0.98, len(counts))).astype(np.int64))
+        rows["resident"].append(np.round(counts * factor * rng.uniform(0.998, 1.002, len(counts))).astype(np.int64))
     return {k: np.concatenate(v) for k, v in rows.items()}
 
 
@@ -275,9 +281,14 @@ def make_fund_plan(rng: np.random.Generator, inputs: FundInputs, tl: Timeline, c
         none = np.zeros(len(counties))
         employer = wages * 12 * _lookup(std, y, "employer_rate")[0]
         maternity = wages * 12 * _lookup(std, y, "maternity_rate")[0]
+        # resident premiums arrive in the year before the one they pay for (contributions._resident): the year's
+        # cash is next year's premiums, and in the history's first year this year's too
+        following = inputs.residents.get(year + 1, res) * _lookup(std, y + 1, "resident_individual")[0]
+        if year == date_of(tl.hist_start).year:
+            following = following + res * _lookup(std, y, "resident_individual")[0]
         expected = {
             "390100": (
-                res * _lookup(std, y, "resident_individual")[0],
+                following,
                 res * _lookup(std, y, "resident_fiscal_subsidy")[0],
                 yearly_spend[:, _fund_index("390100")],
             ),

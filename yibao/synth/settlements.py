@@ -215,8 +215,10 @@ def make_settlements(
     counties: np.ndarray,
     county_care_use: np.ndarray,
     pool: str,
+    unpaid: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    valid = enr["status"] != "3"
+    # a resident who never paid the premium has no benefits to claim
+    valid = (enr["status"] != "3") & ~((enr["insutype"] == "390") & unpaid[enr["person"]])
     a = np.maximum(enr["start"], tl.hist_start)
     b = np.minimum(enr["end"], tl.horizon_end + 1)
     span_ok = valid & (b > a)

@@ -1,7 +1,8 @@
 -- Person numbers (psn_no) this run judges again: those whose person record or a card was loaded since the last
 -- complete run, and every number an enrollment record loaded since is or was under (a record re-sent under another
--- psn_no touches both), and a number with a contribution line loaded since, in any of the line's versions, whose
--- enrollment record has a history no version tells (fct_enrollment_span's paid-contribution spells).
+-- psn_no touches both), and a number with a contribution line loaded since, in any of the line's versions, that is a
+-- resident premium (it decides whether the resident counts, fct_person_month) or whose enrollment record has a
+-- history no version tells (fct_enrollment_span's paid-contribution spells).
 {{ config(materialized='table') }}
 
 
@@ -31,9 +32,12 @@ from (
             select loaded.clct_id from {{ ref('stg_clct__versions') }} as loaded
             where loaded._loaded_at > (select loaded_since from run)
         )
-        and versions.psn_no in (
-            select enrollments.psn_no from {{ ref('stg_psn_insu__versions') }} as enrollments
-            where enrollments.first_insu_date < enrollments.psn_insu_date
+        and (
+            substr(versions.insutype, 1, 2) = '39'  -- as delivered: a local resident code maps to 390
+            or versions.psn_no in (
+                select enrollments.psn_no from {{ ref('stg_psn_insu__versions') }} as enrollments
+                where enrollments.first_insu_date < enrollments.psn_insu_date
+            )
         )
 ) as scope
 where {{ 'false' if flags.FULL_REFRESH else 'true' }}
