@@ -125,6 +125,7 @@ FORMS = {
             ("insutype", "险种", "text"),
             ("med_group", "医疗类别", "text"),
             ("hosp_tier", "医院级别", "text"),
+            ("care_area", "就医地（本地/省内异地/跨省异地）", "text"),
             ("settlements", "结算人次", "int"),
             ("persons", "就医人次（按月人数合计）", "int"),
             ("medfee_sumamt", "医疗费总额", "money"),
@@ -171,14 +172,15 @@ QUERIES = {
           and f.fund_type in (select fund_type from marts.rpt_fund_annual_settlement)
         order by f.fund_type, f.admdvs = $city, f.admdvs""",
     "benefits": """
-        select admdvs, insutype, med_group, hosp_tier, sum(settlements) as settlements, sum(persons) as persons,
+        select admdvs, insutype, med_group, hosp_tier, care_area, sum(settlements) as settlements,
+               sum(persons) as persons,
                sum(medfee_sumamt) as medfee_sumamt, sum(inscp_scp_amt) as inscp_scp_amt, sum(hifp_pay) as hifp_pay,
                sum(hifob_pay) as hifob_pay, sum(hifmi_pay) as hifmi_pay, sum(cvlserv_pay) as cvlserv_pay,
                sum(maf_pay) as maf_pay, sum(acct_pay) as acct_pay, sum(insurance_fund_pay) as insurance_fund_pay
         from marts.rpt_reimbursement_monthly
         where month_end between $first and $last and admdvs in (select unnest($areas))
-        group by admdvs, insutype, med_group, hosp_tier
-        order by insutype, med_group, hosp_tier, admdvs = $city, admdvs""",
+        group by admdvs, insutype, med_group, hosp_tier, care_area
+        order by insutype, med_group, hosp_tier, care_area, admdvs = $city, admdvs""",
 }
 
 

@@ -15,7 +15,8 @@ name = lambda a: region_name(a, lang())  # noqa: E731
 schemes = ("310", "390") if f.scheme == "all" else (f.scheme,)
 marks = ", ".join("?" for _ in schemes)
 SUMS = (
-    "sum(settlements_audited) as audited, sum(settlements_mismatched) as mismatched, "
+    "sum(settlements_audited) as audited, sum(settlements_not_audited) as not_audited, "
+    "sum(settlements_mismatched) as mismatched, "
     "sum(mismatched_deductible) as deductible, sum(mismatched_ratio) as ratio, sum(mismatched_cap) as cap, "
     "sum(mismatched_critical_illness) as critical, "
     "sum(overpaid_amt) as overpaid, sum(underpaid_amt) as underpaid"
@@ -59,6 +60,15 @@ if not area.empty:
             f"critical illness {int(row['critical'])}",
         )
     )
+    if row["not_audited"]:
+        st.warning(
+            pick(
+                f"未核查 {int(row['not_audited']):,} 笔：待遇政策种子表没有对应的待遇档次（如本统筹区未设异地就医档次），"
+                "这些结算只列出、不判断。",
+                f"{int(row['not_audited']):,} settlements not audited: the benefit seed has no band for them (e.g. "
+                "out-of-area care where the pool has no out-of-area band); they are listed, not judged.",
+            )
+        )
 
 counties = month[month["admdvs"] != f.city].copy()
 if not counties.empty:

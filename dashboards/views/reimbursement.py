@@ -3,6 +3,8 @@ and the average cost per admission."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import plotly.express as px
 import streamlit as st
 
@@ -130,6 +132,58 @@ with right:
         title=pick("次均费用", "Average cost per settlement"),
     )
     st.plotly_chart(cost, width="stretch")
+
+st.subheader(pick("异地就医", "Out-of-area care"))
+AREA_NAMES = {
+    "local": pick("本统筹区", "In the pool"),
+    "in_province": pick("省内异地", "Elsewhere in the province"),
+    "out_of_province": pick("跨省异地", "Another province"),
+}
+year_to_date = "month_end between ? and ?"
+areas = ratios(
+    data.frame(
+        "marts.rpt_reimbursement_monthly",
+        f"admdvs = ? and med_group = ? and insutype in ({marks}) and {year_to_date}",
+        (f.area, group, *schemes, dt.date(int(f.month[:4]), 1, 1), f.month_end),
+        columns=f"care_area, insutype, {SUMS}",
+        group="care_area, insutype",
+        order="insutype, care_area",
+    )
+)
+areas = areas[areas["settlements"] > 0]
+if areas.empty:
+    st.info(pick(f"{f.month[:4]} 年尚无此类结算。", f"No such settlements in {f.month[:4]} yet."))
+else:
+    total = areas.groupby("insutype")["medfee"].transform("sum")
+    areas["share"] = areas["medfee"] / total.where(total != 0)
+    areas[pick("就医地", "Where")] = areas["care_area"].map(AREA_NAMES)
+    areas[pick("险种", "Scheme")] = areas["insutype"].map(scheme_name)
+    shown = areas[
+        [pick("险种", "Scheme"), pick("就医地", "Where"), "settlements", "medfee", "share", "policy_scope_ratio"]
+    ].rename(
+        columns={
+            "settlements": pick("结算人次", "Settlements"),
+            "medfee": pick("医疗费总额", "Total cost"),
+            "share": pick("费用占比", "Share of cost"),
+            "policy_scope_ratio": pick("政策范围内支付比例", "Policy scope"),
+        }
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            c: st.column_config.NumberColumn(format="percent")
+            for c in (pick("费用占比", "Share of cost"), pick("政策范围内支付比例", "Policy scope"))
+        },
+    )
+    st.caption(
+        pick(
+            f"{f.month[:4]} 年 1 月至 {f.month} 累计。异地就医记在参保人所在区县，按异地就医待遇档次核查，支付比例低于本地。",
+            f"January to {f.month}. Out-of-area care is booked to the insured person's county and audited by the "
+            "out-of-area band; its ratios are lower than local care's.",
+        )
+    )
 
 if f.area == f.city:
     counties = ratios(

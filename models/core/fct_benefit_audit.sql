@@ -3,7 +3,10 @@
 -- expected_hifp_pay = min(ratio x max(0, inscp_scp_amt - deductible), what is left of the annual cap), with the
 -- deductible, ratio, retiree uplift and cap of the benefit seed for the settlement's year, scheme and band.
 -- The band is the institution's (dim_medins) when it is valid on the day, else the settlement's own hosp_lv and
--- treatment area (an unknown or closed institution is a setl_unknown_medins exception of its own).
+-- treatment area (an unknown or closed institution is a setl_unknown_medins exception of its own). Out-of-area care
+-- (fct_settlement.care_area not local) takes the band out_of_area. Where the seed has no row for the band (a pool
+-- with no out-of-area band, a year not seeded), the settlement is kept with audit_status not_audited_no_band and no
+-- expected payment: it is listed, not judged, and never a mismatch.
 -- The cap room is the annual cap less the pooled fund already paid to the person (certno) in the scheme and year
 -- before this settlement, in setl_time order, net of reversals: a reversal frees the share it cancels, in its
 -- original's year (a January reversal of a December settlement frees nothing in the new year). Every payment of a
@@ -39,6 +42,7 @@ with capped_rows as (
         fixmedins_code,
         hosp_tier,
         mdtrtarea_admvs,
+        care_area,
         insu_admdvs,
         inscp_scp_amt,
         act_pay_dedc,
@@ -95,13 +99,13 @@ originals as (
 banded as (
     select
         originals.*,
-        coalesce(
-            case when medins.is_valid and medins.begndate <= originals.setl_date
-                    and (medins.enddate is null or originals.setl_date <= medins.enddate)
-                    then medins.benefit_band
-            end,
-            {{ benefit_band('originals.hosp_tier', 'regions.county_kind') }}
-        ) as benefit_band,
+        case
+            when originals.care_area <> 'local' then 'out_of_area'
+            when medins.is_valid and medins.begndate <= originals.setl_date
+                and (medins.enddate is null or originals.setl_date <= medins.enddate)
+                then medins.benefit_band
+            else {{ benefit_band('originals.hosp_tier', 'regions.county_kind') }}
+        end as benefit_band,
         -- the pooling area whose policy applies: the city of the insured's county (a city code is its own)
         case
             when insured_regions.region_level = 'city' then insured_regions.admdvs
@@ -121,14 +125,17 @@ banded as (
 with_policy as (
     select
         banded.*,
+        policy.benefit_band is not null as has_band,
         policy.annual_cap,
-        least(policy.deductible, banded.inscp_scp_amt) as expected_deductible,
+        -- no band, nothing expected (least and greatest skip nulls, so each is guarded)
+        case when policy.benefit_band is not null then least(policy.deductible, banded.inscp_scp_amt) end
+            as expected_deductible,
         case when substr(banded.psn_type, 1, 2) in ('12', '13')
                 then least(policy.fund_ratio + policy.retiree_ratio_uplift, policy.max_fund_ratio)
             else policy.fund_ratio
         end as expected_ratio
     from banded
-    inner join {{ ref('benefit_policy') }} as policy
+    left join {{ ref('benefit_policy') }} as policy
         on banded.pool_admdvs = policy.pool_admdvs
             and banded.setl_year = policy.year
             and banded.insutype = policy.insutype
@@ -180,7 +187,8 @@ expected as (
     select
         with_policy.*,
         cast(round((with_policy.inscp_scp_amt - with_policy.expected_deductible) * with_policy.expected_ratio, 2) as decimal(18, 2)) as uncapped_hifp_pay,
-        greatest(with_policy.annual_cap - with_policy.cap_used_before, 0) as cap_room,
+        case when with_policy.has_band then greatest(with_policy.annual_cap - with_policy.cap_used_before, 0) end
+            as cap_room,
         -- no segment seeded: nothing expected (least and greatest would skip the nulls and give 0)
         case when critical.setl_id is not null then least(
                     critical.uncapped_hifmi_pay, greatest(critical.critical_cap - with_policy.critical_used_before, 0)
@@ -194,7 +202,7 @@ expected as (
 judged as (
     select
         expected.*,
-        least(expected.uncapped_hifp_pay, expected.cap_room) as expected_hifp_pay,
+        case when expected.has_band then least(expected.uncapped_hifp_pay, expected.cap_room) end as expected_hifp_pay,
         coalesce(abs(expected.hifmi_pay - expected.expected_hifmi_pay) > 1, false) as is_critical_mismatch
     from expected
 )
@@ -205,7 +213,9 @@ select
     insutype,
     insu_admdvs,
     hosp_tier,
+    care_area,
     benefit_band,
+    cast(case when has_band then 'audited' else 'not_audited_no_band' end as {{ dbt.type_string() }}) as audit_status,
     fixmedins_code,
     setl_time,
     month_end,
@@ -223,10 +233,10 @@ select
     cast(expected_hifmi_pay as decimal(18, 2)) as expected_hifmi_pay,
     hifmi_pay,
     cast(hifmi_pay - expected_hifmi_pay as decimal(18, 2)) as hifmi_pay_difference,
-    abs(hifp_pay - expected_hifp_pay) > 1 or is_critical_mismatch as is_mismatch,
+    coalesce(abs(hifp_pay - expected_hifp_pay) > 1, false) or is_critical_mismatch as is_mismatch,
     cast(case
-        when abs(hifp_pay - expected_hifp_pay) <= 1 and is_critical_mismatch then 'critical_illness'
-        when abs(hifp_pay - expected_hifp_pay) <= 1 then null
+        when coalesce(abs(hifp_pay - expected_hifp_pay) <= 1, true) and is_critical_mismatch then 'critical_illness'
+        when coalesce(abs(hifp_pay - expected_hifp_pay) <= 1, true) then null
         when abs(act_pay_dedc - expected_deductible) > 0.005 then 'deductible'
         when abs(pool_prop_selfpay - (1 - expected_ratio)) > 0.00005 then 'ratio'
         when hifp_pay > cap_room + 1 or uncapped_hifp_pay > cap_room then 'cap'

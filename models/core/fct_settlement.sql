@@ -2,6 +2,10 @@
 -- money is booked in the month of each row's own setl_time, so summing money nets a reversal in its own month;
 -- counts use is_counted, which excludes both a reversed original and its reversal (DESIGN §4)
 -- med_group rolls the raw med_type up by its first two digits, so 26 or a local 2101 is inpatient (DESIGN §2)
+-- care_area (DESIGN §4 out-of-area care): where care took place (care_admdvs: the back-end's FIX_BLNG_ADMDVS, else the
+-- area of the institution on the pool's list, else the settlement's own mdtrtarea_admvs for an institution the pool
+-- does not list) against the insured's area: local when both are in one pooling area (the first four digits, so the
+-- city level xx99 is local), in_province by the first two digits, else out_of_province. Booked like any settlement.
 -- Incremental (delete+insert on setl_id): a run takes again the settlements of int_scope__settlements.
 {{ config(**yibao.incremental_config('setl_id')) }}
 -- depends_on: {{ ref('int_scope__settlements') }} (the scope, read by an incremental run only)
@@ -50,6 +54,22 @@ levels as (
         hosp_lv,
         hosp_tier
     from {{ ref('hosp_lv') }}
+),
+
+institutions as (
+    select
+        fixmedins_code,
+        admdvs
+    from {{ ref('dim_medins') }}
+),
+
+located as (
+    select
+        settlements.*,
+        coalesce(settlements.fix_blng_admdvs, institutions.admdvs, settlements.mdtrtarea_admvs) as care_admdvs
+    from settlements
+    left join institutions
+        on settlements.fixmedins_code = institutions.fixmedins_code
 )
 
 select
@@ -69,6 +89,13 @@ select
     coalesce(levels.hosp_tier, 'none') as hosp_tier,
     settlements.insu_admdvs,
     settlements.mdtrtarea_admvs,
+    settlements.care_admdvs,
+    cast(case
+        when settlements.care_admdvs is null or substr(settlements.care_admdvs, 1, 4) = substr(settlements.insu_admdvs, 1, 4)
+            then 'local'
+        when substr(settlements.care_admdvs, 1, 2) = substr(settlements.insu_admdvs, 1, 2) then 'in_province'
+        else 'out_of_province'
+    end as {{ dbt.type_string() }}) as care_area,
     settlements.dise_codg,
     settlements.medfee_sumamt,
     settlements.fulamt_ownpay_amt,
@@ -97,7 +124,7 @@ select
     settlements.vali_flag = '1' and settlements.refd_setl_flag <> '1' and reversed.setl_id is null as is_counted,
     greatest(settlements._loaded_at, persons._loaded_at) as _loaded_at,  -- greatest skips a null person load
     {{ yibao.written_at() }} as _written_at
-from settlements
+from located as settlements
 left join reversed
     on settlements.setl_id = reversed.setl_id
 left join persons

@@ -1,4 +1,5 @@
 -- Settlements at an institution not in medins, or not valid (vali_flag, begndate..enddate) on the settlement day.
+-- Out-of-area care (care_area other than local) is at an institution of another area's list, never an unknown one.
 -- Incremental: a run judges the settlements of int_scope__settlements, which holds every settlement at an institution
 -- whose record was delivered since the last complete run; the others' exceptions are kept.
 {{ config(**yibao.dq_rule_incremental_config("select setl_id from {{ ref('int_scope__settlements') }}")) }}
@@ -10,6 +11,7 @@ with judged as (
         insu_admdvs,
         fixmedins_code,
         setl_date,
+        care_area,
         is_valid
     from {{ ref('fct_settlement') }}
     {%- if is_incremental() %}
@@ -25,6 +27,7 @@ settlements as (
         setl_date
     from judged
     where is_valid
+        and care_area = 'local'
 ),
 
 checked as (

@@ -1,6 +1,7 @@
 -- Benefit audit (待遇核查月报) per county, scheme, hospital tier and month, plus city rows summed from the counties:
 -- original inpatient settlements audited against the unified policy, those whose pooled-fund payment differs by more
--- than 1 yuan, the yuan overpaid and underpaid, and the net effect on the county sub-account (DESIGN §5).
+-- than 1 yuan, the yuan overpaid and underpaid, and the net effect on the county sub-account (DESIGN §5). Settlements
+-- the seed has no band for (out-of-area care in a pool with no out-of-area band) are counted as not audited.
 with months as (
     select
         month_end,
@@ -31,7 +32,8 @@ cells as (
         insutype,
         hosp_tier,
         month_end,
-        count(*) as settlements_audited,
+        sum(case when audit_status = 'audited' then 1 else 0 end) as settlements_audited,
+        sum(case when audit_status = 'audited' then 0 else 1 end) as settlements_not_audited,
         sum(case when is_mismatch then 1 else 0 end) as settlements_mismatched,
         sum(case when is_mismatch and mismatch_part = 'deductible' then 1 else 0 end) as mismatched_deductible,
         sum(case when is_mismatch and mismatch_part = 'ratio' then 1 else 0 end) as mismatched_ratio,
@@ -39,7 +41,7 @@ cells as (
         sum(case when is_mismatch and mismatch_part = 'critical_illness' then 1 else 0 end) as mismatched_critical_illness,
         sum(case when is_mismatch and hifp_pay_difference > 0 then hifp_pay_difference else 0 end) as overpaid_amt,
         sum(case when is_mismatch and hifp_pay_difference < 0 then -hifp_pay_difference else 0 end) as underpaid_amt,
-        sum(hifp_pay) as hifp_pay,
+        sum(case when audit_status = 'audited' then hifp_pay else 0 end) as hifp_pay,
         sum(expected_hifp_pay) as expected_hifp_pay
     from {{ ref('fct_benefit_audit') }}
     group by insu_admdvs, insutype, hosp_tier, month_end
@@ -54,6 +56,7 @@ county_rows as (
         months.month_end,
         months.is_complete,
         coalesce(cells.settlements_audited, 0) as settlements_audited,
+        coalesce(cells.settlements_not_audited, 0) as settlements_not_audited,
         coalesce(cells.settlements_mismatched, 0) as settlements_mismatched,
         coalesce(cells.mismatched_deductible, 0) as mismatched_deductible,
         coalesce(cells.mismatched_ratio, 0) as mismatched_ratio,
@@ -83,6 +86,7 @@ city_rows as (
         month_end,
         is_complete,
         sum(settlements_audited) as settlements_audited,
+        sum(settlements_not_audited) as settlements_not_audited,
         sum(settlements_mismatched) as settlements_mismatched,
         sum(mismatched_deductible) as mismatched_deductible,
         sum(mismatched_ratio) as mismatched_ratio,
@@ -108,6 +112,7 @@ select
     cast(hosp_tier as {{ dbt.type_string() }}) as hosp_tier,
     month_end,
     cast(settlements_audited as bigint) as settlements_audited,
+    cast(settlements_not_audited as bigint) as settlements_not_audited,
     cast(settlements_mismatched as bigint) as settlements_mismatched,
     cast(mismatched_deductible as bigint) as mismatched_deductible,
     cast(mismatched_ratio as bigint) as mismatched_ratio,

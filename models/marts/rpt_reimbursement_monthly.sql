@@ -1,4 +1,6 @@
--- Reimbursement (待遇享受) per county, scheme, medical-type group, hospital tier and month, plus city rows.
+-- Reimbursement (待遇享受) per county, scheme, medical-type group, hospital tier, care area and month, plus city rows.
+-- care_area splits care in the pool (local) from out-of-area care (异地就医, in_province and out_of_province), so each
+-- has its own ratios; the insured person's county carries both (DESIGN §4).
 -- Money is net of reversals in the month each row is booked; counts exclude reversed originals and reversals.
 {% set money = ['medfee_sumamt', 'inscp_scp_amt', 'hifp_pay', 'hifob_pay', 'hifmi_pay', 'cvlserv_pay', 'maf_pay',
                 'fund_pay_sumamt', 'acct_pay', 'psn_cash_pay'] %}
@@ -26,12 +28,21 @@ tiers as (
     select distinct hosp_tier from {{ ref('hosp_lv') }}
 ),
 
+care_areas as (
+    select 'local' as care_area
+    union all
+    select 'in_province'
+    union all
+    select 'out_of_province'
+),
+
 cells as (
     select
         insu_admdvs as admdvs,
         insutype,
         med_group,
         hosp_tier,
+        care_area,
         month_end,
         settlements,
         persons,
@@ -48,6 +59,7 @@ insured as (
         insutype,
         count(*) as insured_persons
     from {{ ref('fct_person_month') }}
+    where counted
     group by month_end, insu_admdvs, insutype
 ),
 
@@ -57,6 +69,7 @@ county_rows as (
         schemes.insutype,
         med_groups.med_group,
         tiers.hosp_tier,
+        care_areas.care_area,
         months.month_end,
         coalesce(cells.settlements, 0) as settlements,
         coalesce(cells.persons, 0) as persons,
@@ -69,11 +82,13 @@ county_rows as (
     cross join schemes
     cross join med_groups
     cross join tiers
+    cross join care_areas
     left join cells
         on counties.admdvs = cells.admdvs
             and schemes.insutype = cells.insutype
             and med_groups.med_group = cells.med_group
             and tiers.hosp_tier = cells.hosp_tier
+            and care_areas.care_area = cells.care_area
             and months.month_end = cells.month_end
     -- maternity (510) is merged with employee insurance: its insured base is the employees
     left join insured
@@ -88,6 +103,7 @@ city_rows as (
         insutype,
         med_group,
         hosp_tier,
+        care_area,
         month_end,
         sum(settlements) as settlements,
         sum(persons) as persons,
@@ -98,7 +114,7 @@ city_rows as (
     from county_rows
     inner join {{ ref('dim_region') }} as regions
         on county_rows.admdvs = regions.admdvs
-    group by regions.parent_admdvs, insutype, med_group, hosp_tier, month_end
+    group by regions.parent_admdvs, insutype, med_group, hosp_tier, care_area, month_end
 ),
 
 all_rows as (
@@ -119,6 +135,7 @@ select
     cast(insutype as {{ dbt.type_string() }}) as insutype,
     cast(med_group as {{ dbt.type_string() }}) as med_group,
     cast(hosp_tier as {{ dbt.type_string() }}) as hosp_tier,
+    cast(care_area as {{ dbt.type_string() }}) as care_area,
     month_end,
     cast(settlements as bigint) as settlements,
     cast(persons as bigint) as persons,

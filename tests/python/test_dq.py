@@ -104,6 +104,20 @@ def test_warnings_do_not_stop_the_build(defect_city):
 
 def test_clean_data_has_no_exceptions_and_no_warnings(clean_city):
     assert found(clean_city).empty
+    # the clean city has out-of-area care at institutions the pool does not list (DESIGN §4): none of it is an
+    # unknown institution, and each is audited by the out-of-area band
+    con = duck(clean_city)
+    try:
+        unlisted, audited = con.execute("""
+            select count(*), count(audit.setl_id) from core.fct_settlement as setl
+            left join core.fct_benefit_audit as audit
+                on setl.setl_id = audit.setl_id and audit.benefit_band = 'out_of_area' and audit.audit_status = 'audited'
+            where setl.care_area <> 'local' and setl.is_valid
+                and setl.fixmedins_code not in (select fixmedins_code from core.dim_medins)
+                and setl.med_group = 'inpatient' and not setl.is_reversal""").fetchone()
+    finally:
+        con.close()
+    assert unlisted > 0 and audited == unlisted
     results = json.loads((clean_city / "dbt" / "target" / "run_results.json").read_text(encoding="utf-8"))
     assert {r["status"] for r in results["results"] if not r["unique_id"].startswith("exposure.")} <= {
         "success",

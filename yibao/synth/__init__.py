@@ -343,7 +343,7 @@ def make_chunk(job: Chunk) -> ChunkResult:
             tl,
         ),
     )
-    setl["fixmedins_code"] = job.inst["code"][setl["inst"]]
+    setl["fixmedins_code"] = np.where(setl["away"], setl["away_code"], job.inst["code"][setl["inst"]])
     clct = make_contributions(rng, p, enr, tl, key_group, unpaid)
     clct["psn_no"] = job.psn_no[clct["person"]]
     roster = make_roster(rng, p, key_group, tl)

@@ -102,6 +102,7 @@ class Draws:
             in_rest[s["person"][self.originals]]
             & ~np.isin(s["id"][self.originals], reversed_ids(s))
             & ~np.isin(s["insutype"][self.originals], ["510"])
+            & ~s["away"][self.originals]  # out-of-area care is judged by other rules (DESIGN §4)
         ]
         self.candidates = self.rng.permutation(candidates)
         self.free = np.ones(len(self.candidates), dtype=bool)

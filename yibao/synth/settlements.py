@@ -131,13 +131,28 @@ def annual_rates(
     return np.where(fertile, 0.06 if cat == "maternity_in" else 0.25, 0.0)
 
 
-BANDS = ("price_class_1", "price_class_2_city", "price_class_2_county", "price_class_3")
+BANDS = ("price_class_1", "price_class_2_city", "price_class_2_county", "price_class_3", "out_of_area")
+
+# Out-of-area care (异地就医, DESIGN §4): a few percent of inpatient stays, most referrals (23 转外诊治) and stays
+# registered as elsewhere (25 异地住院), at large hospitals outside the pool: in the province's capital or in
+# another province (GB/T 2260 district codes). Their institution codes are not on the pool's list.
+AWAY_SHARE = {"23": 0.7, "25": 0.9}
+AWAY_SHARE_OTHER = 0.012
+AWAY_IN_PROVINCE = np.array([230102, 230103, 230104])  # 哈尔滨市 道里区, 南岗区, 道外区
+AWAY_OUT_OF_PROVINCE = np.array([110105, 210102, 310104])  # 北京市朝阳区, 沈阳市和平区, 上海市徐汇区
+AWAY_COST = 1.4  # a stay at a large hospital elsewhere costs more than the pool's tier-3 average
 
 
 def benefit_band(tier_idx: np.ndarray, in_district: np.ndarray) -> np.ndarray:
     """Band index into BANDS (DESIGN §3): price class 1 for tier 3; class 2 for tier 2, city level when the
     institution is in a city district and county level otherwise; class 3 for tier 1 and unrated."""
     return np.select([tier_idx == 0, (tier_idx == 1) & in_district, tier_idx == 1], [0, 1, 2], 3)
+
+
+def has_band(pool: str, band: str) -> bool:
+    """Whether the benefit-policy seed has rows of `band` for the pooling area `pool`."""
+    with open(seed_path("benefit_policy"), encoding="utf-8") as f:
+        return any(r["pool_admdvs"] == pool and r["benefit_band"] == band for r in csv.DictReader(f))
 
 
 def policy_lookup(year: np.ndarray, employee: np.ndarray, band: np.ndarray, pool: str) -> dict[str, np.ndarray]:
@@ -287,6 +302,18 @@ def make_settlements(
                 base[m] = spec["mean"] * (OUTPATIENT_TIER_COST[t] if c in ("outpatient", "emergency") else 1.0)
         else:
             base[m] = spec["mean"]
+    # out-of-area stays: tier 3, dearer, at an institution of another area
+    inpatient = cat == cat_names.index("inpatient")
+    away = inpatient & (rng.random(n) < np.vectorize(AWAY_SHARE.get)(med_type, AWAY_SHARE_OTHER))
+    tier_idx = np.where(away, 0, tier_idx).astype(np.int8)
+    base = np.where(away, INPATIENT_MEAN["310"] * AWAY_COST, base)
+    in_province = rng.random(n) < 0.7
+    away_area = np.where(
+        in_province,
+        AWAY_IN_PROVINCE[rng.integers(0, len(AWAY_IN_PROVINCE), n)],
+        AWAY_OUT_OF_PROVINCE[rng.integers(0, len(AWAY_OUT_OF_PROVINCE), n)],
+    )
+    away_code = np.char.add(np.char.add("H", away_area.astype(str)), (90001 + rng.integers(0, 40, n)).astype(str))
     tier = np.array(TIER_NAMES + ("pharmacy",))[tier_idx]
 
     county = enr["county"][span]
@@ -305,6 +332,8 @@ def make_settlements(
     is_in = cat == cat_names.index("inpatient")
     year = year_of(rows["day"])
     band = benefit_band(tier_idx, inst["district"][inst_idx])
+    # out-of-area care is paid by the pool's out-of-area band; a pool without one pays it as a local tier-3 stay
+    band = np.where(away, BANDS.index("out_of_area") if has_band(pool, "out_of_area") else 0, band)
     policy = policy_lookup(year, emp_row, band, pool)
     retired = np.isin(enr["psn_type"][span], ["12", "13"])
     in_ratio = np.where(
@@ -360,9 +389,11 @@ def make_settlements(
         med_type=med_type,
         setl_time=seconds,
         inst=inst_idx,
-        hosp_lv=inst["hosp_lv"][inst_idx],
+        hosp_lv=np.where(away, "02", inst["hosp_lv"][inst_idx]),
         insu_admdvs=county,
-        mdtrtarea_admvs=inst["county"][inst_idx],
+        mdtrtarea_admvs=np.where(away, away_area, inst["county"][inst_idx]),
+        away=away,
+        away_code=away_code,
         dise_codg=dise,
         medfee_sumamt=medfee,
         fulamt_ownpay_amt=ful,
