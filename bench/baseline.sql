@@ -46,7 +46,8 @@ from (select cast(first_m + to_months(cast(i as integer)) as date) as m, as_of_d
 where m <= as_of_date;
 
 -- Coverage: each person (certno, else psn_no) counts once a month, in the covering 310/390 enrollment
--- that started last; status 0 and 3 never cover.
+-- that started last; status 0 and 3 never cover; a resident only once the year's premium is paid (net positive,
+-- a normal line arrived by the month's judging day).
 create temp table baseline_coverage as
 with persons as (
     select psn_no, certno from (
@@ -66,13 +67,26 @@ spans as (
       and (e.paus_insu_date is null or e.paus_insu_date > e.psn_insu_date)
 ),
 assigned as (
-    select m.month_end, arg_max(s.insu_admdvs, (s.span_start, s.psn_insu_rlts_id)) as admdvs
+    select m.month_end, m.period_end, s.person,
+           arg_max(s.insu_admdvs, (s.span_start, s.psn_insu_rlts_id)) as admdvs,
+           arg_max(s.insutype, (s.span_start, s.psn_insu_rlts_id)) as insutype
     from b_months m
     join spans s on s.span_start <= m.period_end and (s.span_end is null or m.period_end < s.span_end)
-    group by m.month_end, s.person
+    group by m.month_end, m.period_end, s.person
+),
+premiums as (
+    select coalesce(p.certno, 'psn_no:' || c.psn_no) as person, cast(left(c.accrual_ym, 4) as integer) as year,
+           sum(c.clct_amt) as net, min(case when c.revs_flag = '0' then c.arvl_date end) as first_arrival
+    from b_clct c left join persons p on p.psn_no = c.psn_no
+    where c.insutype = '390' and coalesce(c.clct_flag, '1') = '1'
+    group by all
 ),
 county as (
-    select admdvs, month_end, count(*) as insured_persons from assigned group by all
+    select a.admdvs, a.month_end, count(*) as insured_persons
+    from assigned a
+    left join premiums r on r.person = a.person and r.year = year(a.month_end)
+    where a.insutype = '310' or (r.net > 0 and r.first_arrival <= a.period_end)
+    group by all
 ),
 pop as (  -- the month's year, or the latest earlier year delivered
     select m.month_end, p.admdvs, arg_max(p.hsreg_pop, p.year) as hsreg_pop from b_months m

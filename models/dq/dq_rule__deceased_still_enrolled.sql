@@ -68,14 +68,25 @@ found as (
     select * from contributions_after
     union all
     select * from settlements_after
+),
+
+counties as (
+    select admdvs from {{ ref('dim_region') }}
+    where region_level = 'county'
 )
 
+-- money booked to a code of no county of the pool (a ledger_outside_pool row too) goes to the person's home county,
+-- as ledger_outside_pool's does; int_dq__exceptions gives what is left to the unattributed region
 select
     'deceased_still_enrolled' as rule_id,
-    found.admdvs,
+    coalesce(counties.admdvs, home.admdvs) as admdvs,
     found.entity_key,
     found.detail,
     persons.certno_masked
 from found
+left join counties
+    on found.admdvs = counties.admdvs
+left join {{ ref('int_person__home_county') }} as home
+    on found.psn_no = home.psn_no
 left join {{ ref('stg_psn_info') }} as persons
     on found.psn_no = persons.psn_no

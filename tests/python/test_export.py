@@ -84,9 +84,9 @@ def test_totals_reconcile_with_the_marts(clean_city, period, complete):
     cover = dict(r[:2] for r in wb["封面"].iter_rows(min_row=2, values_only=True))
     assert cover["报告期"].startswith(period) and cover["数据截止日期"] and cover["生成时间"]
     sheet = wb["待遇享受"]
-    assert sheet.freeze_panes == "A2" and sheet.cell(row=1, column=6).value == "结算人次"
+    assert sheet.freeze_panes == "A2" and sheet.cell(row=1, column=7).value == "结算人次"
     total = [r for r in sheet.iter_rows(values_only=True)][-1]
-    assert total[1] == "合计（全市）" and total[5] == benefits[0]
+    assert total[1] == "合计（全市）" and total[6] == benefits[0]
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert {f["file"] for f in manifest["files"]} == names - {"manifest.json"}
     assert all(len(f["sha256"]) == 64 and f["rows"] > 0 for f in manifest["files"])

@@ -133,7 +133,8 @@ def test_city_totals_reconcile_with_the_ledger_and_fail_when_they_do_not(city_co
         (
             "city_rows_reconcile_with_facts",  # a city reimbursement cell no longer equals the settlements
             "update marts.rpt_reimbursement_monthly set inscp_scp_amt = inscp_scp_amt + 1 where admdvs = '230800' "
-            "and insutype = '390' and med_group = 'inpatient' and hosp_tier = 'tier2' and month_end = '{m4}'",
+            "and insutype = '390' and med_group = 'inpatient' and hosp_tier = 'tier2' and care_area = 'local' "
+            "and month_end = '{m4}'",
         ),
         (
             "city_equals_sum_of_counties",  # a city key-group cell no longer equals its counties

@@ -217,8 +217,8 @@ def test_real_backend_rows_load_where_the_mapping_says(tmp_path):
         )
         counted = dict(
             q(
-                "select cast(month_end as varchar), count(distinct person_id) from core.fct_person_month "
-                "where insu_admdvs = ? group by 1",
+                "select cast(month_end as varchar), count(distinct person_id) filter (where counted) "
+                "from core.fct_person_month where insu_admdvs = ? group by 1",
                 a["insu_admdvs"],
             )
         )

@@ -66,7 +66,7 @@ def test_every_mart_has_the_city_and_its_areas_every_month(clean_city):
         ("rpt_coverage_monthly", 12, 1),
         ("rpt_fund_balance_monthly", 8, 7),
         ("rpt_kpop_coverage", 12, 1),
-        ("rpt_reimbursement_monthly", 12, 3 * 5 * 4),
+        ("rpt_reimbursement_monthly", 12, 3 * 5 * 4 * 3),  # scheme x group x tier x care area
     ):
         counts = mart(
             clean_city,

@@ -199,8 +199,9 @@ def write_settlement_corrections(landing: Path, count: int = 3) -> tuple[Path, d
             f"and cast(setl_time as timestamp) between date '{last}' - interval 60 day and date '{last}' - interval 20 day",
             count,
         )
-        # an inpatient original of a person with a later one in the same scheme and year, none of them reversed; the
-        # number it moves to is another insured's, in the same scheme and county, with a settlement of its own
+        # (reassigned, below) an inpatient original of a person with a later one in the same scheme and year, none of
+        # them reversed; the number it moves to is another insured's, in the same scheme and county, with a settlement
+        # of its own
         con.execute("""
             create temp view unreversed as
             select * from setl
@@ -208,33 +209,12 @@ def write_settlement_corrections(landing: Path, count: int = 3) -> tuple[Path, d
                 select init_setl_id from setl where refd_setl_flag = '1' and init_setl_id is not null
             )""")
         taken = ", ".join(f"'{r['setl_id']}'" for r in redated) or "''"
-        reassigned = _pick(
-            con,
-            f"""
-            select earlier.*, earlier.setl_id as key, (
-                select min(other.psn_no) from unreversed as other
-                where other.insutype = earlier.insutype and other.insu_admdvs = earlier.insu_admdvs
-                    and other.psn_no <> earlier.psn_no
-            ) as other_psn_no
-            from unreversed as earlier
-            where earlier.insutype in ('310', '390') and substr(earlier.med_type, 1, 1) = '2'
-                and earlier.setl_id not in ({taken})
-                and exists (
-                    select 1 from unreversed as later
-                    where later.psn_no = earlier.psn_no and later.insutype = earlier.insutype
-                        and substr(later.med_type, 1, 1) = '2'
-                        and year(cast(later.setl_time as timestamp)) = year(cast(earlier.setl_time as timestamp))
-                        and cast(later.setl_time as timestamp) > cast(earlier.setl_time as timestamp)
-                )
-            """,
-            count,
-        )
         # a settlement of an earlier month, re-sent under the number of another insured who has a
         # counted settlement of the same cell (county, scheme, medical type, hospital level, month) while the first
-        # number has no other: the cell's count of distinct persons falls by one, though its money stays the same
-        taken += ", " + (", ".join(f"'{r['setl_id']}'" for r in reassigned) or "''")
-        # its month is one no other case touches, so that nothing but the change of person can rebuild it
-        touched = {dt.datetime.fromisoformat(r["setl_time"]).date().replace(day=1) for r in redated + reassigned}
+        # number has no other: the cell's count of distinct persons falls by one, though its money stays the same.
+        # Its month is one no other case touches (the redated ones' months and the months before them, and below the
+        # reassigned ones keep out of it), so that nothing but the change of person can rebuild it.
+        touched = {dt.datetime.fromisoformat(r["setl_time"]).date().replace(day=1) for r in redated}
         touched |= {_month_start(m, 1) for m in touched}
         untouched = " and ".join(f"moved.month <> date '{m}'" for m in sorted(touched)) or "true"
         merged = _pick(
@@ -249,6 +229,7 @@ def write_settlement_corrections(landing: Path, count: int = 3) -> tuple[Path, d
                 select min(other.psn_no) from cells as other
                 where other.insutype = moved.insutype and other.insu_admdvs = moved.insu_admdvs
                     and other.med_type = moved.med_type and other.hosp_lv = moved.hosp_lv
+                    and other.mdtrtarea_admvs = moved.mdtrtarea_admvs  -- the same care area
                     and other.month = moved.month and other.psn_no <> moved.psn_no
             ) as other_psn_no
             from cells as moved
@@ -263,6 +244,36 @@ def write_settlement_corrections(landing: Path, count: int = 3) -> tuple[Path, d
             )
 
             select * from candidates where other_psn_no is not null
+            """,
+            count,
+        )
+        taken += ", " + (", ".join(f"'{r['setl_id']}'" for r in merged) or "''")
+        merged_months = {dt.datetime.fromisoformat(r["setl_time"]).date().replace(day=1) for r in merged}
+        apart = (
+            " and ".join(
+                f"date_trunc('month', cast(earlier.setl_time as timestamp)) <> date '{m}'"
+                for m in sorted(merged_months)
+            )
+            or "true"
+        )
+        reassigned = _pick(
+            con,
+            f"""
+            select earlier.*, earlier.setl_id as key, (
+                select min(other.psn_no) from unreversed as other
+                where other.insutype = earlier.insutype and other.insu_admdvs = earlier.insu_admdvs
+                    and other.psn_no <> earlier.psn_no
+            ) as other_psn_no
+            from unreversed as earlier
+            where earlier.insutype in ('310', '390') and substr(earlier.med_type, 1, 1) = '2'
+                and earlier.setl_id not in ({taken}) and {apart}
+                and exists (
+                    select 1 from unreversed as later
+                    where later.psn_no = earlier.psn_no and later.insutype = earlier.insutype
+                        and substr(later.med_type, 1, 1) = '2'
+                        and year(cast(later.setl_time as timestamp)) = year(cast(earlier.setl_time as timestamp))
+                        and cast(later.setl_time as timestamp) > cast(earlier.setl_time as timestamp)
+                )
             """,
             count,
         )

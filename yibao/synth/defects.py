@@ -326,10 +326,11 @@ def code_unmapped(d: Draws) -> None:
 
 
 def setl_orphan_reversal(d: Draws) -> None:
-    """Orphan reversal: a reversal whose original was never delivered (not in a person-year at its cap, where a
-    reversal would free cap room for later settlements)."""
+    """Orphan reversal: a reversal whose original was never delivered, of a settlement that does not count toward
+    the annual cap (person_year -1): a reversal of one that does would free cap room for the person-year's later
+    settlements, and move the benefit audit's expected payments (and another rule's defects) with it."""
     w, s = d.w, d.w.setl
-    rows = d.settlements(lambda c: ~s["reaches_cap"][c])
+    rows = d.settlements(lambda c: s["person_year"][c] == -1)
     orphan = take(s, rows)
     for m in MONEY:
         orphan[m] = -orphan[m]
