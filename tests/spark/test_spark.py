@@ -27,7 +27,7 @@ HEADLINES = {
         ["opening_balance", "income", "expenditure", "closing_balance"],
     ),
     "rpt_reimbursement_monthly": (
-        ["admdvs", "insutype", "med_group", "hosp_tier", "month_end"],
+        ["admdvs", "insutype", "med_group", "hosp_tier", "care_area", "month_end"],
         ["settlements", "insurance_fund_pay", "inscp_scp_amt", "policy_scope_ratio"],
     ),
     "rpt_province_adjustment": (
