@@ -129,8 +129,11 @@ chosen as (
         and (deaths.person_id is null or ranked.month_end <= deaths.counted_through)
 ),
 
--- the resident premiums (居民个人缴费) by the years they pay for; a back-end row's range can span two years
-resident_premiums as (
+-- the resident premiums (居民个人缴费) by the reporting years they pay for (a back-end row's range can span years):
+-- a year is paid from the first arrival of a normal line, when its lines, net of reversals, are positive. Keyed by
+-- person and year, so the months join it by equality (a join of every person-month with the lines, aggregated per
+-- person-month, cost 30 s more at 2 M persons, docs/PERFORMANCE.md)
+premium_lines as (
     select
         person_id,
         cast(substr(accrual_ym, 1, 4) as integer) as first_year,
@@ -144,21 +147,18 @@ resident_premiums as (
         and {{ yibao.is_year_month('accrual_ym_end') }}
 ),
 
--- a resident month is paid when the year's premiums, net of reversals, are positive and one had arrived by the day
--- the month is judged on
-paid_resident_months as (
+paid_years as (
     select
-        chosen.person_id,
-        chosen.month_end
-    from chosen
-    inner join resident_premiums
-        on chosen.person_id = resident_premiums.person_id
-            and extract(year from chosen.month_end) between resident_premiums.first_year and resident_premiums.last_year
-    where chosen.insutype = '390'
-    group by chosen.person_id, chosen.month_end
-    having sum(resident_premiums.clct_amt) > 0
-        and min(case when not resident_premiums.is_reversal then resident_premiums.arvl_date end)
-        <= max(chosen.period_end)
+        premium_lines.person_id,
+        years.paid_year,
+        min(case when not premium_lines.is_reversal then premium_lines.arvl_date end) as paid_on
+    from premium_lines
+    inner join (
+        select distinct extract(year from month_end) as paid_year from months
+    ) as years
+        on years.paid_year between premium_lines.first_year and premium_lines.last_year
+    group by premium_lines.person_id, years.paid_year
+    having sum(premium_lines.clct_amt) > 0
 ),
 
 -- the 户籍 county of the latest version of the person's record (as int_person__current takes it)
@@ -179,12 +179,12 @@ select
     chosen.psn_class,
     chosen.insu_admdvs,
     households.hsreg_admdvs,
-    chosen.insutype <> '390' or paid_resident_months.person_id is not null as counted,
+    chosen.insutype <> '390' or coalesce(paid_years.paid_on <= chosen.period_end, false) as counted,
     chosen.period_end,
     chosen._loaded_at,
     chosen._written_at
 from chosen
-left join paid_resident_months
-    on chosen.person_id = paid_resident_months.person_id and chosen.month_end = paid_resident_months.month_end
+left join paid_years
+    on chosen.person_id = paid_years.person_id and extract(year from chosen.month_end) = paid_years.paid_year
 left join households
     on chosen.person_id = households.person_id and households.version_rank = 1
