@@ -19,27 +19,19 @@ counties as (
     where region_level = 'county'
 ),
 
+-- one pass over the person-months: the counted persons by scheme and class, and the enrolled but unpaid
 insured as (
     select
         month_end,
         insu_admdvs as admdvs,
-        count(*) as insured_persons,
-        sum(case when insutype = '310' then 1 else 0 end) as insured_employee,
-        sum(case when insutype = '390' then 1 else 0 end) as insured_resident,
+        sum(case when counted then 1 else 0 end) as insured_persons,
+        sum(case when counted and insutype = '310' then 1 else 0 end) as insured_employee,
+        sum(case when counted and insutype = '390' then 1 else 0 end) as insured_resident,
+        sum(case when counted then 0 else 1 end) as enrolled_unpaid,
         {% for cls, name in class_columns %}
-        sum(case when psn_class = '{{ cls }}' then 1 else 0 end) as {{ name }}{% if not loop.last %},{% endif %}
+        sum(case when counted and psn_class = '{{ cls }}' then 1 else 0 end) as {{ name }}{% if not loop.last %},{% endif %}
         {% endfor %}
-    from person_months
-    group by month_end, insu_admdvs
-),
-
-unpaid as (
-    select
-        month_end,
-        insu_admdvs as admdvs,
-        count(*) as enrolled_unpaid
     from {{ ref('fct_person_month') }}
-    where not counted
     group by month_end, insu_admdvs
 ),
 
@@ -184,7 +176,7 @@ county_rows as (
         {% endfor %}
         coalesce(changes.insured_added, 0) as insured_added,
         coalesce(changes.insured_left, 0) as insured_left,
-        coalesce(unpaid.enrolled_unpaid, 0) as enrolled_unpaid,
+        coalesce(insured.enrolled_unpaid, 0) as enrolled_unpaid,
         coalesce(hsreg_insured.hsreg_insured, 0) as hsreg_insured,
         population.hsreg_pop as hsreg_population,
         population.resident_pop as resident_population
@@ -194,8 +186,6 @@ county_rows as (
         on months.month_end = insured.month_end and counties.admdvs = insured.admdvs
     left join changes
         on months.month_end = changes.month_end and counties.admdvs = changes.admdvs
-    left join unpaid
-        on months.month_end = unpaid.month_end and counties.admdvs = unpaid.admdvs
     left join hsreg_insured
         on months.month_end = hsreg_insured.month_end and counties.admdvs = hsreg_insured.admdvs
     left join population
