@@ -5,15 +5,19 @@
 -- baseline_fund_balance and baseline_reimbursement, which the smoke test compares with the marts.
 -- Booking rules as DESIGN §4 states them; run with the warehouse attached read-only and in use.
 
+-- Only the columns the three marts use: carrying whole rows through the sorts runs out of memory at 2 M persons.
 create temp table b_setl as
-select * exclude (rn) from (
+select insu_admdvs, insutype, med_type, setl_time, inscp_scp_amt, hifp_pay, hifob_pay, cvlserv_pay, hifmi_pay,
+       maf_pay, acct_pay
+from (
     select *, row_number() over (partition by setl_id
                                  order by updt_time desc, _delivery_date desc, _row_number desc) as rn
     from raw.setl
 ) where rn = 1 and vali_flag = '1';
 
 create temp table b_clct as
-select * exclude (rn) from (
+select psn_no, insutype, insu_admdvs, accrual_ym, clct_type, clct_flag, revs_flag, arvl_date, clct_amt, acct_crdt_amt
+from (
     select *, row_number() over (partition by clct_id
                                  order by updt_time desc, _delivery_date desc, _row_number desc) as rn
     from raw.clct
@@ -48,43 +52,44 @@ where m <= as_of_date;
 -- Coverage: each person (certno, else psn_no) counts once a month, in the covering 310/390 enrollment
 -- that started last; status 0 and 3 never cover; a resident only once the year's premium is paid (net positive,
 -- a normal line arrived by the month's judging day).
-create temp table baseline_coverage as
-with persons as (
-    select psn_no, certno from (
-        select psn_no, certno, row_number() over (partition by psn_no
-                                                  order by updt_time desc, _delivery_date desc, _row_number desc) as rn
-        from raw.psn_info) where rn = 1
-),
-spans as (
+-- In steps (temp tables DuckDB can spill): one statement ran out of memory at 2 M persons.
+create temp table b_persons as
+select psn_no, certno from (
+    select psn_no, certno, row_number() over (partition by psn_no
+                                              order by updt_time desc, _delivery_date desc, _row_number desc) as rn
+    from raw.psn_info) where rn = 1;
+
+create temp table b_assigned as
+with spans as (
     select e.psn_insu_rlts_id, e.insutype, e.insu_admdvs, e.psn_insu_date as span_start, e.paus_insu_date as span_end,
            coalesce(p.certno, 'psn_no:' || e.psn_no) as person
     from (
         select *, row_number() over (partition by psn_insu_rlts_id
                                      order by updt_time desc, _delivery_date desc, _row_number desc) as rn
         from raw.psn_insu) e
-    left join persons p on p.psn_no = e.psn_no
+    left join b_persons p on p.psn_no = e.psn_no
     where e.rn = 1 and e.psn_insu_stas not in ('0', '3') and e.insutype in ('310', '390')
       and (e.paus_insu_date is null or e.paus_insu_date > e.psn_insu_date)
-),
-assigned as (
-    select m.month_end, m.period_end, s.person,
-           arg_max(s.insu_admdvs, (s.span_start, s.psn_insu_rlts_id)) as admdvs,
-           arg_max(s.insutype, (s.span_start, s.psn_insu_rlts_id)) as insutype
-    from b_months m
-    join spans s on s.span_start <= m.period_end and (s.span_end is null or m.period_end < s.span_end)
-    group by m.month_end, m.period_end, s.person
-),
-premiums as (
-    select coalesce(p.certno, 'psn_no:' || c.psn_no) as person, cast(left(c.accrual_ym, 4) as integer) as year,
-           sum(c.clct_amt) as net, min(case when c.revs_flag = '0' then c.arvl_date end) as first_arrival
-    from b_clct c left join persons p on p.psn_no = c.psn_no
-    where c.insutype = '390' and coalesce(c.clct_flag, '1') = '1'
-    group by all
-),
-county as (
+)
+select m.month_end, m.period_end, s.person,
+       arg_max(s.insu_admdvs, (s.span_start, s.psn_insu_rlts_id)) as admdvs,
+       arg_max(s.insutype, (s.span_start, s.psn_insu_rlts_id)) as insutype
+from b_months m
+join spans s on s.span_start <= m.period_end and (s.span_end is null or m.period_end < s.span_end)
+group by m.month_end, m.period_end, s.person;
+
+create temp table b_premiums as
+select coalesce(p.certno, 'psn_no:' || c.psn_no) as person, cast(left(c.accrual_ym, 4) as integer) as year,
+       sum(c.clct_amt) as net, min(case when c.revs_flag = '0' then c.arvl_date end) as first_arrival
+from b_clct c left join b_persons p on p.psn_no = c.psn_no
+where c.insutype = '390' and coalesce(c.clct_flag, '1') = '1'
+group by all;
+
+create temp table baseline_coverage as
+with county as (
     select a.admdvs, a.month_end, count(*) as insured_persons
-    from assigned a
-    left join premiums r on r.person = a.person and r.year = year(a.month_end)
+    from b_assigned a
+    left join b_premiums r on r.person = a.person and r.year = year(a.month_end)
     where a.insutype = '310' or (r.net > 0 and r.first_arrival <= a.period_end)
     group by all
 ),

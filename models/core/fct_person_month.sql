@@ -9,10 +9,12 @@
 -- Only a span that shares a day with another of the person's 310/390 spans can meet a rival in a month, so only
 -- those go through the ranking window; every other span is the sole candidate of each month it covers. A window
 -- over every person-month cost 10 s of CPU in the full build at 2 M persons, this split 1 s (docs/PERFORMANCE.md).
+-- The month is judged on its period_end (int_calendar__months), which the row does not keep: in the current month it
+-- moves each day, and a row stands until the person's coverage on it can change.
 -- Incremental: a run judges again every month of the persons of int_scope__persons (whose enrollments or person
--- record were loaded since the last complete run, now or before a record or number moved), and, for everyone, the
--- months of int_scope__months (whose judging day can have moved, and months new to the calendar). Their stored rows
--- are replaced, so a back-dated stop takes months away.
+-- record were loaded since the last complete run, now or before a record or number moved, and those whose enrollment
+-- starts or stops, or whose premium arrives, on a day the judging day passed), and, for everyone, the months of
+-- int_scope__months (new to the calendar). Their stored rows are replaced, so a back-dated stop takes months away.
 {{ config(**yibao.incremental_config(
     ['person_id', 'month_end'],
     replace_where="person_id in (select person_id from {{ ref('int_scope__persons') }})
@@ -180,7 +182,6 @@ select
     chosen.insu_admdvs,
     households.hsreg_admdvs,
     chosen.insutype <> '390' or coalesce(paid_years.paid_on <= chosen.period_end, false) as counted,
-    chosen.period_end,
     chosen._loaded_at,
     chosen._written_at
 from chosen

@@ -20,9 +20,17 @@ RESULTS = ("baseline_coverage", "baseline_fund_balance", "baseline_reimbursement
 
 
 def run(db: Path, out: Path) -> None:
-    """Under the warehouse's own memory limit and threads, so the comparison with dbt is fair."""
+    """Under the warehouse's own memory limit, threads and settings (profiles.yml: insertion order not kept), spilling
+    to OUT_DIR/tmp, so the comparison with dbt is fair."""
     out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(config={"memory_limit": memory_limit(), "threads": int(os.environ.get("YIBAO_THREADS", "2"))})
+    con = duckdb.connect(
+        config={
+            "memory_limit": memory_limit(),
+            "threads": int(os.environ.get("YIBAO_THREADS", "2")),
+            "preserve_insertion_order": False,
+            "temp_directory": str(out / "tmp"),
+        }
+    )
     try:
         con.execute(f"attach '{db}' as wh (read_only)")
         con.execute("use wh")

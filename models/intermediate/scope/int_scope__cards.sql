@@ -12,4 +12,4 @@ from (
     select card_no from {{ ref('stg_psn_card') }}
     where _loaded_at > (select loaded_since from {{ ref('int_scope__run') }})
 ) as scope
-where {{ 'false' if flags.FULL_REFRESH else 'true' }}
+where {{ scope_filled() }}

@@ -20,4 +20,4 @@ from (
             where persons._loaded_at > (select loaded_since from run)
         )
 ) as scope
-where {{ 'false' if flags.FULL_REFRESH else 'true' }}
+where {{ scope_filled() }}

@@ -11,4 +11,4 @@ from (
     from {{ ref('stg_psn_insu__versions') }}
     where psn_no in (select psn_no from {{ ref('int_scope__numbers') }})
 ) as scope
-where {{ 'false' if flags.FULL_REFRESH else 'true' }}
+where {{ scope_filled() }}

@@ -1,6 +1,7 @@
--- Reporting months this run judges again for everyone (本次重算的月份): those whose judging day (period_end) can have
--- moved since the last complete run, the months ending on or after its as-of date, and every month new to the
--- calendar. Earlier months are closed: their judging day is their last day, whatever is delivered later.
+-- Reporting months this run judges for everyone (本次新增的月份): the months new to the calendar since the last complete
+-- run, those starting after its as-of date. In a month that was there already only the judging day (period_end) can
+-- have moved, and that changes the month only for the persons whose enrollment starts or stops, or whose premium
+-- arrives, on a day it passed: int_scope__numbers names them.
 {{ config(materialized='table') }}
 
 
@@ -9,6 +10,6 @@ select *
 from (
     select month_end
     from {{ ref('int_calendar__months') }}
-    where month_end >= (select as_of_since from {{ ref('int_scope__run') }})
+    where month_start > (select as_of_since from {{ ref('int_scope__run') }})
 ) as scope
-where {{ 'false' if flags.FULL_REFRESH else 'true' }}
+where {{ scope_filled() }}

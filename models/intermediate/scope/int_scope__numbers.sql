@@ -2,7 +2,10 @@
 -- complete run, and every number an enrollment record loaded since is or was under (a record re-sent under another
 -- psn_no touches both), and a number with a contribution line loaded since, in any of the line's versions, that is a
 -- resident premium (it decides whether the resident counts, fct_person_month) or whose enrollment record has a
--- history no version tells (fct_enrollment_span's paid-contribution spells).
+-- history no version tells (fct_enrollment_span's paid-contribution spells). And, as the judging day of the current
+-- month moves (int_calendar__months' period_end), the numbers whose coverage that can change: an enrollment record
+-- that starts or stops, or a resident premium that arrives, after the last complete run's as-of date and by this
+-- run's (a day the judging day passed). Every other person's current month stands as stored.
 {{ config(materialized='table') }}
 
 
@@ -10,7 +13,11 @@
 select *
 from (
     with run as (
-        select loaded_since from {{ ref('int_scope__run') }}
+        select
+            loaded_since,
+            as_of_since,
+            as_of_date
+        from {{ ref('int_scope__run') }}
     )
 
     select psn_no from {{ ref('stg_psn_info') }}
@@ -26,6 +33,14 @@ from (
             where loaded._loaded_at > (select loaded_since from run)
         )
     union
+    select psn_no from {{ ref('stg_psn_insu') }}
+    where (psn_insu_date > (select as_of_since from run) and psn_insu_date <= (select as_of_date from run))
+        or (paus_insu_date > (select as_of_since from run) and paus_insu_date <= (select as_of_date from run))
+    union
+    select psn_no from {{ ref('stg_clct') }}
+    where insutype = '390'
+        and arvl_date > (select as_of_since from run) and arvl_date <= (select as_of_date from run)
+    union
     select versions.psn_no
     from {{ ref('stg_clct__versions') }} as versions
     where versions.clct_id in (
@@ -40,4 +55,4 @@ from (
             )
         )
 ) as scope
-where {{ 'false' if flags.FULL_REFRESH else 'true' }}
+where {{ scope_filled() }}

@@ -12,4 +12,4 @@ from (
     union
     select psn_no from {{ ref('int_scope__numbers') }}
 ) as scope
-where {{ 'false' if flags.FULL_REFRESH else 'true' }}
+where {{ scope_filled() }}

@@ -14,4 +14,4 @@ from (
     select {{ person_id(person_key('null', 'psn_no')) }} as person_id
     from {{ ref('int_scope__numbers') }}
 ) as scope
-where {{ 'false' if flags.FULL_REFRESH else 'true' }}
+where {{ scope_filled() }}

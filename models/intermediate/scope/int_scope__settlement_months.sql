@@ -10,4 +10,4 @@ from (
     from {{ ref('stg_setl__versions') }} as versions
     where versions.setl_id in (select setl_id from {{ ref('int_scope__settlements') }})
 ) as scope
-where {{ 'false' if flags.FULL_REFRESH else 'true' }}
+where {{ scope_filled() }}

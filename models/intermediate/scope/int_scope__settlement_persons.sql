@@ -21,4 +21,4 @@ from (
     select {{ person_id(person_key('null', 'psn_no')) }} as person_id
     from numbers
 ) as scope
-where {{ 'false' if flags.FULL_REFRESH else 'true' }}
+where {{ scope_filled() }}

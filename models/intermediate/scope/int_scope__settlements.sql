@@ -43,4 +43,4 @@ from (
             where medins._loaded_at > (select loaded_since from run)
         )
 ) as scope
-where {{ 'false' if flags.FULL_REFRESH else 'true' }}
+where {{ scope_filled() }}
