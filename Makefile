@@ -32,9 +32,11 @@ lint: $(STAMP)
 		DBT_TARGET_PATH=$$scratch/target DBT_LOG_PATH=$$scratch/logs && \
 		$(BIN)/sqlfluff lint models tests; rc=$$?; rm -rf $$scratch; exit $$rc
 
-## test: lint, then the whole test suite on small generated data
+## test: lint, then the whole test suite on small generated data, a test file per worker on each core (pytest-xdist:
+## a small build's time is dbt's own Python, one core each)
+TEST_WORKERS ?= 2
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## spark-test: the same dbt project on a local Spark (dbt-spark session; needs Java 17) against DuckDB, on two small cities
 SPARK_STAMP := $(VENV)/.spark-installed

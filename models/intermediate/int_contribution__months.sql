@@ -43,7 +43,17 @@ month_offsets as (
     {{ dbt.generate_series(600) }}
 ),
 
+-- a line of one month (every message-layout line) is its own month; only a range is spread over its months (joining
+-- every line with the month numbers cost ... s at 2 M persons, docs/PERFORMANCE.md)
 months as (
+    select
+        ranges.*,
+        1 as month_in_range,
+        ranges.first_month_start as month_start,
+        true as is_last_month
+    from ranges
+    where ranges.months_in_range = 1
+    union all
     select
         ranges.*,
         month_offsets.generated_number as month_in_range,
@@ -55,6 +65,7 @@ months as (
     from ranges
     inner join month_offsets
         on ranges.months_in_range >= month_offsets.generated_number
+    where ranges.months_in_range > 1
 )
 
 select

@@ -14,6 +14,15 @@ from yibao.synth import generate
 
 SMALL = dict(persons=3000, seed=7, start="2024-07", end="2025-06", days=2)
 
+# The slowest files first: `make test` runs a file per worker (pytest-xdist, --dist loadfile) in the order collected,
+# and a long file that started last would run alone at the end.
+SLOW_FIRST = ("test_incremental.py", "test_nightly.py", "test_snapshot_scope.py", "test_layouts.py", "test_refresh.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(SLOW_FIRST)))  # stable: the rest keep their order
+
 
 @contextmanager
 def data_env(data: Path):
