@@ -41,6 +41,13 @@ select
     contributions.insu_admdvs,
     contributions.accrual_ym,
     coalesce(contributions.accrual_ym_end, contributions.accrual_ym) as accrual_ym_end,
+    -- the period is months YYYYMM that do not end before they start: the line has months (int_contribution__months)
+    coalesce(
+        {{ yibao.is_year_month('contributions.accrual_ym') }}
+        and {{ yibao.is_year_month('coalesce(contributions.accrual_ym_end, contributions.accrual_ym)') }}
+        and coalesce(contributions.accrual_ym_end, contributions.accrual_ym) >= contributions.accrual_ym,
+        false
+    ) as period_is_months,
     contributions.clct_type,
     contributions.clct_base,
     contributions.clct_rate,

@@ -144,9 +144,7 @@ premium_lines as (
         arvl_date,
         is_reversal
     from {{ ref('fct_contribution') }}
-    where insutype = '390'
-        and {{ yibao.is_year_month('accrual_ym') }}
-        and {{ yibao.is_year_month('accrual_ym_end') }}
+    where insutype = '390' and period_is_months
 ),
 
 paid_years as (

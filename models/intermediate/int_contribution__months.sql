@@ -2,8 +2,8 @@
 -- accrual_ym_end), with its share of the money. A back-end detail row pays for a range (a resident's year, a back
 -- payment); a message-layout line for one month. The shares are the amount divided by the months, rounded to the fen,
 -- and the last month takes the rest, so a line's shares add up to it exactly.
--- A line whose period is not a month YYYYMM (or ends before it starts) has no months here; its money is still booked
--- by arrival in fct_contribution, and the test on this model's yml lists it.
+-- A line whose period is not months YYYYMM, or ends before it starts (fct_contribution.period_is_months false), has
+-- no months here; its money is still booked by arrival in fct_contribution, and a contract test lists it.
 -- Incremental: a run takes again the lines of int_scope__contributions; their stored months are replaced, so a line
 -- whose new version pays for fewer months loses the others.
 {{ config(**yibao.incremental_config(
@@ -20,8 +20,7 @@ with lines as (
         cast(substr(accrual_ym_end, 1, 4) as integer) * 12
         + cast(substr(accrual_ym_end, 5, 2) as integer) as last_month_no
     from {{ ref('fct_contribution') }}
-    where {{ yibao.is_year_month('accrual_ym') }}
-        and {{ yibao.is_year_month('accrual_ym_end') }}
+    where period_is_months
     {%- if is_incremental() %}
         and clct_id in (select clct_id from {{ ref('int_scope__contributions') }})
     {%- endif %}
@@ -35,7 +34,6 @@ ranges as (
             {{ dbt.concat(["substr(accrual_ym, 1, 4)", "'-'", "substr(accrual_ym, 5, 2)", "'-01'"]) }} as date
         ) as first_month_start
     from lines
-    where last_month_no >= first_month_no
 ),
 
 -- at most 50 years of months in one line

@@ -8,6 +8,4 @@ select
     accrual_ym,
     accrual_ym_end
 from {{ ref('fct_contribution') }}
-where not coalesce({{ yibao.is_year_month('accrual_ym') }}, false)
-    or not coalesce({{ yibao.is_year_month('accrual_ym_end') }}, false)
-    or accrual_ym_end < accrual_ym
+where not period_is_months
