@@ -29,6 +29,18 @@ with months as (
         period_end
     from {{ ref('int_calendar__months') }}
 ),
+{% if is_incremental() %}
+
+-- the persons this run judges: those of int_scope__persons, and everyone when a month is new to the calendar. Their
+-- spans, premiums and person records are taken before the windows and sums below (filtering after them made a night
+-- of 26,000 persons compute all 2 M: 5.5 s against 0.4 s for the select, docs/PERFORMANCE.md)
+judged_persons as (
+    select person_id from {{ ref('int_scope__persons') }}
+    union
+    select person_id from {{ ref('fct_enrollment_span') }}
+    where exists (select 1 from {{ ref('int_scope__months') }})
+),
+{% endif %}
 
 -- shares_a_day: the span overlaps another of the person's spans - one that starts no later and ends after this
 -- one starts (the running latest end before it), or the next to start, before this one ends (null = open)
@@ -47,6 +59,9 @@ spans as (
         ) as shares_a_day
     from {{ ref('fct_enrollment_span') }}
     where insutype in ('310', '390')
+    {%- if is_incremental() %}
+        and person_id in (select person_id from judged_persons)
+    {%- endif %}
 ),
 
 {% if is_incremental() %}
@@ -145,6 +160,9 @@ premium_lines as (
         is_reversal
     from {{ ref('fct_contribution') }}
     where insutype = '390' and period_is_months
+    {%- if is_incremental() %}
+        and person_id in (select person_id from judged_persons)
+    {%- endif %}
 ),
 
 paid_years as (
@@ -168,6 +186,9 @@ households as (
         hsreg_admdvs,
         row_number() over (partition by person_id order by updt_time desc, psn_no desc) as version_rank
     from {{ ref('stg_psn_info') }}
+    {%- if is_incremental() %}
+    where person_id in (select person_id from judged_persons)
+    {%- endif %}
 )
 
 select
