@@ -36,7 +36,7 @@ lint: $(STAMP)
 ## a small build's time is dbt's own Python, one core each)
 TEST_WORKERS ?= 2
 test: lint
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=10
 
 ## spark-test: the same dbt project on a local Spark (dbt-spark session; needs Java 17) against DuckDB, on two small cities
 SPARK_STAMP := $(VENV)/.spark-installed
