@@ -10,7 +10,11 @@
 -- depends_on: {{ ref('int_scope__contributions') }} (the scope, read by an incremental run only)
 
 with contributions as (
-    select * from {{ ref('stg_clct') }}
+    select
+        *,
+        -- a message-layout line pays for one month: its period ends where it starts
+        coalesce(accrual_ym_end, accrual_ym) as accrual_ym_last
+    from {{ ref('stg_clct') }}
     where coalesce(clct_flag, '1') = '1'
     {%- if is_incremental() %}
         and clct_id in (select clct_id from {{ ref('int_scope__contributions') }})
@@ -40,12 +44,12 @@ select
     contributions.insutype,
     contributions.insu_admdvs,
     contributions.accrual_ym,
-    coalesce(contributions.accrual_ym_end, contributions.accrual_ym) as accrual_ym_end,
+    contributions.accrual_ym_last as accrual_ym_end,
     -- the period is months YYYYMM that do not end before they start: the line has months (int_contribution__months)
     coalesce(
         {{ yibao.is_year_month('contributions.accrual_ym') }}
-        and {{ yibao.is_year_month('coalesce(contributions.accrual_ym_end, contributions.accrual_ym)') }}
-        and coalesce(contributions.accrual_ym_end, contributions.accrual_ym) >= contributions.accrual_ym,
+        and {{ yibao.is_year_month('contributions.accrual_ym_last') }}
+        and contributions.accrual_ym_last >= contributions.accrual_ym,
         false
     ) as period_is_months,
     contributions.clct_type,
