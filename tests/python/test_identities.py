@@ -84,9 +84,14 @@ def test_ledger_identity_names_every_corrupted_sub_account(city_copy):
     assert found == expected, (sorted(found - expected)[:5], sorted(expected - found)[:5])
 
 
-def reconcile_fails(data, test: str = "city_totals_reconcile_with_ledger") -> bool:
+def reconcile_fails(data, test: str = "city_totals_reconcile_with_ledger", full_refresh: bool = False) -> bool:
+    """Whether the selected data tests fail; with full_refresh, in their --full-refresh form (dbt test has no such
+    flag: a build that selects only tests runs only them)."""
     with data_env(data):
-        result = dbt("test", "--select", test, "--quiet", capture=True)
+        if full_refresh:
+            result = dbt("build", "--full-refresh", "--select", test, "--quiet", capture=True)
+        else:
+            result = dbt("test", "--select", test, "--quiet", capture=True)
     return result.returncode != 0
 
 
@@ -158,9 +163,11 @@ def test_fact_reconciliations_fail_on_a_corrupted_cell(city_copy, test, corrupti
 
 def test_facts_hold_every_delivered_key_and_fail_on_a_lost_one(city_copy):
     """holds_every_delivered_key: a key delivered since the last complete run that the fact lacks fails it; with no
-    complete run recorded, every key is judged, so a line lost from the fact long after its delivery fails it too."""
+    complete run recorded, every key is judged, so a line lost from the fact long after its delivery fails it too;
+    and so does the --full-refresh form, which judges every key."""
     selected = "test_name:holds_every_delivered_key"
     assert not reconcile_fails(city_copy, selected)
+    assert not reconcile_fails(city_copy, selected, full_refresh=True)
     # a settlement loaded after the last complete run that never reached fct_settlement
     corrupt(
         city_copy,
@@ -176,3 +183,6 @@ def test_facts_hold_every_delivered_key_and_fail_on_a_lost_one(city_copy):
         "update core.int_scope__run set loaded_since = timestamp '1900-01-01'",
     )
     assert reconcile_fails(city_copy, selected)
+    corrupt(city_copy, "update core.int_scope__run set loaded_since = current_timestamp")
+    assert not reconcile_fails(city_copy, selected), "the incremental form judged a key loaded before its clock"
+    assert reconcile_fails(city_copy, selected, full_refresh=True)

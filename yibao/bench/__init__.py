@@ -146,6 +146,7 @@ class Bench:
         for i, folder in enumerate(held, start=1):
             (data / "held" / folder.name).rename(landing / folder.name)
             self.stage(run, f"nightly_{i}", ["nightly"], data)
+            run.details[f"nightly_{i}_slowest_nodes"] = slowest_nodes(data / "dbt" / "target" / "run_results.json")
         return run
 
 
