@@ -14,7 +14,7 @@ import pytest
 from yibao.bench import slope
 from yibao.bench.report import BEGIN, END, write_doc
 
-STAGES = {"generate", "ingest", "build", "baseline", "dashboard", "export", "nightly_1"}
+STAGES = {"generate", "ingest", "build", "baseline", "dashboard", "export", "nightly_1", "build_marts"}
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +53,10 @@ def test_every_stage_is_measured(bench_run):
         assert 0.01 < stage["peak_rss_gb"] < 8, name  # a process tree was sampled, not nothing
     assert size["details"]["rows_generated"] > 25_000
     assert size["stages"]["build"]["over_baseline"] > 1
+    # the like-for-like build ran fewer nodes than the full build
+    assert 0 < size["stages"]["build_marts"]["over_baseline"] < size["stages"]["build"]["over_baseline"]
     assert size["details"]["dashboard"]["queries"] >= 10  # every page's queries were recorded and timed
-    assert len(out["summary"]) == 8 and "| stage | measured | target | met |" in stdout
+    assert len(out["summary"]) == 9 and "| stage | measured | target | met |" in stdout
     assert out["machine"]["cores"] >= 1 and out["scaling"]["slope"] is None  # one size: no slope
 
 
